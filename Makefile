@@ -1,0 +1,50 @@
+# force-rmmod: one Makefile for people and tests.  DKMS does not use it: it
+# calls Kbuild on src/module/ directly (see dkms.conf).
+#
+#   make                     userspace parts (no kernel headers needed)
+#   make module [KVER=R]     build/R/force_rmmod.ko against /lib/modules/R/build
+#   make fixtures [KVER=R]   build/R/fixtures/*.ko, the broken test modules
+#   make check               the whole test suite, in QEMU guests
+#   make demo                boot a guest and rescue a module whose init crashed
+
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+BUILD := $(CURDIR)/build
+OUT := $(BUILD)/$(KVER)
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+CFLAGS += -Wall -Wextra -Werror -std=gnu11
+
+.PHONY: all module fixtures check demo clean
+
+all: $(BUILD)/load-module
+
+# Tests and the demo load the helper from memory with init_module(2); the
+# guest has no libc, so this one is static.
+$(BUILD)/load-module: tests/vm/load-module.c
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
+# Kbuild puts objects beside the sources: build from a copy per kernel, so
+# that releases do not clobber each other and src/ stays clean for DKMS.
+module:
+	@test -d $(KDIR) || { echo "no kernel headers at $(KDIR)" >&2; exit 1; }
+	@mkdir -p $(OUT)
+	cp src/module/Kbuild src/module/*.[ch] $(OUT)/
+	$(MAKE) -C $(KDIR) M=$(OUT) modules
+
+fixtures:
+	@test -d $(KDIR) || { echo "no kernel headers at $(KDIR)" >&2; exit 1; }
+	@mkdir -p $(OUT)/fixtures
+	cp tests/fixtures/Kbuild tests/fixtures/*.[ch] $(OUT)/fixtures/
+	$(MAKE) -C $(KDIR) M=$(OUT)/fixtures modules
+
+check:
+	tests/run-tests
+
+demo:
+	tests/vm/demo
+
+clean:
+	rm -rf $(BUILD)
