@@ -16,9 +16,18 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -Wall -Wextra -Werror -std=gnu11
 
-.PHONY: all module fixtures check demo clean
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+DESTDIR ?=
+
+.PHONY: all module fixtures check check-unit demo install clean
 
 all: $(BUILD)/load-module
+
+# Userspace unit tests (run by tests/run-tests before the guests).
+check-unit:
+
+install: all
 
 # Tests and the demo load the helper from memory with init_module(2); the
 # guest has no libc, so this one is static.
