@@ -19,8 +19,15 @@ CFLAGS += -Wall -Wextra -Werror -std=gnu11
 PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
 DESTDIR ?=
+# Packaging: paths of the unit, man pages, completion and DKMS sources.
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+MANDIR ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+VERSION := $(shell sed -n 's/^\#define FORCE_RMMOD_VERSION "\(.*\)"/\1/p' src/module/version.h)
+DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 
-.PHONY: all module fixtures check check-unit demo install clean
+.PHONY: all module fixtures check check-unit demo install clean \
+	install-dkms deb rpm
 
 all: $(BUILD)/load-module
 
@@ -28,6 +35,26 @@ all: $(BUILD)/load-module
 check-unit:
 
 install: all
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man4 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(COMPLETIONDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/force-rmmod@.service.in \
+		> $(DESTDIR)$(UNITDIR)/force-rmmod@.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/force-rmmod@.service
+	install -m 644 man/force_rmmod.4 $(DESTDIR)$(MANDIR)/man4/
+	install -m 644 man/force-rmmod.8 man/force-rmmod@.service.8 \
+		$(DESTDIR)$(MANDIR)/man8/
+	install -m 644 src/cli/force-rmmod.bash-completion \
+		$(DESTDIR)$(COMPLETIONDIR)/force-rmmod
+
+# The module's sources and dkms.conf, where DKMS expects them.
+install-dkms:
+	install -d $(DESTDIR)$(DKMSDIR)
+	install -m 644 dkms.conf src/module/Kbuild src/module/*.[ch] \
+		$(DESTDIR)$(DKMSDIR)/
+
+# Packages from the tree, into build/packages/ (see tests/pkg/build-packages).
+deb rpm:
+	tests/pkg/build-packages $@
 
 # Tests and the demo load the helper from memory with init_module(2); the
 # guest has no libc, so this one is static.
