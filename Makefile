@@ -29,12 +29,45 @@ DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 .PHONY: all module fixtures check check-unit demo install clean \
 	install-dkms deb rpm
 
-all: $(BUILD)/load-module
+all: $(BUILD)/load-module $(BUILD)/force-rmmod
 
-# Userspace unit tests (run by tests/run-tests before the guests).
-check-unit:
+# The force-rmmod command: a small library of mechanisms (src/cli/fr.h) and
+# main.c.  libkmod finds the helper in the modules index; liblzma, libzstd and
+# zlib decompress it, because it is loaded from memory.
+CLI_PKGS := libkmod liblzma libzstd zlib
+CLI_LIB := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
+CLI_HDRS := $(wildcard src/cli/*.h) src/module/version.h
+CLI_CFLAGS = $(shell pkg-config --cflags $(CLI_PKGS))
+CLI_LIBS = $(shell pkg-config --libs $(CLI_PKGS))
+
+$(BUILD)/force-rmmod: src/cli/main.c $(CLI_LIB) $(CLI_HDRS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) $(CLI_CFLAGS) -o $@ src/cli/main.c $(CLI_LIB) $(CLI_LIBS)
+
+# Userspace unit tests (run by tests/run-tests before the guests): the
+# mechanisms on prepared /proc and /sys trees under ASan and UBSan, then a
+# brief libFuzzer run over the name check and the parsers.
+SAN_CC ?= clang
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -Wall -Wextra -Werror -std=gnu11 -Isrc/cli
+FUZZ_TIME ?= 20
+
+check-unit: $(BUILD)/cli-unit $(BUILD)/cli-fuzz
+	$(BUILD)/cli-unit
+	@mkdir -p $(BUILD)/fuzz-corpus
+	$(BUILD)/cli-fuzz -max_total_time=$(FUZZ_TIME) -max_len=4096 \
+		-print_final_stats=0 $(BUILD)/fuzz-corpus tests/cli/corpus
+
+$(BUILD)/cli-unit: tests/cli/unit.c $(CLI_LIB) $(CLI_HDRS)
+	@mkdir -p $(BUILD)
+	$(SAN_CC) $(SAN_FLAGS) $(CLI_CFLAGS) -o $@ tests/cli/unit.c $(CLI_LIB) $(CLI_LIBS)
+
+$(BUILD)/cli-fuzz: tests/cli/fuzz.c $(CLI_LIB) $(CLI_HDRS)
+	@mkdir -p $(BUILD)
+	$(SAN_CC) $(SAN_FLAGS) -fsanitize=fuzzer $(CLI_CFLAGS) -o $@ tests/cli/fuzz.c $(CLI_LIB) $(CLI_LIBS)
 
 install: all
+	install -D -m 755 $(BUILD)/force-rmmod $(DESTDIR)$(SBINDIR)/force-rmmod
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man4 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(COMPLETIONDIR)
 	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/force-rmmod@.service.in \

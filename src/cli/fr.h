@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The mechanisms behind force-rmmod, one concern per file:
+ *
+ *   names.c      module names: normalise, validate
+ *   modules.c    diagnosis from /proc/modules and /sys/module (root prefix)
+ *   tasks.c      tasks executing a module's code, from /proc/PID/task/TID/stack
+ *   kmsg.c       the kernel log: /dev/kmsg records
+ *   helperlog.c  the rescue module's own log lines ("force_rmmod: NAME: ...")
+ *   helper.c     finding, decompressing and loading force_rmmod.ko
+ *   output.c     the per-module report: text lines and JSON
+ *
+ * Functions return 0 or a negative errno; none of them prints, except output.c.
+ * Everything that reads /proc or /sys takes @root ("" for the real system), so
+ * that the unit tests can run it on a prepared tree.
+ */
+#ifndef FR_H
+#define FR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define FR_NAME_MAX	56	/* the kernel's MODULE_NAME_LEN, with the NUL */
+#define FR_MAX_HOLDERS	64
+#define FR_MAX_TASKS	16
+#define FR_MAX_USERS	16
+#define FR_TEXT_MAX	256
+#define FR_HELPER_NAME	"force_rmmod"
+
+/* names.c */
+enum fr_name_error {
+	FR_NAME_OK,
+	FR_NAME_EMPTY,
+	FR_NAME_TOO_LONG,
+	FR_NAME_PATH,		/* a file name or path, not a module name */
+	FR_NAME_MALFORMED,
+};
+enum fr_name_error fr_name_normalise(const char *in, char out[FR_NAME_MAX]);
+const char *fr_name_strerror(enum fr_name_error err);
+
+/* modules.c */
+enum fr_kind { FR_KIND_NOT_LOADED, FR_KIND_BUILTIN, FR_KIND_LOADABLE };
+enum fr_state { FR_STATE_UNKNOWN, FR_STATE_LIVE, FR_STATE_COMING, FR_STATE_GOING };
+
+struct fr_task {
+	int pid;
+	char comm[32];
+	char what[16];		/* "init", "exit" or "code": what it executes */
+};
+
+struct fr_module {
+	char name[FR_NAME_MAX];
+	enum fr_state state;
+	int refcount;
+	char holders[FR_MAX_HOLDERS][FR_NAME_MAX];
+	int nr_holders;
+	bool permanent;		/* init without exit: delete_module() refuses */
+	int has_exit;		/* 1, 0, -1 unknown */
+	struct fr_task tasks[FR_MAX_TASKS];
+	int nr_tasks;
+};
+
+enum fr_kind fr_module_kind(const char *root, const char *name);
+int fr_modules_line_parse(const char *line, struct fr_module *m);
+int fr_module_read(const char *root, const char *name, struct fr_module *m);
+int fr_module_has_exit(const char *root, const char *name);
+bool fr_module_is_loaded(const char *root, const char *name);
+bool fr_module_is_healthy(const struct fr_module *m);
+const char *fr_state_name(enum fr_state state);
+
+/* tasks.c */
+int fr_tasks_in_module(const char *root, const char *name,
+		       struct fr_task *tasks, int max);
+int fr_stack_line_in_module(const char *line, const char *name);
+
+/* kmsg.c */
+int fr_kmsg_open(void);
+int fr_kmsg_record_parse(const char *rec, size_t len, char *msg, size_t size);
+typedef void (*fr_kmsg_fn)(const char *msg, void *data);
+int fr_kmsg_drain(int fd, fr_kmsg_fn fn, void *data);
+
+/* helperlog.c */
+enum fr_line_kind {
+	FR_LINE_OTHER,		/* a helper line we do not interpret */
+	FR_LINE_REPAIR,		/* "state S -> live, refcount A -> B, exit E -> F; ..." */
+	FR_LINE_HEALTHY,	/* "healthy (...), nothing to do" */
+	FR_LINE_TASK,		/* "task PID (COMM) may be executing its code" */
+	FR_LINE_HOLDER,		/* "used by module M, ..." */
+	FR_LINE_USER,		/* "user: ..." (check mode) */
+	FR_LINE_CHECK,		/* "check: ..." (check mode) */
+	FR_LINE_ERROR,		/* any other line naming a module */
+};
+
+struct fr_line {
+	enum fr_line_kind kind;
+	char name[FR_NAME_MAX];	/* "" for lines that name no module */
+	char text[FR_TEXT_MAX];	/* after "NAME: " */
+	char state_before[16];	/* FR_LINE_REPAIR */
+	int refs_before, refs_after;
+	char exit_before[8], exit_after[8];
+	int pid;		/* FR_LINE_TASK */
+	char comm[32];
+	char holder[FR_NAME_MAX]; /* FR_LINE_HOLDER */
+};
+int fr_helper_line_parse(const char *msg, struct fr_line *line);
+
+/* helper.c */
+int fr_helper_find(const char *release, char *path, size_t size);
+int fr_helper_read(const char *path, void **image, size_t *len);
+int fr_image_decompress(const void *in, size_t len, void **out, size_t *outlen);
+bool fr_helper_has_param(const void *image, size_t len, const char *param);
+int fr_helper_load(const void *image, size_t len, const char *params);
+int fr_module_remove(const char *name);
+
+/* output.c */
+enum fr_result {
+	FR_RESULT_PENDING,
+	FR_RESULT_REMOVED,
+	FR_RESULT_WOULD_REMOVE,	/* --dry-run */
+	FR_RESULT_REFUSED,
+	FR_RESULT_FAILED,
+	FR_RESULT_NOT_LOADED,
+	FR_RESULT_INVALID,
+};
+
+/* One named module through the whole run. */
+struct fr_target {
+	char arg[FR_TEXT_MAX];	/* as given */
+	char name[FR_NAME_MAX];
+	bool cascaded;		/* added by --cascade, not named */
+	bool loaded;
+	struct fr_module mod;	/* diagnosis before anything changed */
+	char users[FR_MAX_USERS][FR_TEXT_MAX];
+	int nr_users;
+	bool users_known;	/* the check mode ran for it */
+	const char *action;	/* "unload", "rescue", "none" */
+	bool exit_replaced;
+	enum fr_result result;
+	char error[FR_TEXT_MAX];
+};
+
+const char *fr_result_name(enum fr_result result);
+void fr_report_line(FILE *out, const struct fr_target *t);
+void fr_report_json(FILE *out, const struct fr_target *t, int n);
+void fr_json_string(FILE *out, const char *s);
+
+#endif

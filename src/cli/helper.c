@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The rescue module force_rmmod.ko: found through the modules index of the
+ * running kernel (libkmod), as DKMS installs it, possibly compressed; read
+ * and decompressed into memory; loaded with init_module(2).
+ *
+ * Never finit_module(2): since Linux 6.6 it records each load in a table
+ * that a crashed init leaves poisoned, and a crashed init is what we rescue.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libkmod.h>
+#include <lzma.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "fr.h"
+
+#define FR_IMAGE_MAX	(256u << 20)	/* no module is that big */
+
+/* The path of force_rmmod in /lib/modules/@release's index, or -ENOENT. */
+int fr_helper_find(const char *release, char *path, size_t size)
+{
+	char dir[512];
+	struct kmod_ctx *ctx;
+	struct kmod_module *mod = NULL;
+	const char *p;
+	int ret = -ENOENT;
+
+	snprintf(dir, sizeof(dir), "/lib/modules/%s", release);
+	ctx = kmod_new(dir, NULL);
+	if (!ctx)
+		return -ENOMEM;
+	kmod_set_log_priority(ctx, 0);	/* a missing index is our ENOENT */
+	if (kmod_module_new_from_name(ctx, FR_HELPER_NAME, &mod) == 0) {
+		p = kmod_module_get_path(mod);
+		if (p && (size_t)snprintf(path, size, "%s", p) < size)
+			ret = 0;
+		kmod_module_unref(mod);
+	}
+	kmod_unref(ctx);
+	return ret;
+}
+
+static int fr_grow(uint8_t **buf, size_t *cap, size_t want)
+{
+	uint8_t *n;
+
+	if (want > FR_IMAGE_MAX)
+		return -EFBIG;
+	if (want <= *cap)
+		return 0;
+	if (want < *cap * 2)
+		want = *cap * 2;
+	if (want > FR_IMAGE_MAX)
+		want = FR_IMAGE_MAX;
+	n = realloc(*buf, want);
+	if (!n)
+		return -ENOMEM;
+	*buf = n;
+	*cap = want;
+	return 0;
+}
+
+static int fr_unxz(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	size_t cap = 0;
+	lzma_ret r;
+	int ret;
+
+	if (lzma_stream_decoder(&s, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+		return -ENOMEM;
+	s.next_in = in;
+	s.avail_in = len;
+	do {
+		ret = fr_grow(out, &cap, s.total_out + 65536);
+		if (ret)
+			break;
+		s.next_out = *out + s.total_out;
+		s.avail_out = cap - s.total_out;
+		r = lzma_code(&s, LZMA_FINISH);
+		if (r != LZMA_OK && r != LZMA_STREAM_END)
+			ret = -EBADMSG;
+	} while (!ret && r != LZMA_STREAM_END);
+	*outlen = s.total_out;
+	lzma_end(&s);
+	return ret;
+}
+
+static int fr_unzstd(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen)
+{
+	ZSTD_DStream *s = ZSTD_createDStream();
+	ZSTD_inBuffer ib = { in, len, 0 };
+	size_t cap = 0, r = 1;
+	int ret = 0;
+
+	if (!s)
+		return -ENOMEM;
+	*outlen = 0;
+	while (r != 0) {
+		ZSTD_outBuffer ob;
+
+		ret = fr_grow(out, &cap, *outlen + 65536);
+		if (ret)
+			break;
+		ob.dst = *out + *outlen;
+		ob.size = cap - *outlen;
+		ob.pos = 0;
+		r = ZSTD_decompressStream(s, &ob, &ib);
+		*outlen += ob.pos;
+		if (ZSTD_isError(r) || (ib.pos == ib.size && ob.pos == 0 && r)) {
+			ret = -EBADMSG;	/* corrupt or truncated */
+			break;
+		}
+	}
+	ZSTD_freeDStream(s);
+	return ret;
+}
+
+static int fr_gunzip(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen)
+{
+	z_stream s;
+	size_t cap = 0;
+	int r = Z_OK, ret = 0;
+
+	memset(&s, 0, sizeof(s));
+	if (inflateInit2(&s, 16 + MAX_WBITS) != Z_OK)
+		return -ENOMEM;
+	s.next_in = (Bytef *)in;
+	s.avail_in = len > UINT32_MAX ? UINT32_MAX : len;
+	while (r != Z_STREAM_END) {
+		ret = fr_grow(out, &cap, s.total_out + 65536);
+		if (ret)
+			break;
+		s.next_out = *out + s.total_out;
+		s.avail_out = cap - s.total_out;
+		r = inflate(&s, Z_NO_FLUSH);
+		if (r != Z_OK && r != Z_STREAM_END) {
+			ret = -EBADMSG;
+			break;
+		}
+	}
+	*outlen = s.total_out;
+	inflateEnd(&s);
+	return ret;
+}
+
+/*
+ * An ELF image from @in: copied when it is one, else decompressed by its
+ * magic (xz, zstd, gzip).  -ENOEXEC when it is none of these.
+ */
+int fr_image_decompress(const void *in, size_t len, void **out, size_t *outlen)
+{
+	const uint8_t *p = in;
+	uint8_t *buf = NULL;
+	int ret;
+
+	*out = NULL;
+	*outlen = 0;
+	if (len >= 4 && !memcmp(p, "\x7f" "ELF", 4)) {
+		buf = malloc(len);
+		if (!buf)
+			return -ENOMEM;
+		memcpy(buf, p, len);
+		*outlen = len;
+		ret = 0;
+	} else if (len >= 6 && !memcmp(p, "\xfd" "7zXZ\0", 6)) {
+		ret = fr_unxz(p, len, &buf, outlen);
+	} else if (len >= 4 && !memcmp(p, "\x28\xb5\x2f\xfd", 4)) {
+		ret = fr_unzstd(p, len, &buf, outlen);
+	} else if (len >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
+		ret = fr_gunzip(p, len, &buf, outlen);
+	} else {
+		return -ENOEXEC;
+	}
+	if (!ret && (*outlen < 4 || memcmp(buf, "\x7f" "ELF", 4)))
+		ret = -ENOEXEC;
+	if (ret) {
+		free(buf);
+		*outlen = 0;
+		return ret;
+	}
+	*out = buf;
+	return 0;
+}
+
+/* Read @path and decompress it: the image init_module(2) wants. */
+int fr_helper_read(const char *path, void **image, size_t *len)
+{
+	struct stat st;
+	uint8_t *raw;
+	size_t got = 0;
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (size_t)st.st_size > FR_IMAGE_MAX) {
+		close(fd);
+		return -ENOEXEC;
+	}
+	raw = malloc(st.st_size);
+	if (!raw) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, raw + got, st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = n < 0 ? -errno : -EIO;
+			goto out;
+		}
+		got += n;
+	}
+	ret = fr_image_decompress(raw, got, image, len);
+out:
+	free(raw);
+	close(fd);
+	return ret;
+}
+
+/* Does the module declare parameter @param ("parmtype=PARAM:" in .modinfo)? */
+bool fr_helper_has_param(const void *image, size_t len, const char *param)
+{
+	char key[96];
+	size_t klen;
+
+	klen = snprintf(key + 1, sizeof(key) - 1, "parmtype=%s:", param) + 1;
+	key[0] = '\0';
+	if (klen >= sizeof(key))
+		return false;
+	return memmem(image, len, key, klen) != NULL;
+}
+
+int fr_helper_load(const void *image, size_t len, const char *params)
+{
+	if (syscall(SYS_init_module, image, len, params) != 0)
+		return -errno;
+	return 0;
+}
+
+/* delete_module(2) as rmmod does it: O_NONBLOCK, never forced. */
+int fr_module_remove(const char *name)
+{
+	if (syscall(SYS_delete_module, name, O_NONBLOCK) != 0)
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Diagnosis of one module from what the kernel publishes: /proc/modules
+ * (refcount, holders, state, "[permanent]" for an init without an exit),
+ * /sys/module/NAME (built-in modules have a directory but no initstate) and
+ * /proc/kallsyms (cleanup_module, the alias module_exit() defines).
+ *
+ * libkmod reads the same files but with fixed paths; this file takes @root so
+ * that the unit tests can prepare a tree.  The fields are the ones libkmod's
+ * kmod_module_get_{refcnt,holders,initstate} return.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fr.h"
+
+static FILE *fr_open(const char *root, const char *path)
+{
+	char full[4096];
+
+	snprintf(full, sizeof(full), "%s%s", root, path);
+	return fopen(full, "re");
+}
+
+static bool fr_exists(const char *root, const char *fmt, const char *name)
+{
+	char rel[512], full[4096];
+
+	snprintf(rel, sizeof(rel), fmt, name);
+	snprintf(full, sizeof(full), "%s%s", root, rel);
+	return access(full, F_OK) == 0;
+}
+
+const char *fr_state_name(enum fr_state state)
+{
+	switch (state) {
+	case FR_STATE_LIVE:
+		return "live";
+	case FR_STATE_COMING:
+		return "coming";
+	case FR_STATE_GOING:
+		return "going";
+	default:
+		return "unknown";
+	}
+}
+
+/*
+ * One line of /proc/modules:
+ *   NAME SIZE REFCNT HOLDERS STATE ADDRESS [(TAINTS)]
+ * HOLDERS is "-" or "a,b," with "[permanent]," when init has no exit.
+ */
+int fr_modules_line_parse(const char *line, struct fr_module *m)
+{
+	char name[FR_NAME_MAX + 1], holders[4096], state[16];
+	unsigned long size;
+	int refcount;
+	char *cur, *tok;
+
+	memset(m, 0, sizeof(*m));
+	m->has_exit = -1;
+	if (sscanf(line, "%56s %lu %d %4095s %15s", name, &size, &refcount,
+		   holders, state) != 5)
+		return -EINVAL;
+	if (strlen(name) >= FR_NAME_MAX)
+		return -EINVAL;
+	strcpy(m->name, name);
+	m->refcount = refcount;
+	if (!strcmp(state, "Live"))
+		m->state = FR_STATE_LIVE;
+	else if (!strcmp(state, "Loading"))
+		m->state = FR_STATE_COMING;
+	else if (!strcmp(state, "Unloading"))
+		m->state = FR_STATE_GOING;
+	else
+		m->state = FR_STATE_UNKNOWN;
+	if (!strcmp(holders, "-"))
+		return 0;
+	cur = holders;
+	while ((tok = strsep(&cur, ",")) != NULL) {
+		if (!*tok)
+			continue;
+		if (!strcmp(tok, "[permanent]")) {
+			m->permanent = true;
+			continue;
+		}
+		if (strlen(tok) >= FR_NAME_MAX || m->nr_holders == FR_MAX_HOLDERS)
+			return -EINVAL;
+		strcpy(m->holders[m->nr_holders++], tok);
+	}
+	return 0;
+}
+
+static int fr_modules_find(const char *root, const char *name, struct fr_module *m)
+{
+	char line[8192];
+	size_t len = strlen(name);
+	FILE *f = fr_open(root, "/proc/modules");
+	int ret = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, name, len) || line[len] != ' ')
+			continue;
+		ret = fr_modules_line_parse(line, m);
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+bool fr_module_is_loaded(const char *root, const char *name)
+{
+	struct fr_module m;
+
+	return fr_modules_find(root, name, &m) == 0;
+}
+
+enum fr_kind fr_module_kind(const char *root, const char *name)
+{
+	if (fr_module_is_loaded(root, name) ||
+	    fr_exists(root, "/sys/module/%s/initstate", name))
+		return FR_KIND_LOADABLE;
+	if (fr_exists(root, "/sys/module/%s", name))
+		return FR_KIND_BUILTIN;
+	return FR_KIND_NOT_LOADED;
+}
+
+/*
+ * 1 when kallsyms lists @name's cleanup_module, 0 when it lists symbols of
+ * @name but not that one, -1 when it lists none (kallsyms hidden or absent).
+ */
+int fr_module_has_exit(const char *root, const char *name)
+{
+	char line[1024], tag[FR_NAME_MAX + 4];
+	FILE *f = fr_open(root, "/proc/kallsyms");
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	snprintf(tag, sizeof(tag), "\t[%s]", name);
+	while (fgets(line, sizeof(line), f)) {
+		char *t = strstr(line, tag);
+		char addr[32], type[4], sym[512];
+
+		if (!t || (t[strlen(tag)] != '\n' && t[strlen(tag)] != '\0'))
+			continue;
+		ret = 0;
+		if (sscanf(line, "%31s %3s %511s", addr, type, sym) == 3 &&
+		    !strcmp(sym, "cleanup_module")) {
+			ret = 1;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+int fr_module_read(const char *root, const char *name, struct fr_module *m)
+{
+	int ret = fr_modules_find(root, name, m);
+
+	if (ret)
+		return ret;
+	m->has_exit = fr_module_has_exit(root, name);
+	if (m->has_exit < 0 && m->permanent)
+		m->has_exit = 0;
+	ret = fr_tasks_in_module(root, name, m->tasks, FR_MAX_TASKS);
+	m->nr_tasks = ret < 0 ? 0 : ret;
+	return 0;
+}
+
+/* What delete_module() accepts without help: live, unused, removable. */
+bool fr_module_is_healthy(const struct fr_module *m)
+{
+	return m->state == FR_STATE_LIVE && m->refcount == 0 &&
+	       m->nr_holders == 0 && !m->permanent && m->nr_tasks == 0;
+}
