@@ -21,7 +21,13 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/dcache.h>
+#include <linux/fdtable.h>
+#include <linux/fs.h>
+#include <linux/net.h>
 #include <linux/ctype.h>
+#include <linux/hash.h>
 #include <linux/kallsyms.h>
 #include <linux/kobject.h>
 #include <linux/kprobes.h>
@@ -32,9 +38,12 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
+#include <net/sock.h>
+#include <asm/syscall.h>
 #ifdef CONFIG_X86_KERNEL_IBT
 #include <asm/ibt.h>
 #endif
@@ -54,6 +63,11 @@ static char *exit_mode = "auto";
 module_param_named(exit, exit_mode, charp, 0444);
 MODULE_PARM_DESC(exit,
 		 "auto: replace a missing or crashed exit, keep: keep the target's own exit, stub: always replace it (default: auto)");
+
+static bool check_only;
+module_param_named(check, check_only, bool, 0444);
+MODULE_PARM_DESC(check,
+		 "Only report state, holders, running tasks and users of each target, change nothing and refuse to stay (default: 0)");
 
 enum fr_exit { FR_EXIT_AUTO, FR_EXIT_KEEP, FR_EXIT_STUB };
 
@@ -78,17 +92,19 @@ static unsigned int fr_nr_targets __initdata;
 #define fr_stub_exit rcu_barrier
 
 /*
- * module_mutex is not exported.  Find it through kallsyms without calling a
- * looked-up address: registering a kprobe on a data symbol fails, but the
- * kprobe core resolves the name first and leaves the address in kp.addr.
- * Trust it only if sprint_symbol() names exactly @name+0x0 in the kernel
- * proper (no "[module]" suffix).
+ * module_mutex and the loader's table are not exported.  Find them through
+ * kallsyms without calling a looked-up address (which IBT would also forbid):
+ * registering a kprobe on a data symbol fails, but the kprobe core resolves
+ * the name first and leaves the address in kp.addr.  Trust it only if
+ * sprint_symbol() names exactly @name+0x0 in the kernel proper (no
+ * "[module]" suffix) and the symbol spans at least @size bytes.
  */
-static void * __init fr_lookup_data(const char *name)
+static void * __init fr_lookup_data(const char *name, size_t size)
 {
 	struct kprobe kp = { .symbol_name = name };
 	char sym[KSYM_SYMBOL_LEN];
 	size_t len = strlen(name);
+	unsigned long span;
 
 	if (!register_kprobe(&kp)) {
 		/* Probeable means text, not the data we asked for. */
@@ -99,7 +115,8 @@ static void * __init fr_lookup_data(const char *name)
 		return NULL;
 	sprint_symbol(sym, (unsigned long)kp.addr);
 	if (strncmp(sym, name, len) || strncmp(sym + len, "+0x0/", 5) ||
-	    strchr(sym, '['))
+	    strchr(sym, '[') || kstrtoul(sym + len + 5, 0, &span) ||
+	    span < size)
 		return NULL;
 	return kp.addr;
 }
@@ -456,7 +473,7 @@ static bool __init fr_is_healthy(const struct fr_target *t, int holders)
  * it reads state, refcount and exit.  Unsafe by nature: the target's code may
  * still be referenced from places we cannot see.  Hence the taint.
  */
-static void __init fr_repair(struct fr_target *t)
+static bool __init fr_repair(struct fr_target *t)
 {
 	struct module *mod = t->mod;
 	enum module_state state = READ_ONCE(mod->state);
@@ -467,7 +484,7 @@ static void __init fr_repair(struct fr_target *t)
 	if (fr_is_healthy(t, holders)) {
 		pr_info("%s: healthy (live, refcount %d, exit %s), nothing to do\n",
 			t->name, refs, exit_before);
-		return;
+		return false;
 	}
 	add_taint(TAINT_FORCED_RMMOD, LOCKDEP_NOW_UNRELIABLE);
 	WRITE_ONCE(mod->state, MODULE_STATE_LIVE);
@@ -477,10 +494,362 @@ static void __init fr_repair(struct fr_target *t)
 	pr_warn("%s: state %s -> live, refcount %d -> %d, exit %s -> %s; rmmod %s now\n",
 		t->name, fr_state_name(state), refs, module_refcount(mod),
 		exit_before, fr_exit_name(mod), t->name);
+	return true;
+}
+
+/*
+ * Healing the module loader (Linux 6.6 and later)
+ *
+ * finit_module() records each load in flight in idem_hash (kernel/module/
+ * main.c): a struct idempotent on the loading task's stack, hashed by the
+ * file's inode, linked and unlinked under idem_lock.  The first loader of a
+ * file loads it; later loaders of the same file link their own record and
+ * wait on its completion until the first one completes and unlinks them all.
+ * If the first loader dies in the module's init, nobody unlinks its record:
+ * it points into a freed, soon reused stack.  Later loaders of that file wait
+ * forever behind it, and every load that hashes to the bucket reads through
+ * it under idem_lock, where it may fault or loop forever.
+ *
+ * fr_heal_loader() rebuilds every bucket under idem_lock.  It keeps a record
+ * only if it lies on the stack of a live task (not exiting) that is inside
+ * finit_module(), its pprev points back to the link it was reached through,
+ * and its cookie hashes to its bucket.  Records are read only through
+ * copy_from_kernel_nofault(); writes go only to bucket heads and to kept
+ * records, which live on loaders' stacks, as idempotent() itself writes them.
+ *
+ * A stale record (not on a live loader's stack) that reads back consistently
+ * is dropped and its successor followed.  A record that does not read back
+ * consistently means its memory was reused: its successor cannot be trusted,
+ * so the chain is cut there and the rest of the bucket dropped.
+ *
+ * A kept record whose task waits on its completion, when no kept record with
+ * the same cookie belongs to a loader still at work, will never be completed:
+ * it is unlinked and completed with -EAGAIN, as idempotent_complete() would,
+ * so that its finit_module() returns and can be retried.
+ *
+ * Residual risk: live records beyond a cut (a load older than the crash, in
+ * the same bucket) are dropped with the rest and cannot be repaired.  Their
+ * loader completes normally; a waiter among them stays waiting until it is
+ * signalled, and then unlinks itself through a pprev that may point into
+ * reused memory.  That needs a concurrent load of another file hashing to
+ * the same bucket, older than the crash and still in flight.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+
+/* Must match struct idempotent in kernel/module/main.c (6.6 to 6.12). */
+struct fr_idem {
+	const void *cookie;
+	struct hlist_node entry;
+	struct completion complete;
+	int ret;
+};
+
+#define FR_IDEM_BITS		8
+#define FR_IDEM_MAX_CHAIN	64
+#define FR_NR_IA32_FINIT_MODULE	350	/* arch/x86/entry/syscalls/syscall_32.tbl */
+
+struct fr_idem_seen {
+	struct fr_idem *rec;
+	const void *cookie;
+	bool live;		/* on a live loader's stack: kept */
+	bool waiting;		/* its task sleeps on its completion */
+	bool release;		/* live, but nobody will complete it */
+};
+
+/* Scratch for one bucket; used under idem_lock only. */
+static struct fr_idem_seen fr_idem_chain[FR_IDEM_MAX_CHAIN] __initdata;
+
+static bool __init fr_in_finit_module(struct task_struct *p)
+{
+	long nr = syscall_get_nr(p, task_pt_regs(p));
+
+	return nr == __NR_finit_module || nr == FR_NR_IA32_FINIT_MODULE;
+}
+
+/* Caller holds rcu_read_lock(). */
+static bool __init fr_on_loader_stack(const struct fr_idem *rec)
+{
+	unsigned long addr = (unsigned long)rec, lo;
+	struct task_struct *g, *p;
+
+	for_each_process_thread(g, p) {
+		lo = (unsigned long)task_stack_page(p);
+		if (!lo || addr < lo || addr + sizeof(*rec) > lo + THREAD_SIZE)
+			continue;
+		return !(READ_ONCE(p->flags) & PF_EXITING) && !p->exit_state &&
+		       fr_in_finit_module(p);
+	}
+	return false;
+}
+
+struct fr_idem_stats {
+	unsigned int kept, removed, released, cuts;
+};
+
+/* Caller holds idem_lock and rcu_read_lock(). */
+static void __init fr_heal_bucket(struct hlist_head *head, unsigned int bucket,
+				  struct fr_idem_stats *st)
+{
+	struct hlist_node **link = &head->first;
+	struct hlist_node *pos = READ_ONCE(head->first);
+	struct fr_idem_seen *seen = fr_idem_chain;
+	unsigned int i, j, n = 0;
+	bool cut = false, changed;
+
+	/* Read-only pass: classify what the chain holds. */
+	while (pos) {
+		struct fr_idem *rec = container_of(pos, struct fr_idem, entry);
+		struct fr_idem copy;
+
+		if (n == FR_IDEM_MAX_CHAIN ||
+		    copy_from_kernel_nofault(&copy, rec, sizeof(copy)) ||
+		    copy.entry.pprev != link ||
+		    hash_ptr(copy.cookie, FR_IDEM_BITS) != bucket) {
+			cut = true;
+			break;
+		}
+		seen[n].rec = rec;
+		seen[n].cookie = copy.cookie;
+		seen[n].live = fr_on_loader_stack(rec);
+		seen[n].waiting = copy.complete.wait.task_list.next !=
+				  &rec->complete.wait.task_list;
+		n++;
+		link = &pos->next;
+		pos = copy.entry.next;
+	}
+
+	/* A live waiter is released when no live loader of its file is left. */
+	changed = cut;
+	for (i = 0; i < n; i++) {
+		if (seen[i].live && seen[i].waiting) {
+			for (j = 0; j < n; j++)
+				if (seen[j].live && !seen[j].waiting &&
+				    seen[j].cookie == seen[i].cookie)
+					break;
+			seen[i].release = j == n;
+		}
+		if (!seen[i].live || seen[i].release)
+			changed = true;
+	}
+	if (!changed) {
+		st->kept += n;
+		return;
+	}
+
+	/* Write pass: relink the kept records, in their order. */
+	link = &head->first;
+	for (i = 0; i < n; i++) {
+		if (!seen[i].live) {
+			st->removed++;
+			continue;
+		}
+		if (seen[i].release)
+			continue;
+		WRITE_ONCE(*link, &seen[i].rec->entry);
+		seen[i].rec->entry.pprev = link;
+		link = &seen[i].rec->entry.next;
+		st->kept++;
+	}
+	WRITE_ONCE(*link, NULL);
+	if (cut) {
+		st->removed++;
+		st->cuts++;
+		pr_warn("loader table: bucket %u: record %u unreadable (its stack was reused), dropped with the rest of the chain\n",
+			bucket, n + 1);
+	}
+
+	/* As idempotent_complete() does; the record is gone once completed. */
+	for (i = 0; i < n; i++) {
+		struct fr_idem *rec = seen[i].rec;
+
+		if (!seen[i].release)
+			continue;
+		rec->entry.next = NULL;
+		rec->entry.pprev = NULL;
+		rec->ret = -EAGAIN;
+		complete(&rec->complete);
+		st->released++;
+	}
+}
+
+/*
+ * Remove stale records from the loader's table.  Caller holds no lock and
+ * has tainted the kernel: this is part of a forced rescue.
+ */
+static void __init fr_heal_loader(void)
+{
+	struct fr_idem_stats st = { };
+	struct hlist_head *hash;
+	spinlock_t *lock;
+	unsigned int b;
+
+	hash = fr_lookup_data("idem_hash", sizeof(*hash) << FR_IDEM_BITS);
+	lock = fr_lookup_data("idem_lock", sizeof(*lock));
+	if (!hash || !lock) {
+		pr_err("loader table (idem_hash) not found: loading again the file of a module whose init crashed may hang or crash the kernel until reboot\n");
+		return;
+	}
+
+	spin_lock(lock);
+	rcu_read_lock();
+	for (b = 0; b < 1U << FR_IDEM_BITS; b++)
+		fr_heal_bucket(&hash[b], b, &st);
+	rcu_read_unlock();
+	spin_unlock(lock);
+
+	if (!st.removed && !st.released && !st.cuts) {
+		pr_info("loader table: no stale records (%u loads in flight)\n",
+			st.kept);
+		return;
+	}
+	pr_warn("loader table: removed %u stale record(s) (%u unreadable), released %u waiting loader(s), kept %u load(s) in flight\n",
+		st.removed, st.cuts, st.released, st.kept);
+}
+
+#else
+
+/* No table before 6.6: finit_module() keeps no records. */
+static void __init fr_heal_loader(void)
+{
+}
+
+#endif
+
+/*
+ * Check-only mode: who really uses a target?  A reset refcount betrays real
+ * users, so the CLI asks before forcing.  Seen from here exactly:
+ *   - superblocks of a filesystem type the module registered (mounts),
+ *   - open files whose file_operations the module owns (its device nodes),
+ *     and open files on its filesystems,
+ *   - sockets whose proto_ops or proto the module owns.
+ * Not covered: mappings whose file descriptor was closed, in-kernel users
+ * that hold no file (a reference taken by another subsystem).
+ */
+#define FR_MAX_FS		8
+#define FR_MAX_USER_LINES	16
+
+struct fr_user_scan {
+	const struct module *mod;
+	const char *name;
+	struct task_struct *task;
+	unsigned int *users;
+};
+
+static char fr_path_buf[256] __initdata;
+
+static void __init fr_count_sb(struct super_block *sb, void *arg)
+{
+	(*(unsigned int *)arg)++;
+}
+
+static unsigned int __init fr_report_mounts(const struct fr_target *t)
+{
+	struct file_system_type **list, *fs, *owned[FR_MAX_FS];
+	unsigned int i, n = 0, sbs, users = 0;
+	rwlock_t *lock;
+
+	list = fr_lookup_data("file_systems", sizeof(*list));
+	lock = fr_lookup_data("file_systems_lock", sizeof(*lock));
+	if (!list || !lock) {
+		pr_warn("%s: user: unknown (filesystem list not found)\n",
+			t->name);
+		return 1;
+	}
+	read_lock(lock);
+	for (fs = *list; fs && n < FR_MAX_FS; fs = fs->next)
+		if (fs->owner == t->mod)
+			owned[n++] = fs;
+	read_unlock(lock);
+
+	/* The types live in the target, which cannot go while we hold it. */
+	for (i = 0; i < n; i++) {
+		sbs = 0;
+		iterate_supers_type(owned[i], fr_count_sb, &sbs);
+		if (!sbs)
+			continue;
+		pr_info("%s: user: %u mounted filesystem(s) of type %s\n",
+			t->name, sbs, owned[i]->name);
+		users += sbs;
+	}
+	return users;
+}
+
+/* Called by iterate_fd() under the task's file_lock: must not sleep. */
+static int __init fr_file_user(const void *arg, struct file *file,
+			       unsigned int fd)
+{
+	const struct fr_user_scan *scan = arg;
+	const struct module *mod = scan->mod;
+	struct socket *sock = sock_from_file(file);
+	const char *what = NULL;
+	char *path;
+
+	if (file->f_op && file->f_op->owner == mod)
+		what = "open file";
+	else if (file_inode(file)->i_sb->s_type->owner == mod)
+		what = "open file on its filesystem";
+	else if (sock && ((sock->ops && sock->ops->owner == mod) ||
+			  (sock->sk && sock->sk->sk_prot_creator &&
+			   sock->sk->sk_prot_creator->owner == mod)))
+		what = "socket";
+	if (!what)
+		return 0;
+	if (++*scan->users > FR_MAX_USER_LINES)
+		return 0;
+	path = d_path(&file->f_path, fr_path_buf, sizeof(fr_path_buf));
+	pr_info("%s: user: %s %s (pid %d, %s, fd %u)\n", scan->name, what,
+		IS_ERR(path) ? "?" : path, task_pid_nr(scan->task),
+		scan->task->comm, fd);
+	return 0;
+}
+
+static unsigned int __init fr_report_files(const struct fr_target *t)
+{
+	unsigned int users = 0;
+	struct fr_user_scan scan = {
+		.mod = t->mod, .name = t->name, .users = &users,
+	};
+	struct task_struct *p;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		task_lock(p);
+		if (p->files) {
+			scan.task = p;
+			iterate_fd(p->files, 0, fr_file_user, &scan);
+		}
+		task_unlock(p);
+	}
+	rcu_read_unlock();
+	return users;
+}
+
+/* Report, change nothing.  Caller holds no lock. */
+static void __init fr_report(void)
+{
+	unsigned int i, users;
+
+	fr_check_tasks();
+	fr_lock_modules();
+	fr_check_holders();
+	for (i = 0; i < fr_nr_targets; i++) {
+		struct fr_target *t = &fr_targets[i];
+		struct module *mod = t->mod;
+
+		users = fr_report_mounts(t) + fr_report_files(t);
+		pr_info("%s: check: state %s, refcount %d, holders %d, exit %s, users %u, would %s\n",
+			t->name, fr_state_name(READ_ONCE(mod->state)),
+			module_refcount(mod), fr_nr_holders(mod),
+			fr_exit_name(mod), users,
+			fr_is_healthy(t, fr_nr_holders(mod)) ? "do nothing" :
+			t->stub ? "repair and replace exit" : "repair");
+	}
+	fr_unlock_modules();
 }
 
 static int __init force_rmmod_init(void)
 {
+	bool forced = false;
 	unsigned int i;
 	int ret;
 
@@ -490,20 +859,31 @@ static int __init force_rmmod_init(void)
 	ret = fr_decide_exits();
 	if (ret)
 		goto out_put;
+
+	fr_module_mutex = fr_lookup_data("module_mutex",
+					 sizeof(*fr_module_mutex));
+	if (!fr_module_mutex)
+		pr_warn("module_mutex not found: working without it\n");
+
+	if (check_only) {
+		fr_report();
+		ret = -ECANCELED;
+		goto out_put;
+	}
 	ret = fr_check_tasks();
 	if (ret)
 		goto out_put;
-
-	fr_module_mutex = fr_lookup_data("module_mutex");
-	if (!fr_module_mutex)
-		pr_warn("module_mutex not found: repairing without it\n");
 
 	fr_lock_modules();
 	ret = fr_check_holders();
 	if (!ret)
 		for (i = 0; i < fr_nr_targets; i++)
-			fr_repair(&fr_targets[i]);
+			forced |= fr_repair(&fr_targets[i]);
 	fr_unlock_modules();
+
+	/* A rescue also clears what crashed inits left in the loader. */
+	if (forced)
+		fr_heal_loader();
 
 out_put:
 	fr_put_targets();
