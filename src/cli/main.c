@@ -527,6 +527,9 @@ static void fr_helper_line(const char *msg, void *data)
 		run->refused++;
 		break;
 	case FR_LINE_HOLDER:
+		/* A holder we remove first is no reason to refuse. */
+		if (fr_find_target(line.holder) && fr_pending(fr_find_target(line.holder)))
+			break;
 		fr_fail(t, FR_RESULT_REFUSED, "used by module %s", line.holder);
 		run->refused++;
 		break;
