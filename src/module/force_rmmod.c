@@ -680,7 +680,7 @@ static void __init fr_heal_loader(void)
 {
 	struct fr_idem_stats st = { };
 	struct hlist_head *hash;
-	spinlock_t *lock;
+	spinlock_t *lock;		/* idem_lock: guards the table */
 	unsigned int b;
 
 	hash = fr_lookup_data("idem_hash", sizeof(*hash) << FR_IDEM_BITS);
