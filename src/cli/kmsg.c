@@ -35,9 +35,11 @@ int fr_kmsg_record_parse(const char *rec, size_t len, char *msg, size_t size)
 
 	if (!semi || !size)
 		return -EINVAL;
+	/* PRIORITY first; the other fields are printable, without spaces. */
+	if (rec[0] < '0' || rec[0] > '9')
+		return -EINVAL;
 	for (const char *c = rec; c < semi; c++)
-		if (!((*c >= '0' && *c <= '9') || *c == ',' || *c == '-' ||
-		      (*c >= 'a' && *c <= 'z') || *c == '+' || *c == '='))
+		if (*c <= ' ' || *c > '~')
 			return -EINVAL;
 	semi++;
 	end = memchr(semi, '\n', len - (semi - rec));

@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of force-rmmod's mechanisms (src/cli/), built with ASan and
+ * UBSan by "make check-unit".  Diagnosis runs on a /proc and /sys tree made
+ * here in a temporary directory, as the kernel prints them (see the guest
+ * probes in tests/vm/cli.test for the real thing).
+ *
+ * To add a case: a CHECK() in the test function of its file, or a new
+ * test function called from main().  Every CHECK counts; any failure makes
+ * the run exit 1.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <lzma.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "fr.h"
+
+static int passed, failed;
+
+#define CHECK(cond) do {						\
+	if (cond) {							\
+		passed++;						\
+	} else {							\
+		failed++;						\
+		fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+	}								\
+} while (0)
+
+#define CHECK_STR(got, want) do {					\
+	const char *g_ = (got), *w_ = (want);				\
+	if (!strcmp(g_, w_)) {						\
+		passed++;						\
+	} else {							\
+		failed++;						\
+		fprintf(stderr, "FAIL %s:%d: got\n  %s\nwanted\n  %s\n",	\
+			__FILE__, __LINE__, g_, w_);			\
+	}								\
+} while (0)
+
+/* ---- names.c --------------------------------------------------------------- */
+
+static void test_names(void)
+{
+	char out[FR_NAME_MAX], name55[56], name56[57];
+
+	CHECK(fr_name_normalise("fr_leak_ref", out) == FR_NAME_OK);
+	CHECK_STR(out, "fr_leak_ref");
+	CHECK(fr_name_normalise("fr-crash-init", out) == FR_NAME_OK);
+	CHECK_STR(out, "fr_crash_init");
+	CHECK(fr_name_normalise("Ext4_2", out) == FR_NAME_OK);
+	CHECK(fr_name_normalise("", out) == FR_NAME_EMPTY);
+	CHECK(fr_name_normalise("./fr_leak_ref.ko", out) == FR_NAME_PATH);
+	CHECK(fr_name_normalise("/lib/modules/x/fr.ko.xz", out) == FR_NAME_PATH);
+	CHECK(fr_name_normalise("a/b", out) == FR_NAME_PATH);
+	CHECK(fr_name_normalise("fr.ko", out) == FR_NAME_PATH);
+	CHECK(fr_name_normalise("fr leak", out) == FR_NAME_MALFORMED);
+	CHECK(fr_name_normalise("fr*", out) == FR_NAME_MALFORMED);
+	CHECK(fr_name_normalise("fr\xc3\xa4", out) == FR_NAME_MALFORMED);
+	CHECK(fr_name_normalise("fr\n", out) == FR_NAME_MALFORMED);
+	memset(name55, 'x', 55);
+	name55[55] = '\0';
+	memset(name56, 'x', 56);
+	name56[56] = '\0';
+	CHECK(fr_name_normalise(name55, out) == FR_NAME_OK);
+	CHECK(strlen(out) == 55);
+	CHECK(fr_name_normalise(name56, out) == FR_NAME_TOO_LONG);
+	CHECK(out[0] == '\0');
+	CHECK(strstr(fr_name_strerror(FR_NAME_EMPTY), "empty") != NULL);
+	CHECK(strstr(fr_name_strerror(FR_NAME_PATH), "file name") != NULL);
+}
+
+/* ---- modules.c: /proc/modules lines ---------------------------------------- */
+
+static void test_modules_line(void)
+{
+	struct fr_module m;
+
+	CHECK(fr_modules_line_parse("fr_healthy 12288 0 - Live 0xffffffffc02dd000 (OE)\n", &m) == 0);
+	CHECK_STR(m.name, "fr_healthy");
+	CHECK(m.state == FR_STATE_LIVE && m.refcount == 0 && m.nr_holders == 0 && !m.permanent);
+	CHECK(fr_module_is_healthy(&m));
+
+	CHECK(fr_modules_line_parse("fr_dep_base 12288 2 fr_dep_user, Live 0xffffffffc02eb000 (OE)", &m) == 0);
+	CHECK(m.refcount == 2 && m.nr_holders == 1);
+	CHECK_STR(m.holders[0], "fr_dep_user");
+	CHECK(!fr_module_is_healthy(&m));
+
+	CHECK(fr_modules_line_parse("fr_no_exit 8192 0 [permanent], Live 0x0000000000000000 (OE)", &m) == 0);
+	CHECK(m.permanent && m.nr_holders == 0 && !fr_module_is_healthy(&m));
+
+	CHECK(fr_modules_line_parse("fr_block_exit 12288 -1 - Unloading 0xffffffffc02f7000 (OE-)", &m) == 0);
+	CHECK(m.state == FR_STATE_GOING && m.refcount == -1);
+	CHECK(fr_modules_line_parse("fr_block_init 20480 1 - Loading 0xffffffffc02fd000 (OE+)", &m) == 0);
+	CHECK(m.state == FR_STATE_COMING && m.refcount == 1);
+	CHECK(fr_modules_line_parse("b 1 3 u1,u2,[permanent], Live 0x0", &m) == 0);
+	CHECK(m.nr_holders == 2 && m.permanent);
+	CHECK_STR(m.holders[1], "u2");
+	CHECK(fr_modules_line_parse("x 1 0 - Weird 0x0", &m) == 0);
+	CHECK(m.state == FR_STATE_UNKNOWN);
+
+	CHECK(fr_modules_line_parse("", &m) == -EINVAL);
+	CHECK(fr_modules_line_parse("fr_healthy 12288", &m) == -EINVAL);
+	CHECK(fr_modules_line_parse("fr_healthy x 0 - Live 0x0", &m) == -EINVAL);
+	CHECK(fr_modules_line_parse("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx 1 0 - Live 0", &m) == -EINVAL);
+}
+
+/* ---- modules.c and tasks.c on a prepared tree -------------------------------- */
+
+static char root[64];
+
+static void put(const char *rel, const char *fmt, ...)
+{
+	char path[512], *slash;
+	va_list ap;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	for (slash = strchr(path + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		mkdir(path, 0755);
+		*slash = '/';
+	}
+	if (!fmt) {
+		mkdir(path, 0755);
+		return;
+	}
+	f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		exit(2);
+	}
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+}
+
+static void make_tree(void)
+{
+	strcpy(root, "/tmp/fr-unit-XXXXXX");
+	if (!mkdtemp(root)) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	put("proc/modules",
+	    "fr_block_init 20480 1 - Loading 0xffffffffc02fd000 (OE+)\n"
+	    "fr_block_exit 12288 -1 - Unloading 0xffffffffc02f7000 (OE-)\n"
+	    "fr_dep_user 12288 0 - Live 0xffffffffc02f1000 (OE)\n"
+	    "fr_dep_base 12288 2 fr_dep_user, Live 0xffffffffc02eb000 (OE)\n"
+	    "fr_leak_ref 12288 2 - Live 0xffffffffc02e3000 (OE)\n"
+	    "fr_no_exit 8192 0 [permanent], Live 0x0000000000000000 (OE)\n"
+	    "fr_healthy 12288 0 - Live 0xffffffffc02dd000 (OE)\n"
+	    "fr_healthy_twin 12288 0 - Live 0xffffffffc02dd000 (OE)\n");
+	put("proc/kallsyms",
+	    "ffffffff98964550 T _printk\n"
+	    "ffffffffc02fd010 t cleanup_module\t[fr_block_init]\n"
+	    "ffffffffc0309010 t init_module\t[fr_block_init]\n"
+	    "ffffffffc02f7010 t cleanup_module\t[fr_block_exit]\n"
+	    "ffffffffc02e9084 r _note_19\t[fr_no_exit]\n"
+	    "ffffffffc02e7040 d __this_module\t[fr_no_exit]\n"
+	    "ffffffffc02dd010 t cleanup_module\t[fr_healthy_twin]\n"
+	    "ffffffffc02dd010 t cleanup_module\t[fr_healthy]\n"
+	    "ffffffffc02e3010 t cleanup_module\t[fr_leak_ref]\n");
+	put("sys/module/fr_leak_ref/initstate", "live\n");
+	put("sys/module/fr_healthy/initstate", "live\n");
+	put("sys/module/printk/parameters/", NULL);
+	put("sys/module/printk/uevent", "");
+	/* An insmod stuck in fr_block_init's init, an rmmod in fr_block_exit's exit. */
+	put("proc/146/task/146/stack",
+	    "[<0>] msleep+0x2b/0x40\n"
+	    "[<0>] fr_block_init_init+0x1f/0xff0 [fr_block_init]\n"
+	    "[<0>] do_one_initcall+0x5b/0x320\n"
+	    "[<0>] do_init_module+0x60/0x270\n"
+	    "[<0>] __x64_sys_finit_module+0x5e/0xb0\n");
+	put("proc/146/task/146/comm", "insmod\n");
+	put("proc/146/task/146/syscall", "313 0x3 0xab9a9a0 0x0\n");
+	put("proc/147/task/147/stack",
+	    "[<0>] msleep+0x2b/0x40\n"
+	    "[<0>] fr_block_exit_exit+0x1a/0xff0 [fr_block_exit]\n"
+	    "[<0>] __do_sys_delete_module+0x1b8/0x350\n");
+	put("proc/147/task/147/comm", "rmmod\n");
+	/* A second thread of a process, asleep in a module function. */
+	put("proc/200/task/200/stack", "[<0>] do_sys_poll+0x1/0x2\n");
+	put("proc/200/task/200/comm", "worker\n");
+	put("proc/200/task/201/stack", "[<0>] fr_leak_ref_wait+0x1/0x2 [fr_leak_ref]\n");
+	put("proc/200/task/201/comm", "worker-2\n");
+	put("proc/200/task/201/syscall", "7 0x0\n");
+	/* Near misses: another module whose name starts the same. */
+	put("proc/300/task/300/stack", "[<0>] x+0x1/0x2 [fr_healthy_twin]\n");
+	put("proc/300/task/300/comm", "twin\n");
+	put("proc/self/", NULL);	/* not numeric: skipped */
+	put("proc/400/", NULL);		/* a process gone meanwhile: no task/ */
+}
+
+static void test_tree(void)
+{
+	struct fr_module m;
+	struct fr_task tasks[FR_MAX_TASKS];
+
+	make_tree();
+	CHECK(fr_module_kind(root, "fr_leak_ref") == FR_KIND_LOADABLE);
+	CHECK(fr_module_kind(root, "fr_no_exit") == FR_KIND_LOADABLE);	/* /proc/modules only */
+	CHECK(fr_module_kind(root, "printk") == FR_KIND_BUILTIN);
+	CHECK(fr_module_kind(root, "fr_nosuch") == FR_KIND_NOT_LOADED);
+	CHECK(fr_module_kind(root, "fr_healthy_") == FR_KIND_NOT_LOADED);
+	CHECK(fr_module_kind(root, "fr") == FR_KIND_NOT_LOADED);
+	CHECK(fr_module_is_loaded(root, "fr_healthy"));
+	CHECK(!fr_module_is_loaded(root, "fr_health"));
+
+	CHECK(fr_module_read(root, "fr_block_init", &m) == 0);
+	CHECK(m.state == FR_STATE_COMING && m.refcount == 1 && m.has_exit == 1);
+	CHECK(m.nr_tasks == 1);
+	CHECK(m.tasks[0].pid == 146);
+	CHECK_STR(m.tasks[0].comm, "insmod");
+	CHECK_STR(m.tasks[0].what, "init");
+
+	CHECK(fr_module_read(root, "fr_block_exit", &m) == 0);
+	CHECK(m.state == FR_STATE_GOING && m.refcount == -1 && m.nr_tasks == 1);
+	CHECK(m.tasks[0].pid == 147);
+	CHECK_STR(m.tasks[0].what, "exit");
+
+	CHECK(fr_module_read(root, "fr_leak_ref", &m) == 0);
+	CHECK(m.refcount == 2 && m.has_exit == 1 && m.nr_tasks == 1);
+	CHECK(m.tasks[0].pid == 201);
+	CHECK_STR(m.tasks[0].comm, "worker-2");
+	CHECK_STR(m.tasks[0].what, "code");
+
+	CHECK(fr_module_read(root, "fr_no_exit", &m) == 0);
+	CHECK(m.permanent && m.has_exit == 0 && m.nr_tasks == 0);
+
+	CHECK(fr_module_read(root, "fr_healthy", &m) == 0);
+	CHECK(m.has_exit == 1 && m.nr_tasks == 0 && fr_module_is_healthy(&m));
+
+	CHECK(fr_module_read(root, "fr_dep_base", &m) == 0);
+	CHECK(m.nr_holders == 1 && m.has_exit == -1);	/* not in kallsyms */
+	CHECK(fr_module_read(root, "fr_dep_user", &m) == 0);
+	CHECK(fr_module_is_healthy(&m));
+	CHECK(fr_module_read(root, "fr_nosuch", &m) == -ENOENT);
+	CHECK(fr_module_read("/nonexistent-root", "fr_healthy", &m) == -ENOENT);
+
+	CHECK(fr_tasks_in_module(root, "fr_healthy_twin", tasks, FR_MAX_TASKS) == 1);
+	CHECK(fr_tasks_in_module(root, "fr_block_init", tasks, 0) == 0);
+	CHECK(fr_tasks_in_module("/nonexistent-root", "x", tasks, 1) == -ENOENT);
+}
+
+static void test_stack_line(void)
+{
+	CHECK(fr_stack_line_in_module("[<0>] f+0x1/0x2 [fr_x]\n", "fr_x"));
+	CHECK(fr_stack_line_in_module("[<0>] f+0x1/0x2 [fr_x]", "fr_x"));
+	CHECK(!fr_stack_line_in_module("[<0>] f+0x1/0x2 [fr_xy]\n", "fr_x"));
+	CHECK(!fr_stack_line_in_module("[<0>] f+0x1/0x2 [afr_x]\n", "fr_x"));
+	CHECK(!fr_stack_line_in_module("[<0>] fr_x+0x1/0x2\n", "fr_x"));
+	CHECK(!fr_stack_line_in_module("[fr_x]", "fr_x"));
+	CHECK(!fr_stack_line_in_module("", "fr_x"));
+	CHECK(!fr_stack_line_in_module("]", "fr_x"));
+}
+
+/* ---- kmsg.c and helperlog.c --------------------------------------------------- */
+
+static void test_kmsg(void)
+{
+	char msg[64];
+	const char rec[] = "4,1234,5678901,-;force_rmmod: fr_x: healthy\n SUBSYSTEM=x\n";
+
+	CHECK(fr_kmsg_record_parse(rec, strlen(rec), msg, sizeof(msg)) == 0);
+	CHECK_STR(msg, "force_rmmod: fr_x: healthy");
+	CHECK(fr_kmsg_record_parse("6,1,0,c,caller=T1;hi", 20, msg, sizeof(msg)) == 0);
+	CHECK_STR(msg, "hi");
+	CHECK(fr_kmsg_record_parse("6,1,0,-;0123456789", 18, msg, 5) == 0);
+	CHECK_STR(msg, "0123");
+	CHECK(fr_kmsg_record_parse("no separator", 12, msg, sizeof(msg)) == -EINVAL);
+	CHECK(fr_kmsg_record_parse("a b;x", 5, msg, sizeof(msg)) == -EINVAL);
+	CHECK(fr_kmsg_record_parse("6,1,0,-;x", 9, msg, 0) == -EINVAL);
+}
+
+static void test_helper_lines(void)
+{
+	struct fr_line l;
+
+	CHECK(fr_helper_line_parse("force_rmmod: fr_crash_init: state coming -> live, refcount 1 -> 0, exit own -> stub; rmmod fr_crash_init now", &l) == 0);
+	CHECK(l.kind == FR_LINE_REPAIR);
+	CHECK_STR(l.name, "fr_crash_init");
+	CHECK_STR(l.state_before, "coming");
+	CHECK(l.refs_before == 1 && l.refs_after == 0);
+	CHECK_STR(l.exit_before, "own");
+	CHECK_STR(l.exit_after, "stub");
+
+	CHECK(fr_helper_line_parse("force_rmmod: fr_crash_exit: state going -> live, refcount -1 -> 0, exit own -> stub; rmmod fr_crash_exit now", &l) == 0);
+	CHECK(l.kind == FR_LINE_REPAIR && l.refs_before == -1);
+
+	CHECK(fr_helper_line_parse("force_rmmod: fr_healthy: healthy (live, refcount 0, exit own), nothing to do", &l) == 0);
+	CHECK(l.kind == FR_LINE_HEALTHY);
+
+	CHECK(fr_helper_line_parse("force_rmmod: fr_block_init: task 100 (insmod) may be executing its code", &l) == 0);
+	CHECK(l.kind == FR_LINE_TASK && l.pid == 100);
+	CHECK_STR(l.comm, "insmod");
+
+	CHECK(fr_helper_line_parse("force_rmmod: fr_dep_base: used by module fr_dep_user, remove it first or name it too", &l) == 0);
+	CHECK(l.kind == FR_LINE_HOLDER);
+	CHECK_STR(l.holder, "fr_dep_user");
+
+	CHECK(fr_helper_line_parse("force_rmmod: fr_misc: user: open file /dev/fr_misc (pid 12, sleep, fd 3)", &l) == 0);
+	CHECK(l.kind == FR_LINE_USER);
+	CHECK_STR(l.text, "open file /dev/fr_misc (pid 12, sleep, fd 3)");
+	CHECK(fr_helper_line_parse("force_rmmod: fr_fs: user: 1 mounted filesystem(s) of type fr_fs", &l) == 0);
+	CHECK(l.kind == FR_LINE_USER);
+
+	CHECK(fr_helper_line_parse("force_rmmod: fr_fs: check: state live, refcount 1, holders 0, exit own, users 1, would repair", &l) == 0);
+	CHECK(l.kind == FR_LINE_CHECK);
+	CHECK_STR(l.text, "state live, refcount 1, holders 0, exit own, users 1, would repair");
+
+	CHECK(fr_helper_line_parse("force_rmmod: fr_nosuch: not loaded", &l) == 0);
+	CHECK(l.kind == FR_LINE_ERROR);
+	CHECK_STR(l.text, "not loaded");
+
+	CHECK(fr_helper_line_parse("force_rmmod: modname= is missing: name the module(s) to rescue", &l) == 0);
+	CHECK(l.kind == FR_LINE_OTHER && l.name[0] == '\0');
+	CHECK(fr_helper_line_parse("force_rmmod: '': empty module name", &l) == 0);
+	CHECK(l.kind == FR_LINE_OTHER);
+	CHECK(fr_helper_line_parse("force_rmmod: module_mutex not found: working without it", &l) == 0);
+	CHECK(l.kind == FR_LINE_OTHER);
+	CHECK(fr_helper_line_parse("force_rmmodx: a: b", &l) == -1);
+	CHECK(fr_helper_line_parse("fr_healthy: exit ran", &l) == -1);
+	CHECK(fr_helper_line_parse("", &l) == -1);
+}
+
+/* ---- helper.c: images --------------------------------------------------------------- */
+
+static void test_images(void)
+{
+	static unsigned char elf[70000], packed[80000];
+	void *out;
+	size_t len, plen, i;
+	z_stream z;
+	char path[128];
+	FILE *f;
+
+	memcpy(elf, "\x7f" "ELF", 4);
+	for (i = 4; i < sizeof(elf); i++)
+		elf[i] = (unsigned char)(i * 7 / 5);
+	memcpy(elf + 30000, "\0parmtype=check:bool\0", 21);
+
+	CHECK(fr_image_decompress(elf, sizeof(elf), &out, &len) == 0);
+	CHECK(len == sizeof(elf) && !memcmp(out, elf, len));
+	CHECK(fr_helper_has_param(out, len, "check"));
+	CHECK(!fr_helper_has_param(out, len, "exit"));
+	CHECK(!fr_helper_has_param(out, len, "chec"));
+	free(out);
+
+	plen = 0;
+	CHECK(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC32, NULL, elf, sizeof(elf),
+				      packed, &plen, sizeof(packed)) == LZMA_OK);
+	CHECK(fr_image_decompress(packed, plen, &out, &len) == 0);
+	CHECK(len == sizeof(elf) && !memcmp(out, elf, len));
+	free(out);
+	packed[plen / 2] ^= 0xff;
+	CHECK(fr_image_decompress(packed, plen, &out, &len) == -EBADMSG && !out);
+	CHECK(fr_image_decompress(packed, 20, &out, &len) == -EBADMSG);	/* truncated */
+
+	plen = ZSTD_compress(packed, sizeof(packed), elf, sizeof(elf), 3);
+	CHECK(!ZSTD_isError(plen));
+	CHECK(fr_image_decompress(packed, plen, &out, &len) == 0);
+	CHECK(len == sizeof(elf) && !memcmp(out, elf, len));
+	free(out);
+	CHECK(fr_image_decompress(packed, plen / 2, &out, &len) == -EBADMSG);
+
+	memset(&z, 0, sizeof(z));
+	CHECK(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+	z.next_in = elf;
+	z.avail_in = sizeof(elf);
+	z.next_out = packed;
+	z.avail_out = sizeof(packed);
+	CHECK(deflate(&z, Z_FINISH) == Z_STREAM_END);
+	plen = z.total_out;
+	deflateEnd(&z);
+	CHECK(fr_image_decompress(packed, plen, &out, &len) == 0);
+	CHECK(len == sizeof(elf) && !memcmp(out, elf, len));
+	free(out);
+	CHECK(fr_image_decompress(packed, plen / 2, &out, &len) == -EBADMSG);
+
+	/* Compressed, but not a module inside. */
+	plen = ZSTD_compress(packed, sizeof(packed), "hello", 5, 3);
+	CHECK(fr_image_decompress(packed, plen, &out, &len) == -ENOEXEC);
+	CHECK(fr_image_decompress("hello", 5, &out, &len) == -ENOEXEC);
+	CHECK(fr_image_decompress("", 0, &out, &len) == -ENOEXEC);
+
+	/* Through a file, as --helper gives it. */
+	snprintf(path, sizeof(path), "%s/helper.ko.zst", root);
+	plen = ZSTD_compress(packed, sizeof(packed), elf, sizeof(elf), 3);
+	f = fopen(path, "w");
+	CHECK(f && fwrite(packed, 1, plen, f) == plen);
+	fclose(f);
+	CHECK(fr_helper_read(path, &out, &len) == 0);
+	CHECK(len == sizeof(elf) && fr_helper_has_param(out, len, "check"));
+	free(out);
+	CHECK(fr_helper_read("/nonexistent/force_rmmod.ko", &out, &len) == -ENOENT);
+	CHECK(fr_helper_read(root, &out, &len) == -ENOEXEC);	/* a directory */
+	snprintf(path, sizeof(path), "%s/proc/modules", root);
+	CHECK(fr_helper_read(path, &out, &len) == -ENOEXEC);
+	CHECK(fr_helper_find("0.0.0-no-such-release", path, sizeof(path)) == -ENOENT);
+}
+
+/* ---- output.c ------------------------------------------------------------------------ */
+
+static char *report_buf;	/* the last report(), freed by the next */
+
+static char *report(void (*fn)(FILE *, const struct fr_target *), const struct fr_target *t)
+{
+	size_t size;
+	FILE *f;
+
+	free(report_buf);
+	f = open_memstream(&report_buf, &size);
+	fn(f, t);
+	fclose(f);
+	return report_buf;
+}
+
+static void json1(FILE *f, const struct fr_target *t)
+{
+	fr_report_json(f, t, 1);
+}
+
+static void test_output(void)
+{
+	static struct fr_target t[2];
+	char *buf;
+	size_t size;
+	FILE *f;
+
+	memset(t, 0, sizeof(t));
+	strcpy(t[0].name, "fr_crash_init");
+	t[0].loaded = true;
+	t[0].mod.state = FR_STATE_COMING;
+	t[0].mod.refcount = 1;
+	t[0].mod.has_exit = 1;
+	t[0].users_known = true;
+	t[0].action = "rescue";
+	t[0].exit_replaced = true;
+	t[0].result = FR_RESULT_REMOVED;
+	CHECK_STR(report(fr_report_line, &t[0]),
+		  "fr_crash_init: removed (was coming, refcount 1; exit replaced)\n");
+	CHECK_STR(report(json1, &t[0]),
+		  "[{\"name\":\"fr_crash_init\",\"state\":\"coming\",\"refcount\":1,\"holders\":[],"
+		  "\"has_exit\":true,\"tasks\":[],\"users\":[],\"action\":\"rescue\","
+		  "\"result\":\"removed\",\"error\":null}]\n");
+
+	strcpy(t[1].name, "fr_block_init");
+	t[1].loaded = true;
+	t[1].mod.state = FR_STATE_COMING;
+	t[1].mod.refcount = 1;
+	t[1].mod.has_exit = -1;
+	t[1].mod.nr_holders = 2;
+	strcpy(t[1].mod.holders[0], "a");
+	strcpy(t[1].mod.holders[1], "b");
+	t[1].mod.nr_tasks = 1;
+	t[1].mod.tasks[0].pid = 146;
+	strcpy(t[1].mod.tasks[0].comm, "in\"s\\mod\n");
+	strcpy(t[1].mod.tasks[0].what, "init");
+	t[1].action = "none";
+	t[1].result = FR_RESULT_REFUSED;
+	strcpy(t[1].error, "task 146 (insmod) is executing its init function");
+	CHECK_STR(report(fr_report_line, &t[1]),
+		  "fr_block_init: refused: task 146 (insmod) is executing its init function "
+		  "(coming, refcount 1, holders a,b, exit unknown, tasks 146 (in\"s\\mod\n, init), "
+		  "users not checked)\n");
+	f = open_memstream(&buf, &size);
+	fr_report_json(f, t, 2);
+	fclose(f);
+	CHECK(strstr(buf, "},\n {\"name\":\"fr_block_init\",\"state\":\"coming\",\"refcount\":1,"
+		     "\"holders\":[\"a\",\"b\"],\"has_exit\":null,"
+		     "\"tasks\":[{\"pid\":146,\"comm\":\"in\\\"s\\\\mod\\n\",\"executing\":\"init\"}],"
+		     "\"users\":null,\"action\":\"none\",\"result\":\"refused\","
+		     "\"error\":\"task 146 (insmod) is executing its init function\"}]\n") != NULL);
+	free(buf);
+
+	memset(&t[0], 0, sizeof(t[0]));
+	strcpy(t[0].arg, "fr_nosuch");
+	strcpy(t[0].name, "fr_nosuch");
+	t[0].result = FR_RESULT_NOT_LOADED;
+	strcpy(t[0].error, "not loaded");
+	CHECK_STR(report(fr_report_line, &t[0]), "fr_nosuch: not loaded\n");
+	CHECK_STR(report(json1, &t[0]),
+		  "[{\"name\":\"fr_nosuch\",\"state\":null,\"refcount\":null,\"holders\":[],"
+		  "\"has_exit\":null,\"tasks\":[],\"users\":null,\"action\":\"none\","
+		  "\"result\":\"not-loaded\",\"error\":\"not loaded\"}]\n");
+
+	memset(&t[0], 0, sizeof(t[0]));
+	strcpy(t[0].arg, "bad\x01\x7f\xff");
+	t[0].result = FR_RESULT_INVALID;
+	strcpy(t[0].error, "malformed");
+	CHECK(strstr(report(json1, &t[0]), "\"name\":\"bad\\u0001\\u007f\\u00ff\"") != NULL);
+
+	f = open_memstream(&buf, &size);
+	fr_report_json(f, t, 0);
+	fclose(f);
+	CHECK_STR(buf, "[]\n");
+	free(buf);
+	free(report_buf);
+	report_buf = NULL;
+}
+
+int main(void)
+{
+	char cmd[128];
+
+	test_names();
+	test_modules_line();
+	test_tree();
+	test_stack_line();
+	test_kmsg();
+	test_helper_lines();
+	test_images();
+	test_output();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	if (system(cmd) != 0)
+		fprintf(stderr, "warning: could not remove %s\n", root);
+	printf("cli unit tests: %d passed, %d failed\n", passed, failed);
+	return failed || !passed;
+}
