@@ -53,7 +53,8 @@ SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 FUZZ_TIME ?= 20
 
 check-unit: $(BUILD)/cli-unit $(BUILD)/cli-fuzz
-	$(BUILD)/cli-unit
+	tests/cli/modules-index $(BUILD)/unit-modules
+	$(BUILD)/cli-unit $(BUILD)/unit-modules
 	@mkdir -p $(BUILD)/fuzz-corpus
 	$(BUILD)/cli-fuzz -max_total_time=$(FUZZ_TIME) -max_len=4096 \
 		-print_final_stats=0 $(BUILD)/fuzz-corpus tests/cli/corpus

@@ -106,7 +106,7 @@ struct fr_line {
 int fr_helper_line_parse(const char *msg, struct fr_line *line);
 
 /* helper.c */
-int fr_helper_find(const char *release, char *path, size_t size);
+int fr_helper_find(const char *root, const char *release, char *path, size_t size);
 int fr_helper_read(const char *path, void **image, size_t *len);
 int fr_image_decompress(const void *in, size_t len, void **out, size_t *outlen);
 bool fr_helper_has_param(const void *image, size_t len, const char *param);

@@ -25,16 +25,16 @@
 
 #define FR_IMAGE_MAX	(256u << 20)	/* no module is that big */
 
-/* The path of force_rmmod in /lib/modules/@release's index, or -ENOENT. */
-int fr_helper_find(const char *release, char *path, size_t size)
+/* The path of force_rmmod in @root/lib/modules/@release's index, or -ENOENT. */
+int fr_helper_find(const char *root, const char *release, char *path, size_t size)
 {
-	char dir[512];
+	char dir[4096];
 	struct kmod_ctx *ctx;
 	struct kmod_module *mod = NULL;
 	const char *p;
 	int ret = -ENOENT;
 
-	snprintf(dir, sizeof(dir), "/lib/modules/%s", release);
+	snprintf(dir, sizeof(dir), "%s/lib/modules/%s", root, release);
 	ctx = kmod_new(dir, NULL);
 	if (!ctx)
 		return -ENOMEM;

@@ -470,7 +470,7 @@ static int fr_helper_get(void)
 	uname(&u);
 	if (opt.helper) {
 		snprintf(path, sizeof(path), "%s", opt.helper);
-	} else if (fr_helper_find(u.release, path, sizeof(path))) {
+	} else if (fr_helper_find("", u.release, path, sizeof(path))) {
 		ERR("the helper module force_rmmod is not installed for Linux %s: install the force-rmmod-dkms package (it builds the module for each kernel with its headers), or give --helper PATH",
 		    u.release);
 		return helper_err = -ENOENT;

@@ -406,7 +406,29 @@ static void test_images(void)
 	CHECK(fr_helper_read(root, &out, &len) == -ENOEXEC);	/* a directory */
 	snprintf(path, sizeof(path), "%s/proc/modules", root);
 	CHECK(fr_helper_read(path, &out, &len) == -ENOEXEC);
-	CHECK(fr_helper_find("0.0.0-no-such-release", path, sizeof(path)) == -ENOENT);
+	CHECK(fr_helper_find(root, "0.0.0-no-such-release", path, sizeof(path)) == -ENOENT);
+}
+
+/* The lookup through libkmod, in an index made by depmod (tests/cli/modules-index). */
+static void test_helper_find(const char *index_root)
+{
+	char path[4096], want[4096];
+	void *image;
+	size_t len;
+
+	CHECK(index_root != NULL);	/* never skipped: missing is a failure */
+	if (!index_root)
+		return;
+	snprintf(want, sizeof(want), "%s/lib/modules/9.9.9-dkms/updates/dkms/force_rmmod.ko.xz",
+		 index_root);
+	CHECK(fr_helper_find(index_root, "9.9.9-dkms", path, sizeof(path)) == 0);
+	CHECK_STR(path, want);
+	CHECK(fr_helper_read(path, &image, &len) == 0);
+	CHECK(len > 4 && !memcmp(image, "\x7f" "ELF", 4));
+	free(image);
+	CHECK(fr_helper_find(index_root, "9.9.9-none", path, sizeof(path)) == -ENOENT);
+	CHECK(fr_helper_find(index_root, "9.9.9-absent", path, sizeof(path)) == -ENOENT);
+	CHECK(fr_helper_find(index_root, "9.9.9-dkms", path, 10) == -ENOENT);	/* too long */
 }
 
 /* ---- output.c ------------------------------------------------------------------------ */
@@ -509,7 +531,7 @@ static void test_output(void)
 	report_buf = NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char cmd[128];
 
@@ -520,6 +542,7 @@ int main(void)
 	test_kmsg();
 	test_helper_lines();
 	test_images();
+	test_helper_find(argc > 1 ? argv[1] : NULL);
 	test_output();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)
