@@ -542,7 +542,13 @@ static void fr_helper_line(const char *msg, void *data)
 	}
 }
 
-/* Load the helper for every pending target with @action; -errno as init_module. */
+/* Does pending target @t take part in a call for @action (NULL: every one)? */
+static bool fr_selected(const struct fr_target *t, const char *action)
+{
+	return fr_pending(t) && (!action || !strcmp(t->action, action));
+}
+
+/* Load the helper for the pending targets of @action; -errno as init_module. */
 static int fr_helper_call(const char *action, bool check, int *refused)
 {
 	struct fr_helper_run run = { .params = "modname=" };
@@ -552,7 +558,7 @@ static int fr_helper_call(const char *action, bool check, int *refused)
 	for (int i = 0; i < nr_targets; i++) {
 		struct fr_target *t = &targets[i];
 
-		if (!fr_pending(t) || strcmp(t->action, action))
+		if (!fr_selected(t, action))
 			continue;
 		used += snprintf(run.params + used, sizeof(run.params) - used, "%s%s",
 				 run.nr_named ? "," : "", t->name);
@@ -584,12 +590,13 @@ static void fr_helper_failed(const char *action, const char *why)
 		if (fr_pending(&targets[i]) && !strcmp(targets[i].action, action))
 			fr_fail(&targets[i], FR_RESULT_FAILED, "%s", why);
 	fr_raise(FR_EXIT_HELPER);
+	fr_propagate_refusals();
 }
 
 static bool fr_any_pending(const char *action)
 {
 	for (int i = 0; i < nr_targets; i++)
-		if (fr_pending(&targets[i]) && (!action || !strcmp(targets[i].action, action)))
+		if (fr_selected(&targets[i], action))
 			return true;
 	return false;
 }
@@ -597,7 +604,9 @@ static bool fr_any_pending(const char *action)
 /*
  * Step 6: real users, as the kernel sees them.  The helper in check mode
  * validates like a rescue, logs each target's users and refuses to stay
- * (ECANCELED).  A target with users is refused unless --force.
+ * (ECANCELED).  A target with users is refused unless --force.  When one
+ * target needs a rescue, all are checked: a healthy module waiting for a
+ * stuck holder goes with the rescue.
  */
 static void fr_check_users(void)
 {
@@ -619,15 +628,15 @@ static void fr_check_users(void)
 		return;
 	}
 	do {
-		err = fr_helper_call("rescue", true, &refused);
+		err = fr_helper_call(NULL, true, &refused);
 		if (!err) {
 			/* It stayed: it did not honour check=1 and repaired. */
 			fr_module_remove(FR_HELPER_NAME);
 			fr_helper_failed("rescue", "the helper ignored check=1");
 			return;
 		}
-	} while (err != -ECANCELED && refused && fr_any_pending("rescue"));
-	if (err != -ECANCELED && fr_any_pending("rescue")) {
+	} while (err != -ECANCELED && refused && fr_any_pending(NULL));
+	if (err != -ECANCELED && fr_any_pending(NULL)) {
 		ERR("the kernel refused the helper module: %s", fr_strerror(-err));
 		fr_helper_failed("rescue", "the kernel refused the helper module");
 		return;
@@ -635,7 +644,7 @@ static void fr_check_users(void)
 	for (int i = 0; i < nr_targets; i++) {
 		struct fr_target *t = &targets[i];
 
-		if (!fr_pending(t) || strcmp(t->action, "rescue"))
+		if (!fr_pending(t))
 			continue;
 		t->users_known = true;
 		if (!t->nr_users)
@@ -680,6 +689,7 @@ static void fr_remove_ready(const char *action)
 			progress = true;
 		}
 	} while (progress);
+	fr_propagate_refusals();
 }
 
 /* Step 7: plain rmmod for the healthy ones; those waiting for a stuck holder go with the rescue. */
@@ -692,20 +702,24 @@ static void fr_unload_healthy(void)
 		progress = false;
 		for (int i = 0; i < nr_targets; i++) {
 			struct fr_target *t = &targets[i];
+			int err;
 
 			if (!fr_pending(t) || strcmp(t->action, "unload") ||
 			    fr_pending_holders(t))
 				continue;
-			if (fr_module_remove(t->name) == 0) {
+			err = fr_module_remove(t->name);
+			if (!err) {
 				t->result = FR_RESULT_REMOVED;
 				INFO("%s: removed with a plain rmmod", t->name);
 				progress = true;
 			} else {
-				/* Changed meanwhile: let the helper look at it. */
-				t->action = "rescue";
+				/* Changed since the diagnosis: never force it unseen. */
+				fr_fail(t, FR_RESULT_FAILED, "rmmod failed: %s (it changed meanwhile; run again)",
+					fr_strerror(-err));
 			}
 		}
 	} while (progress);
+	fr_propagate_refusals();
 	for (int i = 0; i < nr_targets; i++)
 		if (fr_pending(&targets[i]) && !strcmp(targets[i].action, "unload"))
 			targets[i].action = "rescue";	/* waits for a stuck holder */
