@@ -14,19 +14,26 @@
  * for all targets before anything is written.  Forcing taints the kernel with
  * TAINT_FORCED_RMMOD ('R'), as "rmmod -f" does.
  *
+ * A rescue also removes what crashed inits left in finit_module()'s table of
+ * loads in flight (Linux 6.6+, see "Healing the module loader").  With
+ * check=1 it only reports each target's state and real users and refuses to
+ * stay.
+ *
  * Module loading only ever calls init: the work happens there, and the helper
  * stays loaded holding nothing, so "rmmod TARGET" and "rmmod force_rmmod"
  * work in either order.
+ *
+ * Sections: parameters and lookup; validation; tasks and holders; repair;
+ * healing the module loader; check-only mode; init.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/completion.h>
+#include <linux/ctype.h>
 #include <linux/dcache.h>
 #include <linux/fdtable.h>
 #include <linux/fs.h>
-#include <linux/net.h>
-#include <linux/ctype.h>
 #include <linux/hash.h>
 #include <linux/kallsyms.h>
 #include <linux/kobject.h>
@@ -34,6 +41,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/net.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
@@ -830,20 +838,25 @@ static void __init fr_report(void)
 	unsigned int i, users;
 
 	fr_check_tasks();
-	fr_lock_modules();
-	fr_check_holders();
 	for (i = 0; i < fr_nr_targets; i++) {
 		struct fr_target *t = &fr_targets[i];
 		struct module *mod = t->mod;
+		int holders;
 
+		/* Takes sb_lock, s_umount and task locks: not under module_mutex. */
 		users = fr_report_mounts(t) + fr_report_files(t);
+
+		fr_lock_modules();
+		holders = fr_nr_holders(mod);
 		pr_info("%s: check: state %s, refcount %d, holders %d, exit %s, users %u, would %s\n",
 			t->name, fr_state_name(READ_ONCE(mod->state)),
-			module_refcount(mod), fr_nr_holders(mod),
-			fr_exit_name(mod), users,
-			fr_is_healthy(t, fr_nr_holders(mod)) ? "do nothing" :
+			module_refcount(mod), holders, fr_exit_name(mod), users,
+			fr_is_healthy(t, holders) ? "do nothing" :
 			t->stub ? "repair and replace exit" : "repair");
+		fr_unlock_modules();
 	}
+	fr_lock_modules();
+	fr_check_holders();
 	fr_unlock_modules();
 }
 
