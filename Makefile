@@ -26,7 +26,7 @@ COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION := $(shell sed -n 's/^\#define FORCE_RMMOD_VERSION "\(.*\)"/\1/p' src/module/version.h)
 DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 
-.PHONY: all module fixtures check check-unit demo install clean \
+.PHONY: all module fixtures check check-unit demo install clean bench \
 	install-dkms deb rpm
 
 all: $(BUILD)/load-module $(BUILD)/force-rmmod
@@ -66,6 +66,12 @@ $(BUILD)/cli-unit: tests/cli/unit.c $(CLI_LIB) $(CLI_HDRS)
 $(BUILD)/cli-fuzz: tests/cli/fuzz.c $(CLI_LIB) $(CLI_HDRS)
 	@mkdir -p $(BUILD)
 	$(SAN_CC) $(SAN_FLAGS) -fsanitize=fuzzer $(CLI_CFLAGS) -o $@ tests/cli/fuzz.c $(CLI_LIB) $(CLI_LIBS)
+
+# A table of timings in a guest (tests/cli/bench.sh); not a test.  Needs the
+# kernel's headers: make bench KVER=R.
+bench: all module fixtures
+	tests/vm/boot $(KVER) tests/cli/bench.sh > /dev/null
+	@sed -n 's/^BENCH //p' $(OUT)/vm/bench/console.log
 
 install: all
 	install -D -m 755 $(BUILD)/force-rmmod $(DESTDIR)$(SBINDIR)/force-rmmod

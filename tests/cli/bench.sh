@@ -1,0 +1,86 @@
+# shellcheck shell=sh
+# make bench: the guest side (tests/vm/boot KVER tests/cli/bench.sh).  Not a
+# test: prints a table, "BENCH "-prefixed lines on the console, which the
+# Makefile picks out of the console log.  Times come from the kernel log's
+# microsecond timestamps: a mark is one write to /dev/kmsg.
+# shellcheck source=tests/vm/lib.sh disable=SC1091
+. /lib.sh
+
+mkdir -p /run
+reps=11
+fr="force-rmmod --helper $M/force_rmmod.ko"
+
+# Ten stuck modules with different names: fr_leak_ref renamed in place
+# (same length, so the ELF layout is unchanged).
+mods=
+for i in 0 1 2 3 4 5 6 7 8 9; do
+	sed "s/fr_leak_ref/fr_leak_r0$i/g" "$M/fr_leak_ref.ko" > "/tmp/fr_leak_r0$i.ko"
+	mods="$mods fr_leak_r0$i"
+done
+load_all() { for m in $mods; do insmod "/tmp/$m.ko"; done; }
+mark() { echo "frb $1" > /dev/kmsg; }
+dmesg -c > /dev/null
+
+for r in $(seq $reps); do
+	insmod /tmp/fr_leak_r00.ko
+	mark "S floor $r"
+	insmod "$M/force_rmmod.ko" modname=fr_leak_r00
+	rmmod fr_leak_r00
+	rmmod force_rmmod
+	mark "E floor $r"
+	dmesg -c >> /tmp/bench.log
+done
+for r in $(seq $reps); do
+	insmod /tmp/fr_leak_r00.ko
+	mark "S single $r"
+	$fr fr_leak_r00 > /dev/null
+	mark "E single $r"
+	dmesg -c >> /tmp/bench.log
+done
+for r in $(seq $reps); do
+	load_all
+	mark "S ten-at-once $r"
+	# shellcheck disable=SC2086
+	$fr $mods > /dev/null
+	mark "E ten-at-once $r"
+	dmesg -c >> /tmp/bench.log
+done
+for r in $(seq $reps); do
+	load_all
+	mark "S ten-separate $r"
+	for m in $mods; do $fr "$m" > /dev/null; done
+	mark "E ten-separate $r"
+	dmesg -c >> /tmp/bench.log
+done
+left=$(grep -c '^fr_leak_r0' /proc/modules)
+
+# Durations in microseconds, one "LABEL US" line per repetition.
+sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\] frb \([SE]\) \([a-z-]*\) \([0-9]*\)$/\1\2 \3 \4 \5/p' \
+	/tmp/bench.log |
+	awk '$2 == "S" { s[$3 " " $4] = $1 } $2 == "E" { print $3, $1 - s[$3 " " $4] }' \
+	> /tmp/bench.us
+median() { awk -v l="$1" '$1 == l { print $2 }' /tmp/bench.us | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+n() { awk -v l="$1" '$1 == l' /tmp/bench.us | wc -l; }
+floor=$(median floor)
+single=$(median single)
+ten=$(median ten-at-once)
+sep=$(median ten-separate)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+insmod "$M/fr_healthy.ko"
+load-module "$M/force_rmmod.ko" modname=fr_healthy	# healthy: it stays, changes nothing
+helper_core=$(cat /sys/module/force_rmmod/coresize)
+empty_core=$(cat /sys/module/fr_healthy/coresize)
+rmmod force_rmmod
+rmmod fr_healthy
+
+{
+	echo "kernel $(uname -r), QEMU TCG, median of $reps runs each (n = $(n floor) $(n single) $(n ten-at-once) $(n ten-separate)); modules left behind: $left"
+	echo "| case | median | ratio | target |"
+	echo "|---|---|---|---|"
+	echo "| floor: insmod force_rmmod.ko modname=X; rmmod X; rmmod force_rmmod | $((floor / 1000)) ms | 1.00 x floor | |"
+	echo "| force-rmmod X | $((single / 1000)) ms | $(ratio "$single" "$floor") x floor | <= 1.2 |"
+	echo "| force-rmmod on 10 stuck modules at once | $((ten / 1000)) ms | $(ratio "$ten" "$single") x single | <= 3 |"
+	echo "| 10 separate force-rmmod runs | $((sep / 1000)) ms | $(ratio "$sep" "$single") x single | |"
+	echo "| coresize: force_rmmod vs fr_healthy (near-empty) | $helper_core vs $empty_core bytes | +$((helper_core - empty_core)) bytes | <= +4096 |"
+} | sed 's/^/BENCH /'
