@@ -750,24 +750,25 @@ static void __init fr_count_sb(struct super_block *sb, void *arg)
 	(*(unsigned int *)arg)++;
 }
 
+/* fs/filesystems.c: the registered filesystem types and their lock. */
+static struct file_system_type **fr_file_systems __initdata;
+static rwlock_t *fr_file_systems_lock __initdata;
+
 static unsigned int __init fr_report_mounts(const struct fr_target *t)
 {
-	struct file_system_type **list, *fs, *owned[FR_MAX_FS];
+	struct file_system_type *fs, *owned[FR_MAX_FS];
 	unsigned int i, n = 0, sbs, users = 0;
-	rwlock_t *lock;
 
-	list = fr_lookup_data("file_systems", sizeof(*list));
-	lock = fr_lookup_data("file_systems_lock", sizeof(*lock));
-	if (!list || !lock) {
+	if (!fr_file_systems || !fr_file_systems_lock) {
 		pr_warn("%s: user: unknown (filesystem list not found)\n",
 			t->name);
 		return 1;
 	}
-	read_lock(lock);
-	for (fs = *list; fs && n < FR_MAX_FS; fs = fs->next)
+	read_lock(fr_file_systems_lock);
+	for (fs = *fr_file_systems; fs && n < FR_MAX_FS; fs = fs->next)
 		if (fs->owner == t->mod)
 			owned[n++] = fs;
-	read_unlock(lock);
+	read_unlock(fr_file_systems_lock);
 
 	/* The types live in the target, which cannot go while we hold it. */
 	for (i = 0; i < n; i++) {
@@ -837,6 +838,10 @@ static void __init fr_report(void)
 {
 	unsigned int i, users;
 
+	fr_file_systems = fr_lookup_data("file_systems",
+					 sizeof(*fr_file_systems));
+	fr_file_systems_lock = fr_lookup_data("file_systems_lock",
+					      sizeof(*fr_file_systems_lock));
 	fr_check_tasks();
 	for (i = 0; i < fr_nr_targets; i++) {
 		struct fr_target *t = &fr_targets[i];
