@@ -32,13 +32,15 @@ DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 all: $(BUILD)/load-module $(BUILD)/force-rmmod
 
 # The force-rmmod command: a small library of mechanisms (src/cli/fr.h) and
-# main.c.  libkmod finds the helper in the modules index; liblzma, libzstd and
-# zlib decompress it, because it is loaded from memory.
-CLI_PKGS := libkmod liblzma libzstd zlib
+# main.c.  libkmod finds the helper in the modules index (opened with dlopen
+# only then: it brings libcrypto); liblzma, libzstd and zlib decompress it,
+# because it is loaded from memory.  Those three are linked statically: a
+# rescue is a few system calls, and dynamic relocation would dominate it.
+CLI_PKGS := liblzma libzstd zlib
 CLI_LIB := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 CLI_HDRS := $(wildcard src/cli/*.h) src/module/version.h
-CLI_CFLAGS = $(shell pkg-config --cflags $(CLI_PKGS))
-CLI_LIBS = $(shell pkg-config --libs $(CLI_PKGS))
+CLI_CFLAGS = $(shell pkg-config --cflags libkmod $(CLI_PKGS))
+CLI_LIBS = -Wl,-Bstatic $(shell pkg-config --libs $(CLI_PKGS)) -Wl,-Bdynamic -ldl
 
 $(BUILD)/force-rmmod: src/cli/main.c $(CLI_LIB) $(CLI_HDRS)
 	@mkdir -p $(BUILD)

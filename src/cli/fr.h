@@ -70,8 +70,7 @@ bool fr_module_is_healthy(const struct fr_module *m);
 const char *fr_state_name(enum fr_state state);
 
 /* tasks.c */
-int fr_tasks_in_module(const char *root, const char *name,
-		       struct fr_task *tasks, int max);
+int fr_tasks_scan(const char *root, struct fr_module **mods, int n);
 int fr_stack_line_in_module(const char *line, const char *name);
 
 /* kmsg.c */

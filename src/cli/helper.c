@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The rescue module force_rmmod.ko: found through the modules index of the
- * running kernel (libkmod), as DKMS installs it, possibly compressed; read
+ * running kernel (libkmod, opened on demand), as DKMS installs it, possibly compressed; read
  * and decompressed into memory; loaded with init_module(2).
  *
  * Never finit_module(2): since Linux 6.6 it records each load in a table
  * that a crashed init leaves poisoned, and a crashed init is what we rescue.
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libkmod.h>
@@ -25,27 +26,71 @@
 
 #define FR_IMAGE_MAX	(256u << 20)	/* no module is that big */
 
-/* The path of force_rmmod in @root/lib/modules/@release's index, or -ENOENT. */
+/*
+ * libkmod is opened only for this lookup: linked in, it brings libcrypto,
+ * whose relocation alone costs more than a rescue's system calls.
+ */
+struct fr_kmod {
+	__typeof__(kmod_new) *new_ctx;
+	__typeof__(kmod_unref) *unref;
+	__typeof__(kmod_set_log_priority) *set_log_priority;
+	__typeof__(kmod_module_new_from_name) *module_new_from_name;
+	__typeof__(kmod_module_get_path) *module_get_path;
+	__typeof__(kmod_module_unref) *module_unref;
+};
+
+static void *fr_kmod_open(struct fr_kmod *k)
+{
+	void *h = dlopen("libkmod.so.2", RTLD_NOW | RTLD_LOCAL);
+
+	if (!h)
+		return NULL;
+	k->new_ctx = (__typeof__(k->new_ctx))dlsym(h, "kmod_new");
+	k->unref = (__typeof__(k->unref))dlsym(h, "kmod_unref");
+	k->set_log_priority = (__typeof__(k->set_log_priority))dlsym(h, "kmod_set_log_priority");
+	k->module_new_from_name = (__typeof__(k->module_new_from_name))dlsym(h, "kmod_module_new_from_name");
+	k->module_get_path = (__typeof__(k->module_get_path))dlsym(h, "kmod_module_get_path");
+	k->module_unref = (__typeof__(k->module_unref))dlsym(h, "kmod_module_unref");
+	if (!k->new_ctx || !k->unref || !k->set_log_priority ||
+	    !k->module_new_from_name || !k->module_get_path || !k->module_unref) {
+		dlclose(h);
+		return NULL;
+	}
+	return h;
+}
+
+/*
+ * The path of force_rmmod in @root/lib/modules/@release's index: -ENOENT
+ * when it is not there, -ELIBACC when libkmod cannot be loaded.
+ */
 int fr_helper_find(const char *root, const char *release, char *path, size_t size)
 {
 	char dir[4096];
+	struct fr_kmod k;
 	struct kmod_ctx *ctx;
 	struct kmod_module *mod = NULL;
 	const char *p;
+	void *lib;
 	int ret = -ENOENT;
 
+	lib = fr_kmod_open(&k);
+	if (!lib)
+		return -ELIBACC;
 	snprintf(dir, sizeof(dir), "%s/lib/modules/%s", root, release);
-	ctx = kmod_new(dir, NULL);
-	if (!ctx)
+	ctx = k.new_ctx(dir, NULL);
+	if (!ctx) {
+		dlclose(lib);
 		return -ENOMEM;
-	kmod_set_log_priority(ctx, 0);	/* a missing index is our ENOENT */
-	if (kmod_module_new_from_name(ctx, FR_HELPER_NAME, &mod) == 0) {
-		p = kmod_module_get_path(mod);
+	}
+	k.set_log_priority(ctx, 0);	/* a missing index is our ENOENT */
+	if (k.module_new_from_name(ctx, FR_HELPER_NAME, &mod) == 0) {
+		p = k.module_get_path(mod);
 		if (p && (size_t)snprintf(path, size, "%s", p) < size)
 			ret = 0;
-		kmod_module_unref(mod);
+		k.module_unref(mod);
 	}
-	kmod_unref(ctx);
+	k.unref(ctx);
+	dlclose(lib);
 	return ret;
 }
 

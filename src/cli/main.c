@@ -346,6 +346,9 @@ static void fr_remove_leftover_helper(void)
 /* Step 4: diagnose every loaded target; with --cascade add its holders. */
 static void fr_diagnose(void)
 {
+	struct fr_module **mods;
+	int n = 0;
+
 	for (int i = 0; i < nr_targets; i++) {
 		struct fr_target *t = &targets[i];
 		int err;
@@ -373,6 +376,19 @@ static void fr_diagnose(void)
 			INFO("%s: depends on %s, added by --cascade", d->name, t->name);
 		}
 	}
+
+	/* Tasks executing their code: every thread's stack read once for all. */
+	mods = calloc(nr_targets + 1, sizeof(*mods));
+	if (!mods) {
+		ERR("out of memory");
+		exit(FR_EXIT_NOT_REMOVED);
+	}
+	for (int i = 0; i < nr_targets; i++)
+		if (targets[i].loaded)
+			mods[n++] = &targets[i].mod;
+	if (n && fr_tasks_scan("", mods, n))
+		WARN("cannot read /proc: tasks executing a module's code are left to the helper to find");
+	free(mods);
 }
 
 /* Holders of @t that are targets not yet removed. */
@@ -470,10 +486,14 @@ static int fr_helper_get(void)
 	uname(&u);
 	if (opt.helper) {
 		snprintf(path, sizeof(path), "%s", opt.helper);
-	} else if (fr_helper_find("", u.release, path, sizeof(path))) {
-		ERR("the helper module force_rmmod is not installed for Linux %s: install the force-rmmod-dkms package (it builds the module for each kernel with its headers), or give --helper PATH",
-		    u.release);
-		return helper_err = -ENOENT;
+	} else if ((helper_err = fr_helper_find("", u.release, path, sizeof(path)))) {
+		if (helper_err == -ELIBACC)
+			ERR("cannot look up the helper module force_rmmod for Linux %s: libkmod.so.2 cannot be loaded (install libkmod2), or give --helper PATH",
+			    u.release);
+		else
+			ERR("the helper module force_rmmod is not installed for Linux %s: install the force-rmmod-dkms package (it builds the module for each kernel with its headers), or give --helper PATH",
+			    u.release);
+		return helper_err;
 	}
 	helper_err = fr_helper_read(path, &helper_image, &helper_len);
 	if (helper_err)

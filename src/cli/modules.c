@@ -2,7 +2,8 @@
 /*
  * Diagnosis of one module from what the kernel publishes: /proc/modules
  * (refcount, holders, state, "[permanent]" for an init without an exit),
- * /sys/module/NAME (built-in modules have a directory but no initstate) and
+ * /sys/module/NAME (built-in modules have a directory but no initstate; the
+ * sections/ of one with an exit list .exit.text) and, failing that,
  * /proc/kallsyms (cleanup_module, the alias module_exit() defines).
  *
  * libkmod reads the same files but with fixed paths; this file takes @root so
@@ -160,17 +161,30 @@ int fr_module_has_exit(const char *root, const char *name)
 	return ret;
 }
 
+/*
+ * Without reading all of kallsyms (slow): an exit function lives in
+ * .exit.text, which /sys/module/NAME/sections/ lists (root only) when the
+ * module has one.  kallsyms is the fallback.
+ */
+static int fr_module_exit_known(const char *root, const struct fr_module *m)
+{
+	if (m->permanent)
+		return 0;
+	if (fr_exists(root, "/sys/module/%s/sections/.exit.text", m->name))
+		return 1;
+	if (fr_exists(root, "/sys/module/%s/sections/.gnu.linkonce.this_module", m->name))
+		return 0;
+	return fr_module_has_exit(root, m->name);
+}
+
+/* State, refcount, holders and exit of @name; its tasks come from fr_tasks_scan(). */
 int fr_module_read(const char *root, const char *name, struct fr_module *m)
 {
 	int ret = fr_modules_find(root, name, m);
 
 	if (ret)
 		return ret;
-	m->has_exit = fr_module_has_exit(root, name);
-	if (m->has_exit < 0 && m->permanent)
-		m->has_exit = 0;
-	ret = fr_tasks_in_module(root, name, m->tasks, FR_MAX_TASKS);
-	m->nr_tasks = ret < 0 ? 0 : ret;
+	m->has_exit = fr_module_exit_known(root, m);
 	return 0;
 }
 

@@ -46,33 +46,20 @@ static bool fr_numeric(const char *s)
 	return true;
 }
 
-/* Scan one thread's stack; fill @task when it is in @name's code. */
-static bool fr_task_scan(const char *dir, const char *name, struct fr_task *task)
+/* What a thread in a module's code runs, from the frames below and its syscall. */
+static void fr_task_what(const char *dir, const char *frame, struct fr_task *task)
 {
-	char path[4200], line[512];	/* @dir is at most 4095 */
-	bool in = false, init = false, exit = false;
+	char path[4200];	/* @dir is at most 4095 */
+	const char *below = strchr(frame, '\n');
+	long nr;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/stack", dir);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		if (fr_stack_line_in_module(line, name))
-			in = true;
-		else if (in && strstr(line, "do_one_initcall"))
-			init = true;
-		else if (in && strstr(line, "delete_module"))
-			exit = true;
-	}
-	fclose(f);
-	if (!in)
-		return false;
-
-	strcpy(task->what, init ? "init" : exit ? "exit" : "code");
-	if (!init && !exit) {
-		long nr;
-
+	strcpy(task->what, "code");
+	if (below && strstr(below, "do_one_initcall")) {
+		strcpy(task->what, "init");
+	} else if (below && strstr(below, "delete_module")) {
+		strcpy(task->what, "exit");
+	} else {
 		snprintf(path, sizeof(path), "%s/syscall", dir);
 		f = fopen(path, "re");
 		if (f) {
@@ -93,43 +80,90 @@ static bool fr_task_scan(const char *dir, const char *name, struct fr_task *task
 			task->comm[strcspn(task->comm, "\n")] = '\0';
 		fclose(f);
 	}
-	return true;
 }
 
-/* Up to @max tasks in @name's code; returns how many, or -errno. */
-int fr_tasks_in_module(const char *root, const char *name,
-		       struct fr_task *tasks, int max)
+/* The first frame of @stack in module @name, or NULL. */
+static const char *fr_stack_find(const char *stack, const char *name)
 {
-	char path[4096];
+	char line[512];
+	const char *cur = stack;
+
+	while (*cur) {
+		const char *end = strchr(cur, '\n');
+		size_t len = end ? (size_t)(end - cur) : strlen(cur);
+
+		if (len < sizeof(line)) {
+			memcpy(line, cur, len);
+			line[len] = '\0';
+			if (fr_stack_line_in_module(line, name))
+				return cur;
+		}
+		if (!end)
+			break;
+		cur = end + 1;
+	}
+	return NULL;
+}
+
+/* Read one thread's stack into @buf; false if it cannot be read. */
+static bool fr_stack_read(const char *dir, char *buf, size_t size)
+{
+	char path[4200];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/stack", dir);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return n > 0;
+}
+
+/*
+ * Every thread's stack is read once, for all of @mods: fill each module's
+ * tasks (up to FR_MAX_TASKS).  Returns 0 or -errno when /proc is unreadable.
+ */
+int fr_tasks_scan(const char *root, struct fr_module **mods, int n)
+{
+	char path[4096], dir[4096], stack[8192];
 	struct dirent *p, *t;
 	DIR *procs, *threads;
-	int n = 0;
 
+	for (int i = 0; i < n; i++)
+		mods[i]->nr_tasks = 0;
 	snprintf(path, sizeof(path), "%s/proc", root);
 	procs = opendir(path);
 	if (!procs)
 		return -errno;
-	while (n < max && (p = readdir(procs)) != NULL) {
+	while ((p = readdir(procs)) != NULL) {
 		if (!fr_numeric(p->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/proc/%s/task", root, p->d_name);
 		threads = opendir(path);
 		if (!threads)
 			continue;	/* gone meanwhile */
-		while (n < max && (t = readdir(threads)) != NULL) {
-			char dir[4096];
-
+		while ((t = readdir(threads)) != NULL) {
 			if (!fr_numeric(t->d_name))
 				continue;
 			snprintf(dir, sizeof(dir), "%s/proc/%s/task/%s", root,
 				 p->d_name, t->d_name);
-			if (!fr_task_scan(dir, name, &tasks[n]))
+			if (!fr_stack_read(dir, stack, sizeof(stack)))
 				continue;
-			tasks[n].pid = atoi(t->d_name);
-			n++;
+			for (int i = 0; i < n; i++) {
+				struct fr_module *m = mods[i];
+				const char *frame = fr_stack_find(stack, m->name);
+
+				if (!frame || m->nr_tasks == FR_MAX_TASKS)
+					continue;
+				fr_task_what(dir, frame, &m->tasks[m->nr_tasks]);
+				m->tasks[m->nr_tasks++].pid = atoi(t->d_name);
+			}
 		}
 		closedir(threads);
 	}
 	closedir(procs);
-	return n;
+	return 0;
 }

@@ -201,10 +201,20 @@ static void make_tree(void)
 	put("proc/400/", NULL);		/* a process gone meanwhile: no task/ */
 }
 
+/* fr_module_read() and the one stack scan for @name. */
+static int read_with_tasks(const char *name, struct fr_module *m)
+{
+	struct fr_module *one = m;
+	int ret = fr_module_read(root, name, m);
+
+	if (!ret)
+		ret = fr_tasks_scan(root, &one, 1);
+	return ret;
+}
+
 static void test_tree(void)
 {
-	struct fr_module m;
-	struct fr_task tasks[FR_MAX_TASKS];
+	struct fr_module m, a, b, *two[2] = { &a, &b };
 
 	make_tree();
 	CHECK(fr_module_kind(root, "fr_leak_ref") == FR_KIND_LOADABLE);
@@ -216,40 +226,51 @@ static void test_tree(void)
 	CHECK(fr_module_is_loaded(root, "fr_healthy"));
 	CHECK(!fr_module_is_loaded(root, "fr_health"));
 
-	CHECK(fr_module_read(root, "fr_block_init", &m) == 0);
+	CHECK(read_with_tasks("fr_block_init", &m) == 0);
 	CHECK(m.state == FR_STATE_COMING && m.refcount == 1 && m.has_exit == 1);
 	CHECK(m.nr_tasks == 1);
 	CHECK(m.tasks[0].pid == 146);
 	CHECK_STR(m.tasks[0].comm, "insmod");
 	CHECK_STR(m.tasks[0].what, "init");
 
-	CHECK(fr_module_read(root, "fr_block_exit", &m) == 0);
+	CHECK(read_with_tasks("fr_block_exit", &m) == 0);
 	CHECK(m.state == FR_STATE_GOING && m.refcount == -1 && m.nr_tasks == 1);
 	CHECK(m.tasks[0].pid == 147);
 	CHECK_STR(m.tasks[0].what, "exit");
 
-	CHECK(fr_module_read(root, "fr_leak_ref", &m) == 0);
+	CHECK(read_with_tasks("fr_leak_ref", &m) == 0);
 	CHECK(m.refcount == 2 && m.has_exit == 1 && m.nr_tasks == 1);
 	CHECK(m.tasks[0].pid == 201);
 	CHECK_STR(m.tasks[0].comm, "worker-2");
 	CHECK_STR(m.tasks[0].what, "code");
 
-	CHECK(fr_module_read(root, "fr_no_exit", &m) == 0);
+	CHECK(read_with_tasks("fr_no_exit", &m) == 0);
 	CHECK(m.permanent && m.has_exit == 0 && m.nr_tasks == 0);
 
-	CHECK(fr_module_read(root, "fr_healthy", &m) == 0);
+	CHECK(read_with_tasks("fr_healthy", &m) == 0);
 	CHECK(m.has_exit == 1 && m.nr_tasks == 0 && fr_module_is_healthy(&m));
 
-	CHECK(fr_module_read(root, "fr_dep_base", &m) == 0);
+	CHECK(read_with_tasks("fr_dep_base", &m) == 0);
 	CHECK(m.nr_holders == 1 && m.has_exit == -1);	/* not in kallsyms */
-	CHECK(fr_module_read(root, "fr_dep_user", &m) == 0);
+	CHECK(read_with_tasks("fr_dep_user", &m) == 0);
 	CHECK(fr_module_is_healthy(&m));
 	CHECK(fr_module_read(root, "fr_nosuch", &m) == -ENOENT);
 	CHECK(fr_module_read("/nonexistent-root", "fr_healthy", &m) == -ENOENT);
 
-	CHECK(fr_tasks_in_module(root, "fr_healthy_twin", tasks, FR_MAX_TASKS) == 1);
-	CHECK(fr_tasks_in_module(root, "fr_block_init", tasks, 0) == 0);
-	CHECK(fr_tasks_in_module("/nonexistent-root", "x", tasks, 1) == -ENOENT);
+	/* One scan, two modules. */
+	CHECK(fr_module_read(root, "fr_healthy_twin", &a) == 0);
+	CHECK(fr_module_read(root, "fr_block_exit", &b) == 0);
+	CHECK(fr_tasks_scan(root, two, 2) == 0);
+	CHECK(a.nr_tasks == 1 && a.tasks[0].pid == 300 && b.nr_tasks == 1 && b.tasks[0].pid == 147);
+	CHECK_STR(a.tasks[0].what, "code");
+	CHECK(fr_tasks_scan("/nonexistent-root", two, 2) == -ENOENT);
+	CHECK(a.nr_tasks == 0);
+
+	/* Exit function from sections/ first: .exit.text there or not. */
+	put("sys/module/fr_dep_base/sections/.exit.text", "0xffffffffc02eb040\n");
+	CHECK(fr_module_read(root, "fr_dep_base", &m) == 0 && m.has_exit == 1);
+	put("sys/module/fr_block_init/sections/.gnu.linkonce.this_module", "0x0\n");
+	CHECK(fr_module_read(root, "fr_block_init", &m) == 0 && m.has_exit == 0);
 }
 
 static void test_stack_line(void)
