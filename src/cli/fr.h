@@ -101,6 +101,7 @@ struct fr_line {
 	int pid;		/* FR_LINE_TASK */
 	char comm[32];
 	char holder[FR_NAME_MAX]; /* FR_LINE_HOLDER */
+	int users;		/* FR_LINE_CHECK: "users N", -1 if absent */
 };
 int fr_helper_line_parse(const char *msg, struct fr_line *line);
 
@@ -132,7 +133,8 @@ struct fr_target {
 	struct fr_module mod;	/* diagnosis before anything changed */
 	char users[FR_MAX_USERS][FR_TEXT_MAX];
 	int nr_users;
-	bool users_known;	/* the check mode ran for it */
+	bool users_known;	/* the check mode reported on it */
+	int users_counted;	/* its "check:" line's count, -1 before */
 	const char *action;	/* "unload", "rescue", "none" */
 	bool exit_replaced;
 	enum fr_result result;

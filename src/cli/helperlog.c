@@ -8,7 +8,8 @@
  *   NAME: healthy (live, refcount N, exit E), nothing to do
  *   NAME: task PID (COMM) may be executing its code
  *   NAME: used by module M, remove it first or name it too
- *   NAME: check: ...          (check=1: what a rescue would do)
+ *   NAME: check: state S, refcount N, holders N, exit E, users N, would ...
+ *                             (check=1: one per target, after its users)
  *   NAME: user: ...           (check=1: a real user the kernel sees)
  */
 #include <stdio.h>
@@ -77,8 +78,12 @@ int fr_helper_line_parse(const char *msg, struct fr_line *line)
 		line->kind = FR_LINE_USER;
 		fr_copy(line->text, sizeof(line->text), rest + 6);
 	} else if (!strncmp(rest, "check: ", 7)) {
+		const char *u = strstr(rest, ", users ");
+
 		line->kind = FR_LINE_CHECK;
 		fr_copy(line->text, sizeof(line->text), rest + 7);
+		if (!u || sscanf(u, ", users %d", &line->users) != 1 || line->users < 0)
+			line->users = -1;
 	} else {
 		line->kind = FR_LINE_ERROR;
 	}

@@ -252,6 +252,7 @@ static struct fr_target *fr_add_target(const char *arg)
 	memset(t, 0, sizeof(*t));
 	snprintf(t->arg, sizeof(t->arg), "%s", arg);
 	t->action = "none";
+	t->users_counted = -1;
 	return t;
 }
 
@@ -534,6 +535,9 @@ static void fr_helper_line(const char *msg, void *data)
 		if (t->nr_users < FR_MAX_USERS)
 			snprintf(t->users[t->nr_users++], FR_TEXT_MAX, "%s", line.text);
 		break;
+	case FR_LINE_CHECK:
+		t->users_counted = line.users;
+		break;
 	case FR_LINE_TASK:
 		if (t->mod.nr_tasks < FR_MAX_TASKS) {
 			struct fr_task *task = &t->mod.tasks[t->mod.nr_tasks++];
@@ -666,7 +670,21 @@ static void fr_check_users(void)
 
 		if (!fr_pending(t))
 			continue;
+		/* No report on it (log unreadable, lines lost): users unknown. */
+		if (t->users_counted < 0) {
+			if (opt.force) {
+				WARN("%s: the helper's check did not report on it; going on (--force)",
+				     t->name);
+				continue;
+			}
+			fr_fail(t, FR_RESULT_REFUSED,
+				"its users could not be checked (no report from the helper in the kernel log); use --force to go on");
+			continue;
+		}
 		t->users_known = true;
+		if (t->users_counted > t->nr_users && t->nr_users < FR_MAX_USERS)
+			snprintf(t->users[t->nr_users++], FR_TEXT_MAX, "%d user(s) in all",
+				 t->users_counted);
 		if (!t->nr_users)
 			continue;
 		if (opt.force) {

@@ -336,8 +336,12 @@ static void test_helper_lines(void)
 	CHECK(l.kind == FR_LINE_USER);
 
 	CHECK(fr_helper_line_parse("force_rmmod: fr_fs: check: state live, refcount 1, holders 0, exit own, users 1, would repair", &l) == 0);
-	CHECK(l.kind == FR_LINE_CHECK);
+	CHECK(l.kind == FR_LINE_CHECK && l.users == 1);
 	CHECK_STR(l.text, "state live, refcount 1, holders 0, exit own, users 1, would repair");
+	CHECK(fr_helper_line_parse("force_rmmod: fr_fs: check: state live, refcount 1", &l) == 0);
+	CHECK(l.kind == FR_LINE_CHECK && l.users == -1);
+	CHECK(fr_helper_line_parse("force_rmmod: fr_fs: check: x, users -3, would", &l) == 0);
+	CHECK(l.kind == FR_LINE_CHECK && l.users == -1);
 
 	CHECK(fr_helper_line_parse("force_rmmod: fr_nosuch: not loaded", &l) == 0);
 	CHECK(l.kind == FR_LINE_ERROR);
