@@ -133,7 +133,8 @@ struct fr_target {
 	struct fr_module mod;	/* diagnosis before anything changed */
 	char users[FR_MAX_USERS][FR_TEXT_MAX];
 	int nr_users;
-	bool users_known;	/* the check mode reported on it */
+	bool needs_check;	/* references unexplained: look for users */
+	bool users_known;	/* the check mode reported on it, or none possible */
 	int users_counted;	/* its "check:" line's count, -1 before */
 	const char *action;	/* "unload", "rescue", "none" */
 	bool exit_replaced;

@@ -442,6 +442,9 @@ static void fr_decide(void)
 		/* Healthy once its holders (targets, removed first) are gone. */
 		t->action = m->state == FR_STATE_LIVE && !m->permanent &&
 			    m->refcount == m->nr_holders ? "unload" : "rescue";
+		/* References beyond its holders' (and a dead loader's): users? */
+		t->needs_check = m->state == FR_STATE_GOING ? m->refcount > 0 :
+				 m->refcount > m->nr_holders + (m->state == FR_STATE_COMING);
 	}
 	fr_propagate_refusals();
 }
@@ -566,10 +569,19 @@ static void fr_helper_line(const char *msg, void *data)
 	}
 }
 
-/* Does pending target @t take part in a call for @action (NULL: every one)? */
+/*
+ * Does pending target @t take part in a call for @action: "unload",
+ * "rescue", "check" (its users must be looked for) or NULL (every one)?
+ */
 static bool fr_selected(const struct fr_target *t, const char *action)
 {
-	return fr_pending(t) && (!action || !strcmp(t->action, action));
+	if (!fr_pending(t))
+		return false;
+	if (!action)
+		return true;
+	if (!strcmp(action, "check"))
+		return t->needs_check;
+	return !strcmp(t->action, action);
 }
 
 /* Load the helper for the pending targets of @action; -errno as init_module. */
@@ -628,15 +640,26 @@ static bool fr_any_pending(const char *action)
 /*
  * Step 6: real users, as the kernel sees them.  The helper in check mode
  * validates like a rescue, logs each target's users and refuses to stay
- * (ECANCELED).  A target with users is refused unless --force.  When one
- * target needs a rescue, all are checked: a healthy module waiting for a
- * stuck holder goes with the rescue.
+ * (ECANCELED).  A target with users is refused unless --force.
+ *
+ * Only targets with references nobody accounts for are checked: an open
+ * file, a mount or a socket always holds a reference (fops_get(),
+ * get_filesystem(), the socket's owner), so a reference count explained by
+ * holders (and by the dead loader of a module stuck coming) means no user.
  */
 static void fr_check_users(void)
 {
 	int err, refused;
 
-	if (!fr_any_pending("rescue"))
+	for (int i = 0; i < nr_targets; i++) {
+		struct fr_target *t = &targets[i];
+
+		if (fr_pending(t) && !t->needs_check) {
+			t->users_known = true;
+			t->users_counted = 0;
+		}
+	}
+	if (!fr_any_pending("check"))
 		return;
 	if (fr_helper_get()) {
 		fr_helper_failed("rescue", "the helper module is unavailable");
@@ -652,15 +675,15 @@ static void fr_check_users(void)
 		return;
 	}
 	do {
-		err = fr_helper_call(NULL, true, &refused);
+		err = fr_helper_call("check", true, &refused);
 		if (!err) {
 			/* It stayed: it did not honour check=1 and repaired. */
 			fr_module_remove(FR_HELPER_NAME);
 			fr_helper_failed("rescue", "the helper ignored check=1");
 			return;
 		}
-	} while (err != -ECANCELED && refused && fr_any_pending(NULL));
-	if (err != -ECANCELED && fr_any_pending(NULL)) {
+	} while (err != -ECANCELED && refused && fr_any_pending("check"));
+	if (err != -ECANCELED && fr_any_pending("check")) {
 		ERR("the kernel refused the helper module: %s", fr_strerror(-err));
 		fr_helper_failed("rescue", "the kernel refused the helper module");
 		return;
@@ -668,7 +691,7 @@ static void fr_check_users(void)
 	for (int i = 0; i < nr_targets; i++) {
 		struct fr_target *t = &targets[i];
 
-		if (!fr_pending(t))
+		if (!fr_selected(t, "check"))
 			continue;
 		/* No report on it (log unreadable, lines lost): users unknown. */
 		if (t->users_counted < 0) {
