@@ -874,10 +874,16 @@ int main(int argc, char **argv)
 		goto out_report;
 
 	lock = fr_lock();
-	if (lock < 0) {
-		ERR("cannot take the lock %s: %s", FR_LOCK_PATH, strerror(-lock));
-		if (!opt.dry_run)
-			return FR_EXIT_NOT_REMOVED;
+	if (lock < 0 && opt.dry_run) {
+		WARN("cannot take the lock %s: %s; diagnosing without it", FR_LOCK_PATH,
+		     strerror(-lock));
+	} else if (lock < 0) {
+		/* Not root: nothing could be loaded or removed either. */
+		bool denied = lock == -EACCES || lock == -EPERM || lock == -EROFS;
+
+		ERR("cannot take the lock %s: %s%s", FR_LOCK_PATH, strerror(-lock),
+		    denied ? " (force-rmmod must run as root)" : "");
+		return denied ? FR_EXIT_HELPER : FR_EXIT_NOT_REMOVED;
 	}
 	fr_classify();
 	if (fr_any_invalid())
