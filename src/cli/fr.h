@@ -122,6 +122,7 @@ enum fr_result {
 	FR_RESULT_FAILED,
 	FR_RESULT_NOT_LOADED,
 	FR_RESULT_INVALID,
+	FR_RESULT_SKIPPED,	/* another name was invalid: nothing was done */
 };
 
 /* One named module through the whole run. */

@@ -902,9 +902,19 @@ int main(int argc, char **argv)
 	fr_verify();
 
 out_report:
-	for (int i = 0; i < nr_targets; i++)
-		if (targets[i].result == FR_RESULT_PENDING)
-			fr_fail(&targets[i], FR_RESULT_FAILED, "not handled");
+	for (int i = 0; i < nr_targets; i++) {
+		struct fr_target *t = &targets[i];
+
+		if (t->result != FR_RESULT_PENDING)
+			continue;
+		if (fr_any_invalid()) {
+			t->result = FR_RESULT_SKIPPED;
+			t->loaded = false;	/* facts not read, or not to be shown */
+			snprintf(t->error, sizeof(t->error), "skipped: another name is invalid");
+		} else {
+			fr_fail(t, FR_RESULT_FAILED, "not handled");
+		}
+	}
 	fr_report();
 	free(helper_image);
 	free(targets);

@@ -23,6 +23,8 @@ const char *fr_result_name(enum fr_result result)
 		return "not-loaded";
 	case FR_RESULT_INVALID:
 		return "invalid";
+	case FR_RESULT_SKIPPED:
+		return "skipped";
 	default:
 		return "pending";
 	}
@@ -60,7 +62,7 @@ void fr_report_line(FILE *out, const struct fr_target *t)
 {
 	const struct fr_module *m = &t->mod;
 
-	fprintf(out, "%s: ", t->loaded || t->result != FR_RESULT_INVALID ? t->name : t->arg);
+	fprintf(out, "%s: ", t->name[0] ? t->name : t->arg);
 	switch (t->result) {
 	case FR_RESULT_REMOVED:
 		fprintf(out, "removed (was %s, refcount %d; %s)", fr_state_name(m->state),
@@ -77,10 +79,16 @@ void fr_report_line(FILE *out, const struct fr_target *t)
 		break;
 	case FR_RESULT_REFUSED:
 	case FR_RESULT_FAILED:
-		fprintf(out, "%s: %s (", t->result == FR_RESULT_REFUSED ?
+		fprintf(out, "%s: %s", t->result == FR_RESULT_REFUSED ?
 			"refused" : "not removed", t->error);
-		fr_facts(out, t);
-		fputc(')', out);
+		if (t->loaded) {
+			fputs(" (", out);
+			fr_facts(out, t);
+			fputc(')', out);
+		}
+		break;
+	case FR_RESULT_SKIPPED:
+		fputs("skipped: another name is invalid, nothing was changed", out);
 		break;
 	case FR_RESULT_NOT_LOADED:
 		fputs("not loaded", out);

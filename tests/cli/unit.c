@@ -547,6 +547,16 @@ static void test_output(void)
 	strcpy(t[0].error, "malformed");
 	CHECK(strstr(report(json1, &t[0]), "\"name\":\"bad\\u0001\\u007f\\u00ff\"") != NULL);
 
+	t[0].result = FR_RESULT_SKIPPED;
+	strcpy(t[0].arg, "fr_x");
+	CHECK_STR(report(fr_report_line, &t[0]),
+		  "fr_x: skipped: another name is invalid, nothing was changed\n");
+	CHECK(strstr(report(json1, &t[0]), "\"result\":\"skipped\"") != NULL);
+	t[0].result = FR_RESULT_FAILED;
+	strcpy(t[0].name, "fr_x");
+	strcpy(t[0].error, "not handled");
+	CHECK_STR(report(fr_report_line, &t[0]), "fr_x: not removed: not handled\n");
+
 	f = open_memstream(&buf, &size);
 	fr_report_json(f, t, 0);
 	fclose(f);
