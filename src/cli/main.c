@@ -605,8 +605,9 @@ static int fr_helper_call(const char *action, bool check, int *refused)
 	*refused = 0;
 	if (!run.nr_named)
 		return 0;
-	snprintf(run.params + used, sizeof(run.params) - used, " exit=%s%s",
-		 opt.exit_mode, check ? " check=1" : "");
+	snprintf(run.params + used, sizeof(run.params) - used, " exit=%s%s%s",
+		 opt.exit_mode, check ? " check=1" : "",
+		 opt.force ? " users=ignore" : "");
 	INFO("loading the helper: %s", run.params);
 
 	fd = fr_kmsg_open();

@@ -9,8 +9,9 @@
  *   - a reference count above its base (a leaked reference),
  *   - an init function without an exit function, or an exit that crashed.
  *
- * It refuses, changing nothing, when another module depends on a target or
- * when a task may still be executing a target's code.  Everything is checked
+ * It refuses, changing nothing, when another module depends on a target,
+ * when a task may still be executing a target's code, or (unless
+ * users=ignore) when a target has real users: mounts, open files, sockets.  Everything is checked
  * for all targets before anything is written.  Forcing taints the kernel with
  * TAINT_FORCED_RMMOD ('R'), as "rmmod -f" does.
  *
@@ -24,7 +25,7 @@
  * work in either order.
  *
  * Sections: parameters and lookup; validation; tasks and holders; repair;
- * healing the module loader; check-only mode; init.
+ * healing the module loader; real users and check-only mode; init.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -71,6 +72,11 @@ static char *exit_mode = "auto";
 module_param_named(exit, exit_mode, charp, 0444);
 MODULE_PARM_DESC(exit,
 		 "auto: replace a missing or crashed exit, keep: keep the target's own exit, stub: always replace it (default: auto)");
+
+static char *users_mode = "refuse";
+module_param_named(users, users_mode, charp, 0444);
+MODULE_PARM_DESC(users,
+		 "refuse: refuse targets that have real users (mounts, open files, sockets), ignore: force them anyway (default: refuse)");
 
 static bool check_only;
 module_param_named(check, check_only, bool, 0444);
@@ -304,6 +310,11 @@ static int __init fr_decide_exits(void)
 	} else {
 		pr_err("%s: unknown exit=%s (auto, keep or stub)\n",
 		       fr_targets[0].name, exit_mode);
+		return -EINVAL;
+	}
+	if (strcmp(users_mode, "refuse") && strcmp(users_mode, "ignore")) {
+		pr_err("%s: unknown users=%s (refuse or ignore)\n",
+		       fr_targets[0].name, users_mode);
 		return -EINVAL;
 	}
 
@@ -724,8 +735,8 @@ static void __init fr_heal_loader(void)
 #endif
 
 /*
- * Check-only mode: who really uses a target?  A reset refcount betrays real
- * users, so the CLI asks before forcing.  Seen from here exactly:
+ * Real users of a target: a reset refcount betrays them, so a rescue refuses
+ * (unless users=ignore) and check=1 reports them.  Seen from here exactly:
  *   - superblocks of a filesystem type the module registered (mounts),
  *   - open files whose file_operations the module owns (its device nodes),
  *     and open files on its filesystems,
@@ -833,23 +844,56 @@ static unsigned int __init fr_report_files(const struct fr_target *t)
 	return users;
 }
 
+/*
+ * Log the real users of @t; returns how many.  Takes sb_lock, s_umount and
+ * task locks: caller must not hold module_mutex.
+ */
+static unsigned int __init fr_report_users(const struct fr_target *t)
+{
+	if (!fr_file_systems)
+		fr_file_systems = fr_lookup_data("file_systems",
+						 sizeof(*fr_file_systems));
+	if (!fr_file_systems_lock)
+		fr_file_systems_lock =
+			fr_lookup_data("file_systems_lock",
+				       sizeof(*fr_file_systems_lock));
+	return fr_report_mounts(t) + fr_report_files(t);
+}
+
+/*
+ * Every user found holds a reference: resetting the count would let rmmod
+ * free code and data they still use.  Refuse unless users=ignore.
+ */
+static int __init fr_check_users(void)
+{
+	unsigned int i, users;
+	int ret = 0;
+
+	if (!strcmp(users_mode, "ignore"))
+		return 0;
+	for (i = 0; i < fr_nr_targets; i++) {
+		users = fr_report_users(&fr_targets[i]);
+		if (!users)
+			continue;
+		pr_err("%s: has %u real user(s), refusing (users=ignore forces)\n",
+		       fr_targets[i].name, users);
+		ret = -EBUSY;
+	}
+	return ret;
+}
+
 /* Report, change nothing.  Caller holds no lock. */
 static void __init fr_report(void)
 {
 	unsigned int i, users;
 
-	fr_file_systems = fr_lookup_data("file_systems",
-					 sizeof(*fr_file_systems));
-	fr_file_systems_lock = fr_lookup_data("file_systems_lock",
-					      sizeof(*fr_file_systems_lock));
 	fr_check_tasks();
 	for (i = 0; i < fr_nr_targets; i++) {
 		struct fr_target *t = &fr_targets[i];
 		struct module *mod = t->mod;
 		int holders;
 
-		/* Takes sb_lock, s_umount and task locks: not under module_mutex. */
-		users = fr_report_mounts(t) + fr_report_files(t);
+		users = fr_report_users(t);
 
 		fr_lock_modules();
 		holders = fr_nr_holders(mod);
@@ -889,6 +933,9 @@ static int __init force_rmmod_init(void)
 		goto out_put;
 	}
 	ret = fr_check_tasks();
+	if (ret)
+		goto out_put;
+	ret = fr_check_users();
 	if (ret)
 		goto out_put;
 
