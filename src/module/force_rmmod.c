@@ -295,8 +295,8 @@ out:
 	return ret;
 }
 
-/* Turn the exit= policy into a per-target decision; refuse impossible ones. */
-static int __init fr_decide_exits(void)
+/* Check exit= and users=, decide each target's exit; refuse impossible ones. */
+static int __init fr_decide_policy(void)
 {
 	enum fr_exit mode;
 	unsigned int i;
@@ -918,7 +918,7 @@ static int __init force_rmmod_init(void)
 	ret = fr_parse_targets();
 	if (ret)
 		goto out_put;
-	ret = fr_decide_exits();
+	ret = fr_decide_policy();
 	if (ret)
 		goto out_put;
 
