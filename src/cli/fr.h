@@ -88,6 +88,7 @@ enum fr_line_kind {
 	FR_LINE_HOLDER,		/* "used by module M, ..." */
 	FR_LINE_USER,		/* "user: ..." (check mode) */
 	FR_LINE_CHECK,		/* "check: ..." (check mode) */
+	FR_LINE_USERS,		/* "has N real user(s), refusing ..." (rescue) */
 	FR_LINE_ERROR,		/* any other line naming a module */
 };
 
@@ -101,7 +102,8 @@ struct fr_line {
 	int pid;		/* FR_LINE_TASK */
 	char comm[32];
 	char holder[FR_NAME_MAX]; /* FR_LINE_HOLDER */
-	int users;		/* FR_LINE_CHECK: "users N", -1 if absent */
+	int users;		/* FR_LINE_CHECK: "users N", -1 if absent;
+				 * FR_LINE_USERS: N */
 };
 int fr_helper_line_parse(const char *msg, struct fr_line *line);
 

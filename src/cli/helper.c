@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The rescue module force_rmmod.ko: found through the modules index of the
- * running kernel (libkmod, opened on demand), as DKMS installs it, possibly compressed; read
- * and decompressed into memory; loaded with init_module(2).
+ * running kernel (depmod's modules.dep), as DKMS installs it, possibly
+ * compressed; read and decompressed into memory; loaded with init_module(2).
  *
  * Never finit_module(2): since Linux 6.6 it records each load in a table
  * that a crashed init leaves poisoned, and a crashed init is what we rescue.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libkmod.h>
 #include <lzma.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,70 +26,60 @@
 #define FR_IMAGE_MAX	(256u << 20)	/* no module is that big */
 
 /*
- * libkmod is opened only for this lookup: linked in, it brings libcrypto,
- * whose relocation alone costs more than a rescue's system calls.
+ * The modules index is depmod's modules.dep: one line per module, "PATH:"
+ * and its dependencies, PATH relative to the release's directory (or
+ * absolute).  libkmod reads the same index from modules.dep.bin, which depmod
+ * writes in the same run; we read the text form because force-rmmod is
+ * linked statically (a rescue is a few system calls, and a dynamic start
+ * costs more than all of them under emulation) and Debian ships no static
+ * libkmod.  A module's name is its file name up to the first dot, with '-'
+ * read as '_', as kmod derives it.
  */
-struct fr_kmod {
-	__typeof__(kmod_new) *new_ctx;
-	__typeof__(kmod_unref) *unref;
-	__typeof__(kmod_set_log_priority) *set_log_priority;
-	__typeof__(kmod_module_new_from_name) *module_new_from_name;
-	__typeof__(kmod_module_get_path) *module_get_path;
-	__typeof__(kmod_module_unref) *module_unref;
-};
-
-static void *fr_kmod_open(struct fr_kmod *k)
+static bool fr_dep_path_is(const char *path, size_t len, const char *name)
 {
-	void *h = dlopen("libkmod.so.2", RTLD_NOW | RTLD_LOCAL);
+	const char *base = memrchr(path, '/', len);
+	size_t n = strlen(name);
 
-	if (!h)
-		return NULL;
-	k->new_ctx = (__typeof__(k->new_ctx))dlsym(h, "kmod_new");
-	k->unref = (__typeof__(k->unref))dlsym(h, "kmod_unref");
-	k->set_log_priority = (__typeof__(k->set_log_priority))dlsym(h, "kmod_set_log_priority");
-	k->module_new_from_name = (__typeof__(k->module_new_from_name))dlsym(h, "kmod_module_new_from_name");
-	k->module_get_path = (__typeof__(k->module_get_path))dlsym(h, "kmod_module_get_path");
-	k->module_unref = (__typeof__(k->module_unref))dlsym(h, "kmod_module_unref");
-	if (!k->new_ctx || !k->unref || !k->set_log_priority ||
-	    !k->module_new_from_name || !k->module_get_path || !k->module_unref) {
-		dlclose(h);
-		return NULL;
-	}
-	return h;
+	base = base ? base + 1 : path;
+	len -= base - path;
+	if (len <= n || base[n] != '.')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((base[i] == '-' ? '_' : base[i]) != name[i])
+			return false;
+	return true;
 }
 
 /*
  * The path of force_rmmod in @root/lib/modules/@release's index: -ENOENT
- * when it is not there, -ELIBACC when libkmod cannot be loaded.
+ * when it is not there (or the index is missing or the path too long).
  */
 int fr_helper_find(const char *root, const char *release, char *path, size_t size)
 {
-	char dir[4096];
-	struct fr_kmod k;
-	struct kmod_ctx *ctx;
-	struct kmod_module *mod = NULL;
-	const char *p;
-	void *lib;
+	char dir[4096], *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	FILE *dep;
 	int ret = -ENOENT;
 
-	lib = fr_kmod_open(&k);
-	if (!lib)
-		return -ELIBACC;
 	snprintf(dir, sizeof(dir), "%s/lib/modules/%s", root, release);
-	ctx = k.new_ctx(dir, NULL);
-	if (!ctx) {
-		dlclose(lib);
-		return -ENOMEM;
-	}
-	k.set_log_priority(ctx, 0);	/* a missing index is our ENOENT */
-	if (k.module_new_from_name(ctx, FR_HELPER_NAME, &mod) == 0) {
-		p = k.module_get_path(mod);
-		if (p && (size_t)snprintf(path, size, "%s", p) < size)
+	snprintf(path, size, "%s/modules.dep", dir);
+	dep = fopen(path, "re");
+	if (!dep)
+		return -ENOENT;
+	while ((len = getline(&line, &cap, dep)) > 0) {
+		char *colon = memchr(line, ':', len);
+
+		if (!colon || !fr_dep_path_is(line, colon - line, FR_HELPER_NAME))
+			continue;
+		*colon = '\0';
+		if ((size_t)snprintf(path, size, "%s%s%s", line[0] == '/' ? root : dir,
+				     line[0] == '/' ? "" : "/", line) < size)
 			ret = 0;
-		k.module_unref(mod);
+		break;
 	}
-	k.unref(ctx);
-	dlclose(lib);
+	free(line);
+	fclose(dep);
 	return ret;
 }
 

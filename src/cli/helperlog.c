@@ -10,7 +10,9 @@
  *   NAME: used by module M, remove it first or name it too
  *   NAME: check: state S, refcount N, holders N, exit E, users N, would ...
  *                             (check=1: one per target, after its users)
- *   NAME: user: ...           (check=1: a real user the kernel sees)
+ *   NAME: user: ...           (a real user the kernel sees)
+ *   NAME: has N real user(s), refusing (users=ignore forces)
+ *                             (a rescue, after its users' lines)
  */
 #include <stdio.h>
 #include <string.h>
@@ -77,6 +79,9 @@ int fr_helper_line_parse(const char *msg, struct fr_line *line)
 	} else if (!strncmp(rest, "user: ", 6)) {
 		line->kind = FR_LINE_USER;
 		fr_copy(line->text, sizeof(line->text), rest + 6);
+	} else if (sscanf(rest, "has %d real user", &a) == 1 && a >= 0) {
+		line->kind = FR_LINE_USERS;
+		line->users = a;
 	} else if (!strncmp(rest, "check: ", 7)) {
 		const char *u = strstr(rest, ", users ");
 

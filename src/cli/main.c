@@ -45,6 +45,8 @@ static void *helper_image;
 static size_t helper_len;
 static int helper_err;		/* 0, or why it is unavailable */
 static bool helper_tried;
+/* The rescue load itself refuses and names real users (users=refuse). */
+static bool users_in_rescue;
 
 /* ---- messages ------------------------------------------------------------ */
 
@@ -493,12 +495,8 @@ static int fr_helper_get(void)
 	if (opt.helper) {
 		snprintf(path, sizeof(path), "%s", opt.helper);
 	} else if ((helper_err = fr_helper_find("", u.release, path, sizeof(path)))) {
-		if (helper_err == -ELIBACC)
-			ERR("cannot look up the helper module force_rmmod for Linux %s: libkmod.so.2 cannot be loaded (install libkmod2), or give --helper PATH",
-			    u.release);
-		else
-			ERR("the helper module force_rmmod is not installed for Linux %s: install the force-rmmod-dkms package (it builds the module for each kernel with its headers), or give --helper PATH",
-			    u.release);
+		ERR("the helper module force_rmmod is not installed for Linux %s: install the force-rmmod-dkms package (it builds the module for each kernel with its headers), or give --helper PATH",
+		    u.release);
 		return helper_err;
 	}
 	helper_err = fr_helper_read(path, &helper_image, &helper_len);
@@ -517,6 +515,27 @@ struct fr_helper_run {
 	int nr_named;
 	int refused;		/* targets refused by the helper's lines */
 };
+
+/*
+ * @t's users are known (its "user:" lines and their count): a target with
+ * users is refused, unless --force.
+ */
+static void fr_judge_users(struct fr_target *t)
+{
+	t->users_known = true;
+	if (t->users_counted > t->nr_users && t->nr_users < FR_MAX_USERS)
+		snprintf(t->users[t->nr_users++], FR_TEXT_MAX, "%d user(s) in all",
+			 t->users_counted);
+	if (!t->nr_users)
+		return;
+	if (opt.force) {
+		WARN("%s: rescued despite %d user(s) (--force): %s", t->name,
+		     t->nr_users, t->users[0]);
+		return;
+	}
+	fr_fail(t, FR_RESULT_REFUSED, "in use: %s%s (stop it, or use --force)",
+		t->users[0], t->nr_users > 1 ? ", and more" : "");
+}
 
 /* A line from the helper: remember what it says about each target. */
 static void fr_helper_line(const char *msg, void *data)
@@ -542,6 +561,13 @@ static void fr_helper_line(const char *msg, void *data)
 		break;
 	case FR_LINE_CHECK:
 		t->users_counted = line.users;
+		break;
+	case FR_LINE_USERS:	/* a rescue refused it: the users are named above */
+		t->users_counted = line.users;
+		fr_judge_users(t);
+		if (fr_pending(t))
+			fr_fail(t, FR_RESULT_REFUSED, "%s", line.text);
+		run->refused++;
 		break;
 	case FR_LINE_TASK:
 		if (t->mod.nr_tasks < FR_MAX_TASKS) {
@@ -641,18 +667,22 @@ static bool fr_any_pending(const char *action)
 }
 
 /*
- * Step 6: real users, as the kernel sees them.  The helper in check mode
- * validates like a rescue, logs each target's users and refuses to stay
- * (ECANCELED).  A target with users is refused unless --force.
+ * Step 6: real users, as the kernel sees them.  Only targets with references
+ * nobody accounts for are looked at: an open file, a mount or a socket
+ * always holds a reference (fops_get(), get_filesystem(), the socket's
+ * owner), so a reference count explained by holders (and by the dead loader
+ * of a module stuck coming) means no user.
  *
- * Only targets with references nobody accounts for are checked: an open
- * file, a mount or a socket always holds a reference (fops_get(),
- * get_filesystem(), the socket's owner), so a reference count explained by
- * holders (and by the dead loader of a module stuck coming) means no user.
+ * The rescue load looks for them itself: with users=refuse the helper logs
+ * each target's users and refuses the load, and fr_rescue() loads it again
+ * for the others.  So a rescue is one load, when the kernel log can be read
+ * to learn who the users are.  Otherwise (the log hidden, --dry-run, --force
+ * that still names the users, an old helper) the helper in check mode
+ * reports first, validating like a rescue and refusing to stay (ECANCELED).
  */
 static void fr_check_users(void)
 {
-	int err, refused;
+	int err, refused, kmsg;
 
 	for (int i = 0; i < nr_targets; i++) {
 		struct fr_target *t = &targets[i];
@@ -667,6 +697,15 @@ static void fr_check_users(void)
 	if (fr_helper_get()) {
 		fr_helper_failed("rescue", "the helper module is unavailable");
 		return;
+	}
+	if (!opt.dry_run && !opt.force &&
+	    fr_helper_has_param(helper_image, helper_len, "users")) {
+		kmsg = fr_kmsg_open();
+		if (kmsg >= 0) {
+			close(kmsg);
+			users_in_rescue = true;
+			return;
+		}
 	}
 	if (!fr_helper_has_param(helper_image, helper_len, "check")) {
 		if (opt.force) {
@@ -707,19 +746,7 @@ static void fr_check_users(void)
 				"its users could not be checked (no report from the helper in the kernel log); use --force to go on");
 			continue;
 		}
-		t->users_known = true;
-		if (t->users_counted > t->nr_users && t->nr_users < FR_MAX_USERS)
-			snprintf(t->users[t->nr_users++], FR_TEXT_MAX, "%d user(s) in all",
-				 t->users_counted);
-		if (!t->nr_users)
-			continue;
-		if (opt.force) {
-			WARN("%s: rescued despite %d user(s) (--force): %s", t->name,
-			     t->nr_users, t->users[0]);
-			continue;
-		}
-		fr_fail(t, FR_RESULT_REFUSED, "in use: %s%s (stop it, or use --force)",
-			t->users[0], t->nr_users > 1 ? ", and more" : "");
+		fr_judge_users(t);
 	}
 	fr_propagate_refusals();
 }
@@ -813,6 +840,12 @@ static void fr_rescue(void)
 		}
 		return;
 	}
+	/* It stayed, so it found no user of any target it was given. */
+	for (int i = 0; i < nr_targets; i++)
+		if (users_in_rescue && fr_selected(&targets[i], "check")) {
+			targets[i].users_known = true;
+			targets[i].users_counted = 0;
+		}
 	fr_remove_ready("rescue");
 	err = fr_module_remove(FR_HELPER_NAME);
 	if (err)

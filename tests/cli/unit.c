@@ -343,6 +343,12 @@ static void test_helper_lines(void)
 	CHECK(fr_helper_line_parse("force_rmmod: fr_fs: check: x, users -3, would", &l) == 0);
 	CHECK(l.kind == FR_LINE_CHECK && l.users == -1);
 
+	CHECK(fr_helper_line_parse("force_rmmod: fr_misc: has 2 real user(s), refusing (users=ignore forces)", &l) == 0);
+	CHECK(l.kind == FR_LINE_USERS && l.users == 2);
+	CHECK_STR(l.name, "fr_misc");
+	CHECK(fr_helper_line_parse("force_rmmod: fr_misc: has -2 real user(s), refusing", &l) == 0);
+	CHECK(l.kind == FR_LINE_ERROR);
+
 	CHECK(fr_helper_line_parse("force_rmmod: fr_nosuch: not loaded", &l) == 0);
 	CHECK(l.kind == FR_LINE_ERROR);
 	CHECK_STR(l.text, "not loaded");
@@ -366,7 +372,7 @@ static void test_images(void)
 	void *out;
 	size_t len, plen, i;
 	z_stream z;
-	char path[128];
+	char path[256], want[256];
 	FILE *f;
 
 	memcpy(elf, "\x7f" "ELF", 4);
@@ -432,9 +438,26 @@ static void test_images(void)
 	snprintf(path, sizeof(path), "%s/proc/modules", root);
 	CHECK(fr_helper_read(path, &out, &len) == -ENOEXEC);
 	CHECK(fr_helper_find(root, "0.0.0-no-such-release", path, sizeof(path)) == -ENOENT);
+
+	/* modules.dep by hand: names as kmod reads them, relative and absolute paths. */
+	put("lib/modules/0.0.1-rel/modules.dep",
+	    "kernel/a/force_rmmod_extra.ko: kernel/b/dep.ko\n"
+	    "kernel/a/xforce_rmmod.ko:\n"
+	    "force_rmmod:\n"
+	    "no colon force_rmmod.ko\n"
+	    "extra/force-rmmod.ko.zst: kernel/b/dep.ko\n");
+	CHECK(fr_helper_find(root, "0.0.1-rel", path, sizeof(path)) == 0);
+	snprintf(want, sizeof(want), "%s/lib/modules/0.0.1-rel/extra/force-rmmod.ko.zst", root);
+	CHECK_STR(path, want);
+	put("lib/modules/0.0.2-abs/modules.dep", "/opt/m/force_rmmod.ko.gz:\n");
+	CHECK(fr_helper_find(root, "0.0.2-abs", path, sizeof(path)) == 0);
+	snprintf(want, sizeof(want), "%s/opt/m/force_rmmod.ko.gz", root);
+	CHECK_STR(path, want);
+	put("lib/modules/0.0.3-none/modules.dep", "kernel/a/force_rmmod_extra.ko:\n");
+	CHECK(fr_helper_find(root, "0.0.3-none", path, sizeof(path)) == -ENOENT);
 }
 
-/* The lookup through libkmod, in an index made by depmod (tests/cli/modules-index). */
+/* The lookup in modules.dep, in an index made by depmod (tests/cli/modules-index). */
 static void test_helper_find(const char *index_root)
 {
 	char path[4096], want[4096];
