@@ -8,6 +8,7 @@
  * that a crashed init leaves poisoned, and a crashed init is what we rescue.
  */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <lzma.h>
@@ -265,17 +266,58 @@ out:
 	return ret;
 }
 
+/*
+ * The .modinfo section of ELF64 image @image, checked against its bounds;
+ * the whole image when it has none (the search below then costs more).
+ */
+static void fr_modinfo(const uint8_t *image, size_t len, const uint8_t **info,
+		       size_t *size)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)image;
+	const Elf64_Shdr *sh, *names;
+
+	*info = image;
+	*size = len;
+	if (len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_shentsize != sizeof(*sh) || eh->e_shstrndx >= eh->e_shnum ||
+	    eh->e_shoff % _Alignof(Elf64_Shdr) ||
+	    eh->e_shoff > len || eh->e_shnum > (len - eh->e_shoff) / sizeof(*sh))
+		return;
+	sh = (const Elf64_Shdr *)(image + eh->e_shoff);
+	names = &sh[eh->e_shstrndx];
+	if (names->sh_offset > len || names->sh_size > len - names->sh_offset)
+		return;
+	for (unsigned int i = 0; i < eh->e_shnum; i++) {
+		if (sh[i].sh_name >= names->sh_size ||
+		    sh[i].sh_offset > len || sh[i].sh_size > len - sh[i].sh_offset)
+			continue;
+		if (!strncmp((const char *)image + names->sh_offset + sh[i].sh_name,
+			     ".modinfo", names->sh_size - sh[i].sh_name)) {
+			*info = image + sh[i].sh_offset;
+			*size = sh[i].sh_size;
+			return;
+		}
+	}
+}
+
 /* Does the module declare parameter @param ("parmtype=PARAM:" in .modinfo)? */
 bool fr_helper_has_param(const void *image, size_t len, const char *param)
 {
+	const uint8_t *info;
 	char key[96];
-	size_t klen;
+	size_t klen, size;
 
-	klen = snprintf(key + 1, sizeof(key) - 1, "parmtype=%s:", param) + 1;
-	key[0] = '\0';
+	klen = snprintf(key, sizeof(key), "parmtype=%s:", param);
 	if (klen >= sizeof(key))
 		return false;
-	return memmem(image, len, key, klen) != NULL;
+	fr_modinfo(image, len, &info, &size);
+	/* Each entry starts the section or follows a NUL. */
+	for (const uint8_t *p = info; p && (p = memmem(p, size - (p - info), key, klen));
+	     p++)
+		if (p == info || p[-1] == '\0')
+			return true;
+	return false;
 }
 
 int fr_helper_load(const void *image, size_t len, const char *params)

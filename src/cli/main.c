@@ -352,6 +352,7 @@ static void fr_remove_leftover_helper(void)
 static void fr_diagnose(void)
 {
 	struct fr_module **mods;
+	bool scan = false;
 	int n = 0;
 
 	for (int i = 0; i < nr_targets; i++) {
@@ -382,16 +383,25 @@ static void fr_diagnose(void)
 		}
 	}
 
-	/* Tasks executing their code: every thread's stack read once for all. */
+	/*
+	 * Tasks executing their code: every thread's stack read once for all.
+	 * Reading them all is slow, so a real run only looks when an init or
+	 * exit may still run (a module coming or going); in a live module a
+	 * task is found by the rescue load itself, which names it.
+	 */
 	mods = calloc(nr_targets + 1, sizeof(*mods));
 	if (!mods) {
 		ERR("out of memory");
 		exit(FR_EXIT_NOT_REMOVED);
 	}
-	for (int i = 0; i < nr_targets; i++)
-		if (targets[i].loaded)
-			mods[n++] = &targets[i].mod;
-	if (n && fr_tasks_scan("", mods, n))
+	for (int i = 0; i < nr_targets; i++) {
+		if (!targets[i].loaded)
+			continue;
+		mods[n++] = &targets[i].mod;
+		if (targets[i].mod.state != FR_STATE_LIVE)
+			scan = true;
+	}
+	if (n && (scan || opt.dry_run) && fr_tasks_scan("", mods, n))
 		WARN("cannot read /proc: tasks executing a module's code are left to the helper to find");
 	free(mods);
 }

@@ -473,6 +473,11 @@ static void test_helper_find(const char *index_root)
 	CHECK_STR(path, want);
 	CHECK(fr_helper_read(path, &image, &len) == 0);
 	CHECK(len > 4 && !memcmp(image, "\x7f" "ELF", 4));
+	/* Parameters are looked for in .modinfo only (see modules-index). */
+	CHECK(fr_helper_has_param(image, len, "users"));
+	CHECK(!fr_helper_has_param(image, len, "check"));
+	CHECK(memmem(image, len, "parmtype=check:", 15) != NULL);
+	CHECK(!fr_helper_has_param(image, len, "user"));
 	free(image);
 	CHECK(fr_helper_find(index_root, "9.9.9-none", path, sizeof(path)) == -ENOENT);
 	CHECK(fr_helper_find(index_root, "9.9.9-absent", path, sizeof(path)) == -ENOENT);
