@@ -29,7 +29,7 @@ DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 .PHONY: all module fixtures check check-unit demo install clean bench \
 	install-dkms deb rpm
 
-all: $(BUILD)/load-module $(BUILD)/force-rmmod
+all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/force-rmmod
 
 # The force-rmmod command: a small library of mechanisms (src/cli/fr.h) and
 # main.c.  liblzma, libzstd and zlib decompress the helper, because it is
@@ -103,6 +103,11 @@ deb rpm:
 # Tests and the demo load the helper from memory with init_module(2); the
 # guest has no libc, so this one is static.
 $(BUILD)/load-module: tests/vm/load-module.c
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
+# The guest tests hold a socket of tests/fixtures/fr_sock.c open with it.
+$(BUILD)/hold-socket: tests/vm/hold-socket.c
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -static -o $@ $<
 

@@ -12,7 +12,8 @@
  *
  * Functions return 0 or a negative errno; none of them prints, except output.c.
  * Everything that reads /proc or /sys takes @root ("" for the real system), so
- * that the unit tests can run it on a prepared tree.
+ * that the unit tests can run it on a prepared tree.  The command's own steps,
+ * built on these, are in cli.h.
  */
 #ifndef FR_H
 #define FR_H

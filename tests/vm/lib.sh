@@ -24,6 +24,7 @@ gone() { ! is_loaded "$1" && [ ! -e "/sys/module/$1" ]; }
 state() { awk -v m="$1" '$1 == m { print $5 }' /proc/modules; }
 refcnt() { awk -v m="$1" '$1 == m { print $3 }' /proc/modules; }
 state_is() { [ "$(state "$1")" = "$2" ]; }
+refcnt_is() { [ "$(refcnt "$1")" = "$2" ]; }	# for wait_for: read each time
 r_taint() { [ $(($(cat /proc/sys/kernel/tainted) & 8)) -ne 0 ]; }
 
 # The helper, loaded from memory with init_module(2), never finit_module(2).
