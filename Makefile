@@ -32,21 +32,22 @@ DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/force-rmmod
 
 # The force-rmmod command: a small library of mechanisms (src/cli/fr.h) and
-# main.c.  liblzma, libzstd and zlib decompress the helper, because it is
+# the command's steps on top (src/cli/cli.h: main.c, diagnose.c, rescue.c).  liblzma, libzstd and zlib decompress the helper, because it is
 # loaded from memory.  The command is linked statically: a rescue is a few
 # system calls, and starting a dynamic binary costs more than all of them
 # (measured under QEMU TCG: 53 ms against 11 ms).  The packages link it
 # dynamically, as their distributions require (debian/rules, rpm/).
 CLI_PKGS := liblzma libzstd zlib
-CLI_LIB := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
+CLI_STEPS := src/cli/main.c src/cli/diagnose.c src/cli/rescue.c
+CLI_LIB := $(filter-out $(CLI_STEPS),$(wildcard src/cli/*.c))
 CLI_HDRS := $(wildcard src/cli/*.h) src/module/version.h
 CLI_CFLAGS = $(shell pkg-config --cflags $(CLI_PKGS))
 CLI_LIBS = $(shell pkg-config --libs $(CLI_PKGS))
 CLI_LDFLAGS = -static
 
-$(BUILD)/force-rmmod: src/cli/main.c $(CLI_LIB) $(CLI_HDRS)
+$(BUILD)/force-rmmod: $(CLI_STEPS) $(CLI_LIB) $(CLI_HDRS)
 	@mkdir -p $(BUILD)
-	$(CC) $(CFLAGS) $(CLI_CFLAGS) $(CLI_LDFLAGS) -o $@ src/cli/main.c $(CLI_LIB) $(CLI_LIBS)
+	$(CC) $(CFLAGS) $(CLI_CFLAGS) $(CLI_LDFLAGS) -o $@ $(CLI_STEPS) $(CLI_LIB) $(CLI_LIBS)
 
 # Userspace unit tests (run by tests/run-tests before the guests): the
 # mechanisms on prepared /proc and /sys trees under ASan and UBSan, then a
