@@ -32,11 +32,12 @@ DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/force-rmmod
 
 # The force-rmmod command: a small library of mechanisms (src/cli/fr.h) and
-# the command's steps on top (src/cli/cli.h: main.c, diagnose.c, rescue.c).  liblzma, libzstd and zlib decompress the helper, because it is
-# loaded from memory.  The command is linked statically: a rescue is a few
-# system calls, and starting a dynamic binary costs more than all of them
-# (measured under QEMU TCG: 53 ms against 11 ms).  The packages link it
-# dynamically, as their distributions require (debian/rules, rpm/).
+# the command's steps on top (src/cli/cli.h: main.c, diagnose.c, rescue.c).
+# liblzma, libzstd and zlib decompress the helper, because it is loaded from
+# memory.  The command is linked statically: a rescue is a few system calls,
+# and starting a dynamic binary costs more than all of them (measured under
+# QEMU TCG: 53 ms against 11 ms).  The packages link it dynamically, as
+# their distributions require (debian/rules, rpm/).
 CLI_PKGS := liblzma libzstd zlib
 CLI_STEPS := src/cli/main.c src/cli/diagnose.c src/cli/rescue.c
 CLI_LIB := $(filter-out $(CLI_STEPS),$(wildcard src/cli/*.c))
