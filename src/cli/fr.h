@@ -114,6 +114,9 @@ int fr_helper_read(const char *path, void **image, size_t *len);
 int fr_image_decompress(const void *in, size_t len, void **out, size_t *outlen);
 bool fr_helper_has_param(const void *image, size_t len, const char *param);
 int fr_helper_load(const void *image, size_t len, const char *params);
+/* Why the kernel may refuse any module: sysctl modules_disabled, lockdown. */
+enum fr_load_policy { FR_LOAD_OPEN, FR_LOAD_DISABLED, FR_LOAD_LOCKDOWN };
+enum fr_load_policy fr_load_policy(const char *root);
 int fr_module_remove(const char *name);
 
 /* output.c */

@@ -63,8 +63,15 @@ const char *fr_strerror(int err)
 {
 	switch (err) {
 	case EPERM:
-		return "operation not permitted (needs root with CAP_SYS_MODULE; "
-		       "module loading may be disabled or the kernel locked down)";
+		switch (fr_load_policy("")) {
+		case FR_LOAD_DISABLED:
+			return "module loading is disabled (kernel.modules_disabled = 1, until reboot)";
+		case FR_LOAD_LOCKDOWN:
+			return "the kernel is locked down and loads only signed modules (sign the helper with a key it trusts, e.g. the DKMS MOK)";
+		default:
+			return "operation not permitted (needs root with CAP_SYS_MODULE; "
+			       "module loading may be disabled or the kernel locked down)";
+		}
 	case ENOEXEC:
 		return "invalid module format (built for another kernel?)";
 	case EKEYREJECTED:

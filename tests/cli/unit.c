@@ -484,6 +484,24 @@ static void test_helper_find(const char *index_root)
 	CHECK(fr_helper_find(index_root, "9.9.9-dkms", path, 10) == -ENOENT);	/* too long */
 }
 
+/* Why the kernel refuses modules: modules_disabled, then lockdown (prepared tree). */
+static void test_load_policy(void)
+{
+	char sub[128];
+
+	snprintf(sub, sizeof(sub), "%s/policy", root);
+	CHECK(fr_load_policy(sub) == FR_LOAD_OPEN);	/* neither file: nothing known */
+	put("policy/proc/sys/kernel/modules_disabled", "0\n");
+	put("policy/sys/kernel/security/lockdown", "[none] integrity confidentiality\n");
+	CHECK(fr_load_policy(sub) == FR_LOAD_OPEN);
+	put("policy/sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
+	CHECK(fr_load_policy(sub) == FR_LOAD_LOCKDOWN);
+	put("policy/sys/kernel/security/lockdown", "none integrity [confidentiality]\n");
+	CHECK(fr_load_policy(sub) == FR_LOAD_LOCKDOWN);
+	put("policy/proc/sys/kernel/modules_disabled", "1\n");
+	CHECK(fr_load_policy(sub) == FR_LOAD_DISABLED);
+}
+
 /* ---- output.c ------------------------------------------------------------------------ */
 
 static char *report_buf;	/* the last report(), freed by the next */
@@ -606,6 +624,7 @@ int main(int argc, char **argv)
 	test_helper_lines();
 	test_images();
 	test_helper_find(argc > 1 ? argv[1] : NULL);
+	test_load_policy();
 	test_output();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)
