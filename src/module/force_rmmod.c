@@ -932,10 +932,11 @@ static int __init force_rmmod_init(void)
 		ret = -ECANCELED;
 		goto out_put;
 	}
-	ret = fr_check_tasks();
+	/* Users first: a mount or an open file is the reason to tell first. */
+	ret = fr_check_users();
 	if (ret)
 		goto out_put;
-	ret = fr_check_users();
+	ret = fr_check_tasks();
 	if (ret)
 		goto out_put;
 
