@@ -386,16 +386,14 @@ static int __init fr_decide_policy(void)
  * Stacks are read with copy_from_kernel_nofault() only: a task may exit and
  * free its stack while we read (put_task_stack() is not exported).
  */
-static bool __init fr_task_in_module(struct task_struct *p,
-				     const struct module *mod,
-				     unsigned long *buf)
+static size_t __init fr_task_stack(struct task_struct *p, unsigned long *buf)
 {
 	unsigned long lo, hi;
-	size_t i, n;
+	size_t n;
 
 	lo = (unsigned long)task_stack_page(p);
 	if (!lo)
-		return false;
+		return 0;
 	hi = lo + THREAD_SIZE;
 #if defined(CONFIG_X86) && defined(CONFIG_SMP)
 	if (!READ_ONCE(p->on_cpu)) {
@@ -407,18 +405,28 @@ static bool __init fr_task_in_module(struct task_struct *p,
 #endif
 	n = (hi - lo) / sizeof(long);
 	if (copy_from_kernel_nofault(buf, (void *)lo, n * sizeof(long)))
-		return false;	/* the stack went away: the task is gone */
+		return 0;	/* the stack went away: the task is gone */
+	return n;
+}
+
+static bool __init fr_stack_in_module(const unsigned long *stack, size_t n,
+				      const struct module *mod)
+{
+	size_t i;
+
 	for (i = 0; i < n; i++)
-		if (within_module(buf[i], mod))
+		if (within_module(stack[i], mod))
 			return true;
 	return false;
 }
 
+/* Each task's stack is copied once (the copy above), then read per target. */
 static int __init fr_check_tasks(void)
 {
 	struct task_struct *g, *p;
 	unsigned long *buf;
 	unsigned int i;
+	size_t n;
 	int ret = 0;
 
 	buf = kmalloc(THREAD_SIZE, GFP_KERNEL);
@@ -428,8 +436,9 @@ static int __init fr_check_tasks(void)
 	for_each_process_thread(g, p) {
 		if (p == current || p->exit_state)
 			continue;
+		n = fr_task_stack(p, buf);
 		for (i = 0; i < fr_nr_targets; i++) {
-			if (!fr_task_in_module(p, fr_targets[i].mod, buf))
+			if (!fr_stack_in_module(buf, n, fr_targets[i].mod))
 				continue;
 			pr_err("%s: task %d (%s) may be executing its code\n",
 			       fr_targets[i].name, task_pid_nr(p), p->comm);
