@@ -45,6 +45,7 @@ void fr_raise(enum fr_status s);
 void fr_fail(struct fr_target *t, enum fr_result result, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 const char *fr_strerror(int err);
+const char *fr_load_strerror(int err);
 
 /* diagnose.c */
 void fr_validate_names(int argc, char **argv);

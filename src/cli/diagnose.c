@@ -40,6 +40,8 @@ static struct fr_target *fr_add_target(const char *arg)
 /* Step 1: normalise names, drop duplicates, reject the impossible ones. */
 void fr_validate_names(int argc, char **argv)
 {
+	int named = 0;
+
 	for (int i = 0; i < argc; i++) {
 		char name[FR_NAME_MAX];
 		enum fr_name_error err = fr_name_normalise(argv[i], name);
@@ -56,6 +58,10 @@ void fr_validate_names(int argc, char **argv)
 		if (!strcmp(name, FR_HELPER_NAME))
 			fr_fail(t, FR_RESULT_INVALID,
 				"is the rescue helper itself; remove it with rmmod");
+		else if (++named > FR_MAX_TARGETS)
+			fr_fail(t, FR_RESULT_INVALID,
+				"more than %d modules named: name the rest in another run",
+				FR_MAX_TARGETS);
 	}
 }
 
@@ -106,11 +112,19 @@ void fr_remove_leftover_helper(void)
 		ERR("a force_rmmod helper left loaded cannot be removed: %s", fr_strerror(-err));
 }
 
+static int fr_nr_loaded(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < nr_targets; i++)
+		n += targets[i].loaded;
+	return n;
+}
+
 /* Step 4: diagnose every loaded target; with --cascade add its holders. */
 void fr_diagnose(void)
 {
 	struct fr_module **mods;
-	bool scan = false;
 	int n = 0;
 
 	for (int i = 0; i < nr_targets; i++) {
@@ -132,6 +146,12 @@ void fr_diagnose(void)
 
 			if (fr_find_target(t->mod.holders[h]))
 				continue;
+			if (fr_nr_loaded() >= FR_MAX_TARGETS) {
+				fr_fail(t, FR_RESULT_REFUSED,
+					"with its dependents, more than %d modules: remove some of them first",
+					FR_MAX_TARGETS);
+				break;
+			}
 			d = fr_add_target(t->mod.holders[h]);
 			strcpy(d->name, t->mod.holders[h]);
 			d->cascaded = true;
@@ -142,24 +162,20 @@ void fr_diagnose(void)
 	}
 
 	/*
-	 * Tasks executing their code: every thread's stack read once for all.
-	 * Reading them all is slow, so a real run only looks when an init or
-	 * exit may still run (a module coming or going); in a live module a
-	 * task is found by the rescue load itself, which names it.
+	 * Tasks executing the init or exit of a module coming or going: every
+	 * thread's stack read once for all of them.  In a live module a task
+	 * is found by the helper itself (a rescue, or the check mode), which
+	 * names it; and a healthy module's own exit stops its threads.
 	 */
 	mods = calloc(nr_targets + 1, sizeof(*mods));
 	if (!mods) {
 		ERR("out of memory");
 		exit(FR_EXIT_NOT_REMOVED);
 	}
-	for (int i = 0; i < nr_targets; i++) {
-		if (!targets[i].loaded)
-			continue;
-		mods[n++] = &targets[i].mod;
-		if (targets[i].mod.state != FR_STATE_LIVE)
-			scan = true;
-	}
-	if (n && (scan || opt.dry_run) && fr_tasks_scan("", mods, n))
+	for (int i = 0; i < nr_targets; i++)
+		if (targets[i].loaded && targets[i].mod.state != FR_STATE_LIVE)
+			mods[n++] = &targets[i].mod;
+	if (n && fr_tasks_scan("", mods, n))
 		WARN("cannot read /proc: tasks executing a module's code are left to the helper to find");
 	free(mods);
 }

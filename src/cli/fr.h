@@ -28,6 +28,7 @@
 #define FR_MAX_USERS	16
 #define FR_TEXT_MAX	256
 #define FR_HELPER_NAME	"force_rmmod"
+#define FR_MAX_TARGETS	64	/* modules one helper load takes (modname=) */
 
 /* names.c */
 enum fr_name_error {
@@ -87,7 +88,7 @@ enum fr_line_kind {
 	FR_LINE_HEALTHY,	/* "healthy (...), nothing to do" */
 	FR_LINE_TASK,		/* "task PID (COMM) may be executing its code" */
 	FR_LINE_HOLDER,		/* "used by module M, ..." */
-	FR_LINE_USER,		/* "user: ..." (check mode) */
+	FR_LINE_USER,		/* "user: ..." (check mode, or a rescue refusing) */
 	FR_LINE_CHECK,		/* "check: ..." (check mode) */
 	FR_LINE_USERS,		/* "has N real user(s), refusing ..." (rescue) */
 	FR_LINE_ERROR,		/* any other line naming a module */
@@ -141,8 +142,9 @@ struct fr_target {
 	char users[FR_MAX_USERS][FR_TEXT_MAX];
 	int nr_users;
 	bool needs_check;	/* references unexplained: look for users */
-	bool users_known;	/* the check mode reported on it, or none possible */
-	int users_counted;	/* its "check:" line's count, -1 before */
+	bool users_known;	/* the helper reported on it, or none possible */
+	int users_counted;	/* the helper's count ("check:" or "has N"
+				 * line; 0 when a rescue went on), -1 before */
 	const char *action;	/* "unload", "rescue", "none" */
 	bool exit_replaced;
 	enum fr_result result;

@@ -266,38 +266,80 @@ out:
 	return ret;
 }
 
+/* What fr_modinfo() needs of a section header, ELF32 or ELF64 alike. */
+struct fr_shdr {
+	uint64_t name, type, offset, size;
+};
+
+static void fr_shdr_read(const uint8_t *p, bool is64, struct fr_shdr *sh)
+{
+	if (is64) {
+		Elf64_Shdr s;
+
+		memcpy(&s, p, sizeof(s));
+		*sh = (struct fr_shdr){ s.sh_name, s.sh_type, s.sh_offset, s.sh_size };
+	} else {
+		Elf32_Shdr s;
+
+		memcpy(&s, p, sizeof(s));
+		*sh = (struct fr_shdr){ s.sh_name, s.sh_type, s.sh_offset, s.sh_size };
+	}
+}
+
 /*
- * The .modinfo section of ELF64 image @image, checked against its bounds;
- * the whole image when it has none (the search below then costs more).
+ * The .modinfo section of ELF image @image (native byte order, as the
+ * running kernel's modules), checked against the image's bounds; the whole
+ * image when it is no ELF file we can read (the search then costs more).
  */
 static void fr_modinfo(const uint8_t *image, size_t len, const uint8_t **info,
 		       size_t *size)
 {
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)image;
-	const Elf64_Shdr *sh, *names;
+	static const char want[] = ".modinfo";
+	uint64_t shoff, shentsize, shnum, shstrndx;
+	struct fr_shdr names, sh;
+	bool is64;
 
 	*info = image;
 	*size = len;
-	if (len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
-	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh->e_shentsize != sizeof(*sh) || eh->e_shstrndx >= eh->e_shnum ||
-	    eh->e_shoff % _Alignof(Elf64_Shdr) ||
-	    eh->e_shoff > len || eh->e_shnum > (len - eh->e_shoff) / sizeof(*sh))
+	if (len < EI_NIDENT || memcmp(image, ELFMAG, SELFMAG))
 		return;
-	sh = (const Elf64_Shdr *)(image + eh->e_shoff);
-	names = &sh[eh->e_shstrndx];
-	if (names->sh_offset > len || names->sh_size > len - names->sh_offset)
+	is64 = image[EI_CLASS] == ELFCLASS64;
+	if (is64 && len >= sizeof(Elf64_Ehdr)) {
+		Elf64_Ehdr eh;
+
+		memcpy(&eh, image, sizeof(eh));
+		shoff = eh.e_shoff;
+		shentsize = eh.e_shentsize;
+		shnum = eh.e_shnum;
+		shstrndx = eh.e_shstrndx;
+	} else if (image[EI_CLASS] == ELFCLASS32 && len >= sizeof(Elf32_Ehdr)) {
+		Elf32_Ehdr eh;
+
+		memcpy(&eh, image, sizeof(eh));
+		shoff = eh.e_shoff;
+		shentsize = eh.e_shentsize;
+		shnum = eh.e_shnum;
+		shstrndx = eh.e_shstrndx;
+	} else {
 		return;
-	for (unsigned int i = 0; i < eh->e_shnum; i++) {
-		if (sh[i].sh_name >= names->sh_size ||
-		    sh[i].sh_offset > len || sh[i].sh_size > len - sh[i].sh_offset)
+	}
+	if (shentsize != (is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr)) ||
+	    shstrndx >= shnum || shoff > len || shnum > (len - shoff) / shentsize)
+		return;
+	fr_shdr_read(image + shoff + shstrndx * shentsize, is64, &names);
+	if (names.offset > len || names.size > len - names.offset)
+		return;
+	*size = 0;	/* an ELF file without .modinfo declares nothing */
+	for (uint64_t i = 0; i < shnum; i++) {
+		fr_shdr_read(image + shoff + i * shentsize, is64, &sh);
+		if (sh.type == SHT_NOBITS || sh.offset > len ||
+		    sh.size > len - sh.offset || sh.name >= names.size ||
+		    names.size - sh.name < sizeof(want) ||
+		    memcmp(image + names.offset + sh.name, want, sizeof(want)))
 			continue;
-		if (!strncmp((const char *)image + names->sh_offset + sh[i].sh_name,
-			     ".modinfo", names->sh_size - sh[i].sh_name)) {
-			*info = image + sh[i].sh_offset;
-			*size = sh[i].sh_size;
-			return;
-		}
+		*info = image + sh.offset;
+		*size = sh.size;
+		return;
 	}
 }
 
@@ -313,7 +355,7 @@ bool fr_helper_has_param(const void *image, size_t len, const char *param)
 		return false;
 	fr_modinfo(image, len, &info, &size);
 	/* Each entry starts the section or follows a NUL. */
-	for (const uint8_t *p = info; p && (p = memmem(p, size - (p - info), key, klen));
+	for (const uint8_t *p = info; size && (p = memmem(p, size - (p - info), key, klen));
 	     p++)
 		if (p == info || p[-1] == '\0')
 			return true;

@@ -63,15 +63,8 @@ const char *fr_strerror(int err)
 {
 	switch (err) {
 	case EPERM:
-		switch (fr_load_policy("")) {
-		case FR_LOAD_DISABLED:
-			return "module loading is disabled (kernel.modules_disabled = 1, until reboot)";
-		case FR_LOAD_LOCKDOWN:
-			return "the kernel is locked down and loads only signed modules (sign the helper with a key it trusts, e.g. the DKMS MOK)";
-		default:
-			return "operation not permitted (needs root with CAP_SYS_MODULE; "
-			       "module loading may be disabled or the kernel locked down)";
-		}
+		return "operation not permitted (needs root with CAP_SYS_MODULE; "
+		       "module loading may be disabled or the kernel locked down)";
 	case ENOEXEC:
 		return "invalid module format (built for another kernel?)";
 	case EKEYREJECTED:
@@ -81,6 +74,21 @@ const char *fr_strerror(int err)
 		return "a force_rmmod module is already loaded";
 	default:
 		return strerror(err);
+	}
+}
+
+/* Why init_module(2) refused the helper: EPERM has causes we can name. */
+const char *fr_load_strerror(int err)
+{
+	if (err != EPERM)
+		return fr_strerror(err);
+	switch (fr_load_policy("")) {
+	case FR_LOAD_DISABLED:
+		return "module loading is disabled (kernel.modules_disabled = 1, until reboot)";
+	case FR_LOAD_LOCKDOWN:
+		return "the kernel is locked down and loads only signed modules (sign the helper with a key it trusts, e.g. the DKMS MOK)";
+	default:
+		return fr_strerror(err);
 	}
 }
 
@@ -107,8 +115,8 @@ static void fr_help(FILE *out)
 "Options:\n"
 "  -n, --dry-run      diagnose only, change no module: print each module's state,\n"
 "                     refcount, holders, exit function, tasks, users and what\n"
-"                     would be done (users are looked for as in a real run,\n"
-"                     with the helper's check mode)\n"
+"                     would be done (users are looked for with the helper's\n"
+"                     check mode, which changes nothing)\n"
 "      --json         print one JSON document on stdout: an array of objects\n"
 "                     (name, state, refcount, holders, has_exit, tasks, users,\n"
 "                     action, result, error); messages stay on stderr\n"
@@ -132,10 +140,12 @@ static void fr_help(FILE *out)
 "Exit status:\n"
 "  0  every named module was loaded and is now removed (--dry-run: could be)\n"
 "  1  at least one module is not removed: refused, failed, or not loaded\n"
-"  2  usage error, or a name that can never be unloaded (empty, too long, a\n"
-"     path, built into the kernel, force_rmmod itself); nothing was changed\n"
+"  2  usage error (also: more than 64 modules named), or a name that can\n"
+"     never be unloaded (empty, too long, a path, built into the kernel,\n"
+"     force_rmmod itself); nothing was changed\n"
 "  3  the helper module is unavailable or the kernel refused to load it (not\n"
-"     installed for this kernel release, lockdown, no CAP_SYS_MODULE)\n",
+"     installed for this kernel release, lockdown, modules_disabled, no\n"
+"     CAP_SYS_MODULE)\n",
 		FR_PROG);
 }
 

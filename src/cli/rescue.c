@@ -50,9 +50,11 @@ static int fr_helper_get(void)
 }
 
 struct fr_helper_run {
-	char params[8192];
+	char params[FR_MAX_TARGETS * FR_NAME_MAX + 64];
+	struct fr_target *named[FR_MAX_TARGETS];
 	int nr_named;
 	int refused;		/* targets refused by the helper's lines */
+	int refused_users;	/* of them, for their users */
 };
 
 /*
@@ -107,6 +109,7 @@ static void fr_helper_line(const char *msg, void *data)
 		if (fr_pending(t))
 			fr_fail(t, FR_RESULT_REFUSED, "%s", line.text);
 		run->refused++;
+		run->refused_users++;
 		break;
 	case FR_LINE_TASK:
 		if (t->mod.nr_tasks < FR_MAX_TASKS) {
@@ -158,14 +161,15 @@ static int fr_helper_call(const char *action, bool check, int *refused)
 	size_t used = strlen(run.params);
 	int fd, err;
 
-	for (int i = 0; i < nr_targets; i++) {
+	/* At most FR_MAX_TARGETS names (fr_validate_names, fr_diagnose): they fit. */
+	for (int i = 0; i < nr_targets && run.nr_named < FR_MAX_TARGETS; i++) {
 		struct fr_target *t = &targets[i];
 
 		if (!fr_selected(t, action))
 			continue;
 		used += snprintf(run.params + used, sizeof(run.params) - used, "%s%s",
 				 run.nr_named ? "," : "", t->name);
-		run.nr_named++;
+		run.named[run.nr_named++] = t;
 	}
 	*refused = 0;
 	if (!run.nr_named)
@@ -183,6 +187,16 @@ static int fr_helper_call(const char *action, bool check, int *refused)
 		fr_kmsg_drain(fd, fr_helper_line, &run);
 		close(fd);
 	}
+	/*
+	 * A rescue looks for users before anything else and stops there if it
+	 * finds any: refused for another reason, none of them had users.
+	 */
+	if (users_in_rescue && !check && run.refused && !run.refused_users)
+		for (int i = 0; i < run.nr_named; i++)
+			if (!run.named[i]->users_known) {
+				run.named[i]->users_known = true;
+				run.named[i]->users_counted = 0;
+			}
 	*refused = run.refused;
 	return err;
 }
@@ -265,7 +279,7 @@ void fr_check_users(void)
 		}
 	} while (err != -ECANCELED && refused && fr_any_pending("check"));
 	if (err != -ECANCELED && fr_any_pending("check")) {
-		ERR("the kernel refused the helper module: %s", fr_strerror(-err));
+		ERR("the kernel refused the helper module: %s", fr_load_strerror(-err));
 		fr_helper_failed("rescue", "the kernel refused the helper module");
 		return;
 	}
@@ -370,9 +384,18 @@ void fr_rescue(void)
 			break;
 		fr_propagate_refusals();
 	}
+	if (err == -EBUSY) {
+		/* The helper refused (tasks, holders, users), but said nothing we read. */
+		for (int i = 0; i < nr_targets; i++)
+			if (fr_selected(&targets[i], "rescue"))
+				fr_fail(&targets[i], FR_RESULT_REFUSED,
+					"the helper refused it, and its reasons are not in the kernel log (see dmesg)");
+		fr_propagate_refusals();
+		return;
+	}
 	if (err) {
 		if (fr_any_pending("rescue")) {
-			ERR("the kernel refused the helper module: %s", fr_strerror(-err));
+			ERR("the kernel refused the helper module: %s", fr_load_strerror(-err));
 			fr_helper_failed("rescue", "the kernel refused the helper module");
 		}
 		return;
