@@ -111,7 +111,14 @@ int fr_helper_line_parse(const char *msg, struct fr_line *line);
 
 /* helper.c */
 int fr_helper_find(const char *root, const char *release, char *path, size_t size);
-int fr_helper_read(const char *path, void **image, size_t *len);
+/* The helper as init_module(2) wants it: the file mapped, or decompressed. */
+struct fr_image {
+	void *data;
+	size_t len;
+	bool mapped;		/* munmap() it, else free() */
+};
+int fr_helper_read(const char *path, struct fr_image *img);
+void fr_image_release(struct fr_image *img);
 int fr_image_decompress(const void *in, size_t len, void **out, size_t *outlen);
 bool fr_helper_has_param(const void *image, size_t len, const char *param);
 int fr_helper_load(const void *image, size_t len, const char *params);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -227,14 +228,18 @@ int fr_image_decompress(const void *in, size_t len, void **out, size_t *outlen)
 	return 0;
 }
 
-/* Read @path and decompress it: the image init_module(2) wants. */
-int fr_helper_read(const char *path, void **image, size_t *len)
+/*
+ * The image init_module(2) wants from @path: an uncompressed module is
+ * mapped, prefaulted, and used in place (copying it cost more than a rescue's
+ * system calls under emulation); a compressed one is decompressed.
+ */
+int fr_helper_read(const char *path, struct fr_image *img)
 {
 	struct stat st;
-	uint8_t *raw;
-	size_t got = 0;
+	void *map;
 	int fd, ret;
 
+	*img = (struct fr_image){ 0 };
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -243,27 +248,27 @@ int fr_helper_read(const char *path, void **image, size_t *len)
 		close(fd);
 		return -ENOEXEC;
 	}
-	raw = malloc(st.st_size);
-	if (!raw) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, raw + got, st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			ret = n < 0 ? -errno : -EIO;
-			goto out;
-		}
-		got += n;
-	}
-	ret = fr_image_decompress(raw, got, image, len);
-out:
-	free(raw);
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	ret = map == MAP_FAILED ? -errno : 0;
 	close(fd);
+	if (ret)
+		return ret;
+	if (st.st_size >= 4 && !memcmp(map, "\x7f" "ELF", 4)) {
+		*img = (struct fr_image){ map, st.st_size, true };
+		return 0;
+	}
+	ret = fr_image_decompress(map, st.st_size, &img->data, &img->len);
+	munmap(map, st.st_size);
 	return ret;
+}
+
+void fr_image_release(struct fr_image *img)
+{
+	if (img->mapped)
+		munmap(img->data, img->len);
+	else
+		free(img->data);
+	*img = (struct fr_image){ 0 };
 }
 
 /* What fr_modinfo() needs of a section header, ELF32 or ELF64 alike. */

@@ -15,8 +15,7 @@
 #include "cli.h"
 
 /* The helper's image, read once. */
-static void *helper_image;
-static size_t helper_len;
+static struct fr_image helper_image;
 static int helper_err;		/* 0, or why it is unavailable */
 static bool helper_tried;
 /* The rescue load itself refuses and names real users (users=refuse). */
@@ -38,7 +37,7 @@ static int fr_helper_get(void)
 		    u.release);
 		return helper_err;
 	}
-	helper_err = fr_helper_read(path, &helper_image, &helper_len);
+	helper_err = fr_helper_read(path, &helper_image);
 	if (helper_err)
 		ERR("cannot use the helper module %s: %s", path,
 		    helper_err == -ENOEXEC ? "not a kernel module (.ko, .ko.xz, .ko.zst or .ko.gz)" :
@@ -182,7 +181,7 @@ static int fr_helper_call(const char *action, bool check, int *refused)
 	fd = fr_kmsg_open();
 	if (fd < 0)
 		WARN("cannot read the kernel log (/dev/kmsg): %s", strerror(-fd));
-	err = fr_helper_load(helper_image, helper_len, run.params);
+	err = fr_helper_load(helper_image.data, helper_image.len, run.params);
 	if (fd >= 0) {
 		fr_kmsg_drain(fd, fr_helper_line, &run);
 		close(fd);
@@ -252,7 +251,7 @@ void fr_check_users(void)
 		return;
 	}
 	if (!opt.dry_run && !opt.force &&
-	    fr_helper_has_param(helper_image, helper_len, "users")) {
+	    fr_helper_has_param(helper_image.data, helper_image.len, "users")) {
 		kmsg = fr_kmsg_open();
 		if (kmsg >= 0) {
 			close(kmsg);
@@ -260,7 +259,7 @@ void fr_check_users(void)
 			return;
 		}
 	}
-	if (!fr_helper_has_param(helper_image, helper_len, "check")) {
+	if (!fr_helper_has_param(helper_image.data, helper_image.len, "check")) {
 		if (opt.force) {
 			WARN("this force_rmmod has no check mode: real users not looked for (--force)");
 			return;
@@ -441,6 +440,5 @@ void fr_dry_run(void)
 
 void fr_helper_release(void)
 {
-	free(helper_image);
-	helper_image = NULL;
+	fr_image_release(&helper_image);
 }

@@ -373,6 +373,7 @@ static void test_images(void)
 	size_t len, plen, i;
 	z_stream z;
 	char path[256], want[256];
+	struct fr_image img;
 	FILE *f;
 
 	memcpy(elf, "\x7f" "ELF", 4);
@@ -430,13 +431,26 @@ static void test_images(void)
 	f = fopen(path, "w");
 	CHECK(f && fwrite(packed, 1, plen, f) == plen);
 	fclose(f);
-	CHECK(fr_helper_read(path, &out, &len) == 0);
-	CHECK(len == sizeof(elf) && fr_helper_has_param(out, len, "check"));
-	free(out);
-	CHECK(fr_helper_read("/nonexistent/force_rmmod.ko", &out, &len) == -ENOENT);
-	CHECK(fr_helper_read(root, &out, &len) == -ENOEXEC);	/* a directory */
+	CHECK(fr_helper_read(path, &img) == 0);
+	CHECK(!img.mapped && img.len == sizeof(elf) &&
+	      fr_helper_has_param(img.data, img.len, "check"));
+	fr_image_release(&img);
+	CHECK(img.data == NULL);
+	/* Not compressed: used in place, mapped. */
+	snprintf(path, sizeof(path), "%s/helper.ko", root);
+	f = fopen(path, "w");
+	CHECK(f && fwrite(elf, 1, sizeof(elf), f) == sizeof(elf));
+	fclose(f);
+	CHECK(fr_helper_read(path, &img) == 0);
+	CHECK(img.mapped && img.len == sizeof(elf) && !memcmp(img.data, elf, sizeof(elf)));
+	fr_image_release(&img);
+	CHECK(fr_helper_read("/nonexistent/force_rmmod.ko", &img) == -ENOENT);
+	CHECK(fr_helper_read(root, &img) == -ENOEXEC);	/* a directory */
 	snprintf(path, sizeof(path), "%s/proc/modules", root);
-	CHECK(fr_helper_read(path, &out, &len) == -ENOEXEC);
+	CHECK(fr_helper_read(path, &img) == -ENOEXEC);	/* empty, as /proc files look */
+	put("notamodule", "hello\n");
+	snprintf(path, sizeof(path), "%s/notamodule", root);
+	CHECK(fr_helper_read(path, &img) == -ENOEXEC && img.data == NULL);
 	CHECK(fr_helper_find(root, "0.0.0-no-such-release", path, sizeof(path)) == -ENOENT);
 
 	/* modules.dep by hand: names as kmod reads them, relative and absolute paths. */
@@ -461,8 +475,7 @@ static void test_images(void)
 static void test_helper_find(const char *index_root)
 {
 	char path[4096], want[4096];
-	void *image;
-	size_t len;
+	struct fr_image img;
 
 	CHECK(index_root != NULL);	/* never skipped: missing is a failure */
 	if (!index_root)
@@ -471,14 +484,14 @@ static void test_helper_find(const char *index_root)
 		 index_root);
 	CHECK(fr_helper_find(index_root, "9.9.9-dkms", path, sizeof(path)) == 0);
 	CHECK_STR(path, want);
-	CHECK(fr_helper_read(path, &image, &len) == 0);
-	CHECK(len > 4 && !memcmp(image, "\x7f" "ELF", 4));
+	CHECK(fr_helper_read(path, &img) == 0);
+	CHECK(img.len > 4 && !memcmp(img.data, "\x7f" "ELF", 4));
 	/* Parameters are looked for in .modinfo only (see modules-index). */
-	CHECK(fr_helper_has_param(image, len, "users"));
-	CHECK(!fr_helper_has_param(image, len, "check"));
-	CHECK(memmem(image, len, "parmtype=check:", 15) != NULL);
-	CHECK(!fr_helper_has_param(image, len, "user"));
-	free(image);
+	CHECK(fr_helper_has_param(img.data, img.len, "users"));
+	CHECK(!fr_helper_has_param(img.data, img.len, "check"));
+	CHECK(memmem(img.data, img.len, "parmtype=check:", 15) != NULL);
+	CHECK(!fr_helper_has_param(img.data, img.len, "user"));
+	fr_image_release(&img);
 	CHECK(fr_helper_find(index_root, "9.9.9-none", path, sizeof(path)) == -ENOENT);
 	CHECK(fr_helper_find(index_root, "9.9.9-absent", path, sizeof(path)) == -ENOENT);
 	CHECK(fr_helper_find(index_root, "9.9.9-dkms", path, 10) == -ENOENT);	/* too long */
