@@ -22,10 +22,12 @@
  *
  * Module loading only ever calls init: the work happens there, and the helper
  * stays loaded holding nothing, so "rmmod TARGET" and "rmmod force_rmmod"
- * work in either order.
+ * work in either order.  After a repair, RCU grace periods are expedited
+ * until it is removed (10 s at most), so that removing many targets is quick.
  *
  * Sections: parameters and lookup; validation; tasks and holders; repair;
- * healing the module loader; real users and check-only mode; init.
+ * healing the module loader; real users and check-only mode; expedited
+ * removal; init.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -51,12 +53,14 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
+#include <linux/workqueue.h>
 #include <net/sock.h>
 #include <asm/syscall.h>
 #ifdef CONFIG_X86_KERNEL_IBT
 #include <asm/ibt.h>
 #endif
 
+#include "kernel_private.h"
 #include "version.h"
 
 /* kernel/module/internal.h: the count a module has when nobody uses it. */
@@ -258,7 +262,7 @@ static int __init fr_parse_targets(void)
 	int ret = 0;
 
 	if (!modname) {
-		pr_err("modname= is missing: name the module(s) to rescue\n");
+		pr_err("modname= is missing\n");
 		return -EINVAL;
 	}
 	list = kstrdup(modname, GFP_KERNEL);
@@ -682,7 +686,7 @@ static void __init fr_heal_bucket(struct hlist_head *head, unsigned int bucket,
 	if (cut) {
 		st->removed++;
 		st->cuts++;
-		pr_warn("loader table: bucket %u: record %u unreadable (its stack was reused), dropped with the rest of the chain\n",
+		pr_warn("loader table: bucket %u: record %u unreadable (stack reused), chain cut there\n",
 			bucket, n + 1);
 	}
 
@@ -714,7 +718,7 @@ static void __init fr_heal_loader(void)
 	hash = fr_lookup_data("idem_hash", sizeof(*hash) << FR_IDEM_BITS);
 	lock = fr_lookup_data("idem_lock", sizeof(*lock));
 	if (!hash || !lock) {
-		pr_err("loader table (idem_hash) not found: loading again the file of a module whose init crashed may hang or crash the kernel until reboot\n");
+		pr_err("loader table (idem_hash) not found: loading a crashed module's file again may crash the kernel until reboot\n");
 		return;
 	}
 
@@ -918,6 +922,38 @@ static void __init fr_report(void)
 	fr_unlock_modules();
 }
 
+/*
+ * Expedited removal
+ *
+ * Every delete_module() waits for one RCU grace period, holding module_mutex
+ * (free_module()), so removing the targets one after another costs one grace
+ * period each: most of a rescue's time (about 15 ms each, measured under QEMU
+ * TCG).  After a repair, grace periods are expedited with rcu_expedite_gp(),
+ * a nesting request the kernel itself makes while booting, until this module
+ * is removed, and for FR_EXPEDITE_MS at most if it is left loaded: expedited
+ * grace periods interrupt every CPU, which a system should not have to bear
+ * for longer.  rcupdate.rcu_normal=1 overrides it.
+ */
+#define FR_EXPEDITE_MS		10000
+
+static atomic_t fr_expedited = ATOMIC_INIT(0);
+
+static void fr_unexpedite(struct work_struct *work)
+{
+	if (atomic_xchg(&fr_expedited, 0))
+		rcu_unexpedite_gp();
+}
+
+static DECLARE_DELAYED_WORK(fr_expedite_work, fr_unexpedite);
+
+static void __init fr_expedite(void)
+{
+	atomic_set(&fr_expedited, 1);
+	rcu_expedite_gp();
+	schedule_delayed_work(&fr_expedite_work,
+			      msecs_to_jiffies(FR_EXPEDITE_MS));
+}
+
 static int __init force_rmmod_init(void)
 {
 	bool forced = false;
@@ -957,8 +993,10 @@ static int __init force_rmmod_init(void)
 	fr_unlock_modules();
 
 	/* A rescue also clears what crashed inits left in the loader. */
-	if (forced)
+	if (forced) {
 		fr_heal_loader();
+		fr_expedite();
+	}
 
 out_put:
 	fr_put_targets();
@@ -967,6 +1005,8 @@ out_put:
 
 static void __exit force_rmmod_exit(void)
 {
+	cancel_delayed_work_sync(&fr_expedite_work);
+	fr_unexpedite(NULL);
 }
 
 module_init(force_rmmod_init);

@@ -353,7 +353,7 @@ static void test_helper_lines(void)
 	CHECK(l.kind == FR_LINE_ERROR);
 	CHECK_STR(l.text, "not loaded");
 
-	CHECK(fr_helper_line_parse("force_rmmod: modname= is missing: name the module(s) to rescue", &l) == 0);
+	CHECK(fr_helper_line_parse("force_rmmod: modname= is missing", &l) == 0);
 	CHECK(l.kind == FR_LINE_OTHER && l.name[0] == '\0');
 	CHECK(fr_helper_line_parse("force_rmmod: '': empty module name", &l) == 0);
 	CHECK(l.kind == FR_LINE_OTHER);
