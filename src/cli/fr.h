@@ -3,7 +3,8 @@
  * The mechanisms behind force-rmmod, one concern per file:
  *
  *   names.c      module names: normalise, validate
- *   modules.c    diagnosis from /proc/modules and /sys/module (root prefix)
+ *   modules.c    diagnosis from /proc/modules and /sys/module, and whether
+ *                the kernel loads modules at all (root prefix)
  *   tasks.c      tasks executing a module's code, from /proc/PID/task/TID/stack
  *   kmsg.c       the kernel log: /dev/kmsg records
  *   helperlog.c  the rescue module's own log lines ("force_rmmod: NAME: ...")
@@ -70,6 +71,9 @@ int fr_module_has_exit(const char *root, const char *name);
 bool fr_module_is_loaded(const char *root, const char *name);
 bool fr_module_is_healthy(const struct fr_module *m);
 const char *fr_state_name(enum fr_state state);
+/* Why the kernel may refuse any module: sysctl modules_disabled, lockdown. */
+enum fr_load_policy { FR_LOAD_OPEN, FR_LOAD_DISABLED, FR_LOAD_LOCKDOWN };
+enum fr_load_policy fr_load_policy(const char *root);
 
 /* tasks.c */
 int fr_tasks_scan(const char *root, struct fr_module **mods, int n);
@@ -122,9 +126,6 @@ void fr_image_release(struct fr_image *img);
 int fr_image_decompress(const void *in, size_t len, void **out, size_t *outlen);
 bool fr_helper_has_param(const void *image, size_t len, const char *param);
 int fr_helper_load(const void *image, size_t len, const char *params);
-/* Why the kernel may refuse any module: sysctl modules_disabled, lockdown. */
-enum fr_load_policy { FR_LOAD_OPEN, FR_LOAD_DISABLED, FR_LOAD_LOCKDOWN };
-enum fr_load_policy fr_load_policy(const char *root);
 int fr_module_remove(const char *name);
 
 /* output.c */

@@ -374,43 +374,6 @@ int fr_helper_load(const void *image, size_t len, const char *params)
 	return 0;
 }
 
-/* The first bytes of file @root@rel in @buf; false if unreadable. */
-static bool fr_read_start(const char *root, const char *rel, char *buf, size_t size)
-{
-	char path[4096];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s%s", root, rel);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return false;
-	buf[n] = '\0';
-	return true;
-}
-
-/*
- * Whether the kernel loads modules at all: kernel.modules_disabled, and the
- * lockdown LSM ("none [integrity] confidentiality": the bracketed one is in
- * force; any but none refuses unsigned modules).  Read when a load got EPERM.
- */
-enum fr_load_policy fr_load_policy(const char *root)
-{
-	char buf[128];
-
-	if (fr_read_start(root, "/proc/sys/kernel/modules_disabled", buf, sizeof(buf)) &&
-	    buf[0] == '1')
-		return FR_LOAD_DISABLED;
-	if (fr_read_start(root, "/sys/kernel/security/lockdown", buf, sizeof(buf)) &&
-	    strchr(buf, '[') && !strstr(buf, "[none]"))
-		return FR_LOAD_LOCKDOWN;
-	return FR_LOAD_OPEN;
-}
-
 /* delete_module(2) as rmmod does it: O_NONBLOCK, never forced. */
 int fr_module_remove(const char *name)
 {

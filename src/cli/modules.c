@@ -189,6 +189,36 @@ int fr_module_read(const char *root, const char *name, struct fr_module *m)
 }
 
 /* What delete_module() accepts without help: live, unused, removable. */
+/*
+ * Whether the kernel loads modules at all: kernel.modules_disabled, and the
+ * lockdown LSM ("none [integrity] confidentiality": the bracketed one is in
+ * force; any but none refuses unsigned modules).  Read when a load got EPERM.
+ */
+enum fr_load_policy fr_load_policy(const char *root)
+{
+	char buf[128];
+	FILE *f;
+
+	f = fr_open(root, "/proc/sys/kernel/modules_disabled");
+	if (f) {
+		bool disabled = fgets(buf, sizeof(buf), f) && buf[0] == '1';
+
+		fclose(f);
+		if (disabled)
+			return FR_LOAD_DISABLED;
+	}
+	f = fr_open(root, "/sys/kernel/security/lockdown");
+	if (f) {
+		bool locked = fgets(buf, sizeof(buf), f) && strchr(buf, '[') &&
+			      !strstr(buf, "[none]");
+
+		fclose(f);
+		if (locked)
+			return FR_LOAD_LOCKDOWN;
+	}
+	return FR_LOAD_OPEN;
+}
+
 bool fr_module_is_healthy(const struct fr_module *m)
 {
 	return m->state == FR_STATE_LIVE && m->refcount == 0 &&

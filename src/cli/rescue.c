@@ -303,9 +303,13 @@ void fr_check_users(void)
 	fr_propagate_refusals();
 }
 
-/* Remove every pending target whose holders are gone, dependents first. */
+/*
+ * Remove every pending @action target ("unload" or "rescue") whose holders
+ * are gone, dependents first.
+ */
 static void fr_remove_ready(const char *action)
 {
+	bool plain = !strcmp(action, "unload");
 	bool progress;
 
 	do {
@@ -319,13 +323,14 @@ static void fr_remove_ready(const char *action)
 				continue;
 			err = fr_module_remove(t->name);
 			if (err) {
-				fr_fail(t, FR_RESULT_FAILED, "rmmod failed: %s%s",
-					fr_strerror(-err),
-					strcmp(action, "rescue") ? "" :
-					" (the helper holds nothing: try rmmod again)");
+				/* A plain unload failing: it changed since the diagnosis. */
+				fr_fail(t, FR_RESULT_FAILED, "rmmod failed: %s (%s)",
+					fr_strerror(-err), plain ?
+					"it changed meanwhile; run again" :
+					"the helper holds nothing: try rmmod again");
 				continue;
 			}
-			INFO("%s: removed", t->name);
+			INFO("%s: removed%s", t->name, plain ? " with a plain rmmod" : "");
 			t->result = FR_RESULT_REMOVED;
 			progress = true;
 		}
@@ -333,34 +338,13 @@ static void fr_remove_ready(const char *action)
 	fr_propagate_refusals();
 }
 
-/* Step 7: plain rmmod for the healthy ones; those waiting for a stuck holder go with the rescue. */
+/*
+ * Step 7: plain rmmod for the healthy ones (never forced unseen); those
+ * waiting for a stuck holder go with the rescue.
+ */
 void fr_unload_healthy(void)
 {
-	bool progress;
-
-	/* Holders first: only move an "unload" whose holders are gone. */
-	do {
-		progress = false;
-		for (int i = 0; i < nr_targets; i++) {
-			struct fr_target *t = &targets[i];
-			int err;
-
-			if (!fr_pending(t) || strcmp(t->action, "unload") ||
-			    fr_pending_holders(t))
-				continue;
-			err = fr_module_remove(t->name);
-			if (!err) {
-				t->result = FR_RESULT_REMOVED;
-				INFO("%s: removed with a plain rmmod", t->name);
-				progress = true;
-			} else {
-				/* Changed since the diagnosis: never force it unseen. */
-				fr_fail(t, FR_RESULT_FAILED, "rmmod failed: %s (it changed meanwhile; run again)",
-					fr_strerror(-err));
-			}
-		}
-	} while (progress);
-	fr_propagate_refusals();
+	fr_remove_ready("unload");
 	for (int i = 0; i < nr_targets; i++)
 		if (fr_pending(&targets[i]) && !strcmp(targets[i].action, "unload"))
 			targets[i].action = "rescue";	/* waits for a stuck holder */
