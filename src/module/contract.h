@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The contract between force_rmmod.ko and the force-rmmod command: the
+ * helper's parameters and the words of its kernel log lines that the command
+ * parses.  Macros and strings only, so that the module (kernel C) and the
+ * command (userspace C) both include it.  It lives here, beside version.h,
+ * because DKMS ships only this folder.
+ *
+ * Log lines are "force_rmmod: NAME: TEXT"; TEXT starts with one of the
+ * FR_LOG_* words below (man/force_rmmod.4 lists the whole lines).
+ */
+#ifndef FR_CONTRACT_H
+#define FR_CONTRACT_H
+
+#define FR_HELPER_NAME		"force_rmmod"
+#define FR_MAX_TARGETS		64	/* names one load takes in modname= */
+
+/* Parameter names, as identifiers (module_param_named()) and strings. */
+#define FR_PARAM_MODNAME	modname
+#define FR_PARAM_EXIT		exit
+#define FR_PARAM_USERS		users
+#define FR_PARAM_CHECK		check
+#define FR_PARAM_LEFTOVERS	leftovers
+#define FR_STR_(x)		#x
+#define FR_STR(x)		FR_STR_(x)
+
+/* Values of exit= and users=. */
+#define FR_EXIT_MODE_AUTO	"auto"
+#define FR_EXIT_MODE_KEEP	"keep"
+#define FR_EXIT_MODE_STUB	"stub"
+#define FR_USERS_REFUSE		"refuse"
+#define FR_USERS_IGNORE		"ignore"
+
+/* First words of TEXT in "force_rmmod: NAME: TEXT". */
+#define FR_LOG_REPAIR		"state "	/* state S -> live, refcount ... */
+#define FR_LOG_HEALTHY		"healthy"
+#define FR_LOG_TASK		"task "		/* task PID (COMM) may be executing */
+#define FR_LOG_HOLDER		"used by module "
+#define FR_LOG_USER		"user: "
+#define FR_LOG_USERS		"has "		/* has N real user(s), refusing */
+#define FR_LOG_CHECK		"check: "
+#define FR_LOG_LEFTOVER		"leftover: "
+/* A line without a module name: "force_rmmod: loader table: ..." */
+#define FR_LOG_LOADER		"loader table: "
+
+#endif
