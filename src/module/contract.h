@@ -40,7 +40,20 @@
 #define FR_LOG_USERS		"has "		/* has N real user(s), refusing */
 #define FR_LOG_CHECK		"check: "
 #define FR_LOG_LEFTOVER		"leftover: "
+#define FR_LOG_REFS		"references "	/* FR_REFS_FMT */
 /* A line without a module name: "force_rmmod: loader table: ..." */
 #define FR_LOG_LOADER		"loader table: "
+
+/*
+ * How many of a target's references its users explain, logged wherever the
+ * helper looks for users: the total (module_refcount()), then per kind, then
+ * what is left.  The command reads it back with sscanf() and this format.
+ */
+#define FR_REFS_FMT \
+	FR_LOG_REFS "%d: holders %d, files %d, mounts %d, sockets %d, block devices %d, ttys %d, loader %d; unexplained %d"
+
+/* Users the command looks into further, after FR_LOG_USER. */
+#define FR_USER_BLOCKDEV	"block device "	/* block device DISK open (N) */
+#define FR_USER_TTY		"tty "		/* tty NAME open (N) */
 
 #endif

@@ -23,6 +23,7 @@
 #include <zstd.h>
 
 #include "fr.h"
+#include "blockusers.h"
 
 static int passed, failed;
 
@@ -625,6 +626,115 @@ static void test_output(void)
 	report_buf = NULL;
 }
 
+/* ---- blockusers.c ---------------------------------------------------------- */
+
+static void make_block_tree(void)
+{
+	put("blk/sys/class/block/zram0/dev", "251:0\n");
+	put("blk/sys/class/block/zram0/holders/", NULL);
+	put("blk/sys/class/block/loop0/dev", "7:0\n");
+	put("blk/sys/class/block/loop0/holders/", NULL);
+	put("blk/sys/class/block/loop0/queue/", NULL);	/* not a partition */
+	put("blk/sys/class/block/loop0/loop0p1/partition", "1\n");
+	put("blk/sys/class/block/loop0/loop0p1/dev", "259:0\n");
+	put("blk/sys/class/block/loop0p1/dev", "259:0\n");
+	put("blk/sys/class/block/loop0p1/holders/dm-0/", NULL);
+	put("blk/sys/class/block/loop10/dev", "7:10\n");
+	put("blk/sys/class/block/sda/dev", "8:0\n");
+	put("blk/sys/class/block/sda/holders/md0/", NULL);
+	put("blk/sys/class/block/broken/dev", "garbage\n");
+	put("blk/sys/class/block/nodev/", NULL);
+	put("blk/proc/swaps",
+	    "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
+	    "/dev/zram0                              partition\t65532\t\t1024\t\t-2\n"
+	    "/mnt/img/swap\\040file                   file\t\t1020\t\t0\t\t-3\n");
+	put("blk/proc/self/mountinfo",
+	    "22 1 0:21 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw\n"
+	    "40 22 7:0 / /mnt/img rw,relatime - vfat /dev/loop0 rw,fmask=0022\n"
+	    "41 22 259:0 / /mnt/my\\040part rw shared:1 master:2 - ext4 /dev/loop0p1 rw\n"
+	    "42 22 0:45 / /mnt/btrfs rw - btrfs /dev/loop0 rw\n"
+	    "43 22 7:10 / /mnt/other rw - vfat /dev/loop10 rw\n"
+	    "44 22 7:0 / /mnt/broken rw\n");
+}
+
+static void test_blockusers(void)
+{
+	struct fr_block_use uses[FR_MAX_BLOCK_USES];
+	char broot[128], text[512], disk[FR_DISK_NAME_MAX];
+	struct fr_refs r;
+
+	make_block_tree();
+	snprintf(broot, sizeof(broot), "%s/blk", root);
+
+	CHECK(fr_block_uses(broot, "zram0", uses, FR_MAX_BLOCK_USES) == 1);
+	CHECK(uses[0].kind == FR_BLOCK_SWAP);
+	CHECK_STR(uses[0].dev, "zram0");
+	CHECK_STR(uses[0].where, "/dev/zram0");
+	fr_block_use_text(&uses[0], text, sizeof(text));
+	CHECK_STR(text, "zram0 is swap (/dev/zram0)");
+	CHECK_STR(fr_block_use_kind_name(uses[0].kind), "swap");
+
+	/* The disk and its partition: mounts by number and by source, a holder. */
+	CHECK(fr_block_uses(broot, "loop0", uses, FR_MAX_BLOCK_USES) == 4);
+	CHECK(uses[0].kind == FR_BLOCK_MOUNT);
+	fr_block_use_text(&uses[0], text, sizeof(text));
+	CHECK_STR(text, "loop0 is mounted on /mnt/img (vfat)");
+	fr_block_use_text(&uses[1], text, sizeof(text));
+	CHECK_STR(text, "loop0p1 is mounted on /mnt/my part (ext4)");
+	fr_block_use_text(&uses[2], text, sizeof(text));
+	CHECK_STR(text, "loop0 is mounted on /mnt/btrfs (btrfs)");
+	CHECK(uses[3].kind == FR_BLOCK_HOLDER);
+	fr_block_use_text(&uses[3], text, sizeof(text));
+	CHECK_STR(text, "loop0p1 is held by dm-0");
+	CHECK_STR(fr_block_use_kind_name(uses[3].kind), "holder");
+	CHECK_STR(fr_block_use_kind_name(uses[1].kind), "mount");
+	/* More than fit: all counted, the first stored. */
+	memset(uses, 0, sizeof(uses));
+	CHECK(fr_block_uses(broot, "loop0", uses, 2) == 4);
+	CHECK_STR(uses[1].where, "/mnt/my part");
+	CHECK(uses[2].dev[0] == '\0');
+
+	CHECK(fr_block_uses(broot, "loop10", uses, FR_MAX_BLOCK_USES) == 1);
+	CHECK_STR(uses[0].where, "/mnt/other");
+	CHECK(fr_block_uses(broot, "sda", uses, FR_MAX_BLOCK_USES) == 1);
+	fr_block_use_text(&uses[0], text, sizeof(text));
+	CHECK_STR(text, "sda is held by md0");
+	CHECK(fr_block_uses(broot, "nosuch", uses, FR_MAX_BLOCK_USES) == -ENOENT);
+	CHECK(fr_block_uses(broot, "nodev", uses, FR_MAX_BLOCK_USES) == -ENOENT);
+	CHECK(fr_block_uses(broot, "broken", uses, FR_MAX_BLOCK_USES) == -EINVAL);
+	CHECK(fr_block_uses(broot, "", uses, FR_MAX_BLOCK_USES) == -EINVAL);
+	CHECK(fr_block_uses(broot, "..", uses, FR_MAX_BLOCK_USES) == -EINVAL);
+	CHECK(fr_block_uses(broot, "../blk", uses, FR_MAX_BLOCK_USES) == -EINVAL);
+	/* No /proc/swaps, no mountinfo: no uses, no error. */
+	put("blk2/sys/class/block/ram0/dev", "1:0\n");
+	snprintf(broot, sizeof(broot), "%s/blk2", root);
+	CHECK(fr_block_uses(broot, "ram0", uses, FR_MAX_BLOCK_USES) == 0);
+
+	CHECK(fr_block_user_disk("block device zram0 open (1)", disk) == 0);
+	CHECK_STR(disk, "zram0");
+	CHECK(fr_block_user_disk("block device loop0 open (12)", disk) == 0);
+	CHECK_STR(disk, "loop0");
+	CHECK(fr_block_user_disk("open file /dev/fr_misc (pid 1, sh, fd 0)", disk) == -EINVAL);
+	CHECK(fr_block_user_disk("block device  open (1)", disk) == -EINVAL);
+	CHECK(fr_block_user_disk("block device ../x open (1)", disk) == -EINVAL);
+	CHECK(fr_block_user_disk("block device zram0", disk) == -EINVAL);
+	CHECK(fr_block_user_disk("tty ttyprintk open (1)", disk) == -EINVAL);
+
+	CHECK(fr_refs_line_parse("references 2: holders 0, files 1, mounts 0, sockets 0, "
+				 "block devices 0, ttys 0, loader 0; unexplained 1", &r) == 0);
+	CHECK(r.total == 2 && r.files == 1 && r.unexplained == 1);
+	CHECK(fr_refs_explained(&r) == 1);
+	CHECK(fr_refs_line_parse("references 5: holders 1, files 0, mounts 0, sockets 2, "
+				 "block devices 1, ttys 1, loader 0; unexplained 0\n", &r) == 0);
+	CHECK(fr_refs_explained(&r) == 5 && r.sockets == 2 && r.ttys == 1 &&
+	      r.blockdevs == 1 && r.holders == 1);
+	CHECK(fr_refs_line_parse("references 2: holders 0, files 1, mounts 0, sockets 0, "
+				 "block devices 0, ttys 0, loader 0; unexplained 1 more", &r) == -EINVAL);
+	CHECK(fr_refs_line_parse("references 2: holders 0, files 1", &r) == -EINVAL);
+	CHECK(fr_refs_line_parse("user: block device zram0 open (1)", &r) == -EINVAL);
+	CHECK(fr_refs_line_parse("", &r) == -EINVAL);
+}
+
 int main(int argc, char **argv)
 {
 	char cmd[128];
@@ -639,6 +749,7 @@ int main(int argc, char **argv)
 	test_helper_find(argc > 1 ? argv[1] : NULL);
 	test_load_policy();
 	test_output();
+	test_blockusers();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		fprintf(stderr, "warning: could not remove %s\n", root);
