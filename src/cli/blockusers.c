@@ -32,7 +32,10 @@ struct fr_uses {
 
 static void fr_bu_copy(char *dst, size_t size, const char *src)
 {
-	snprintf(dst, size, "%s", src);
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
 }
 
 static void fr_uses_add(struct fr_uses *u, enum fr_block_use_kind kind,
@@ -78,7 +81,7 @@ static int fr_read_dev(const char *root, const char *rel, unsigned int *major,
 static int fr_disk_devices(const char *root, const char *disk,
 			   struct fr_blockdev *devs, int max)
 {
-	char path[4096], rel[2 * FR_DISK_NAME_MAX + 16];
+	char path[4096], rel[FR_DISK_NAME_MAX + 260];
 	struct dirent *de;
 	struct stat st;
 	DIR *dir;
