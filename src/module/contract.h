@@ -50,7 +50,8 @@
  * what is left.  The command reads it back with sscanf() and this format.
  */
 #define FR_REFS_FMT \
-	FR_LOG_REFS "%d: holders %d, files %d, mounts %d, sockets %d, block devices %d, ttys %d, loader %d; unexplained %d"
+	FR_LOG_REFS "%d: holders %d, files %d, mounts %d, sockets %d, " \
+	"block devices %d, ttys %d, loader %d; unexplained %d"
 
 /* Users the command looks into further, after FR_LOG_USER. */
 #define FR_USER_BLOCKDEV	"block device "	/* block device DISK open (N) */

@@ -10,7 +10,9 @@
  *   tasks.c     tasks that may be executing a target's code
  *   repair.c    holders, health and the repair itself
  *   loader.c    healing finit_module()'s table of loads in flight
- *   users.c     real users: mounts, open files, sockets
+ *   users.c     real users: mounts, open files, sockets; the account of
+ *               a target's references
+ *   devices.c   real users through the block and tty layers
  *   expedite.c  expedited RCU grace periods after a repair
  *
  * Everything but expedite.c runs once, from init: it is __init.
@@ -88,9 +90,23 @@ bool fr_repair(struct fr_rescue *t);
 /* loader.c */
 void fr_heal_loader(void);
 
-/* users.c: callers hold no lock. */
+/* users.c, devices.c: callers hold no lock. */
+#define FR_MAX_USER_LINES	16	/* "user:" lines per target */
+
+/* What one target's users hold: counts of users and of references by kind. */
+struct fr_users {
+	unsigned int users;	/* real users found */
+	unsigned int lines;	/* user lines, logged up to FR_MAX_USER_LINES */
+	int files, mounts, sockets, blockdevs, ttys;	/* references */
+};
+
 unsigned int fr_report_users(const struct fr_rescue *t);
 int fr_refuse_users(void);
+__printf(3, 4) void fr_user_line(const struct fr_rescue *t, struct fr_users *u,
+				 const char *fmt, ...);
+void fr_find_device_data(void);
+void fr_report_blockdevs(const struct fr_rescue *t, struct fr_users *u);
+void fr_report_ttys(const struct fr_rescue *t, struct fr_users *u);
 
 /* expedite.c */
 void fr_expedite(void);

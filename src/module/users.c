@@ -2,131 +2,260 @@
 /*
  * Real users of a target: a reset refcount betrays them, so a rescue refuses
  * (unless users=ignore) and check=1 reports them.  Seen from here exactly:
- *   - superblocks of a filesystem type the module registered (mounts),
+ *   - superblocks of a filesystem type the module registered (mounts), also
+ *     one whose fill_super never finished (never born),
  *   - open files whose file_operations the module owns (its device nodes),
- *     and open files on its filesystems,
- *   - sockets whose proto_ops or proto the module owns.
+ *     and open files on its filesystems, in every thread's file table,
+ *   - sockets whose proto_ops or proto the module owns,
+ *   - its open block devices and its ttys in use (devices.c).
  * Not covered: mappings whose file descriptor was closed, in-kernel users
  * that hold no file (a reference taken by another subsystem).
+ *
+ * Each user holds references, and the account logged per target says how
+ * many of module_refcount() they explain: one per superblock, per struct
+ * file the module drives (shared descriptors count once), per proto_ops and
+ * per struct proto of a socket (two at most), per block device open, per tty,
+ * one per module using its symbols, and the loader's own while it is COMING.
+ * What is left is unexplained: a leaked reference, or a user we cannot see.
+ *
+ * Nothing here waits on a lock that a crashed task may hold: superblocks are
+ * read under sb_lock (a spinlock never held across a filesystem's code), not
+ * through iterate_supers_type(), which waits on each one's s_umount, and for
+ * a superblock whose fill_super crashed, forever.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dcache.h>
 #include <linux/fdtable.h>
 #include <linux/fs.h>
+#include <linux/kernel.h>
 #include <linux/net.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <net/sock.h>
 
 #include "force_rmmod.h"
 
-#define FR_MAX_FS		8
-#define FR_MAX_USER_LINES	16
-
-struct fr_user_scan {
-	const struct module *mod;
-	const char *name;
-	struct task_struct *task;
-	unsigned int *users;
-};
+#define FR_MAX_FS		8	/* filesystem types of one target */
+#define FR_MAX_SEEN		512	/* struct files told apart per target */
 
 static char fr_path_buf[256] __initdata;
-
-static void __init fr_count_sb(struct super_block *sb, void *arg)
-{
-	(*(unsigned int *)arg)++;
-}
 
 /* fs/filesystems.c: the registered filesystem types and their lock. */
 static struct file_system_type **fr_file_systems __initdata;
 static rwlock_t *fr_file_systems_lock __initdata;
+/* fs/super.c: guards every type's list of superblocks (fs_supers). */
+static spinlock_t *fr_sb_lock __initdata;
 
-static unsigned int __init fr_report_mounts(const struct fr_rescue *t)
+void __init fr_user_line(const struct fr_rescue *t, struct fr_users *u,
+			 const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	if (u->lines++ >= FR_MAX_USER_LINES)
+		return;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_info("%s: " FR_LOG_USER "%pV", t->name, &vaf);
+	va_end(args);
+}
+
+/* Superblocks of @fs, and how many of them were never born.  Never sleeps. */
+static unsigned int __init fr_count_supers(struct file_system_type *fs,
+					   unsigned int *unborn)
+{
+	struct super_block *sb;
+	unsigned int n = 0;
+
+	spin_lock(fr_sb_lock);
+	hlist_for_each_entry(sb, &fs->fs_supers, s_instances) {
+		n++;
+		if (!(READ_ONCE(sb->s_flags) & SB_BORN))
+			(*unborn)++;
+	}
+	spin_unlock(fr_sb_lock);
+	return n;
+}
+
+static void __init fr_report_mounts(const struct fr_rescue *t,
+				    struct fr_users *u)
 {
 	struct file_system_type *fs, *owned[FR_MAX_FS];
-	unsigned int i, n = 0, sbs, users = 0;
+	unsigned int i, n = 0, sbs, unborn;
 
 	if (!fr_file_systems || !fr_file_systems_lock) {
 		pr_warn("%s: " FR_LOG_USER "unknown (filesystem list not found)\n",
 			t->name);
-		return 1;
+		u->users++;
+		return;
 	}
 	read_lock(fr_file_systems_lock);
-	for (fs = *fr_file_systems; fs && n < FR_MAX_FS; fs = fs->next)
-		if (fs->owner == t->mod)
-			owned[n++] = fs;
+	for (fs = *fr_file_systems; fs; fs = fs->next)
+		if (fs->owner == t->mod) {
+			if (n < FR_MAX_FS)
+				owned[n] = fs;
+			n++;
+		}
 	read_unlock(fr_file_systems_lock);
+	if (n > FR_MAX_FS) {
+		pr_err("%s: " FR_LOG_USER "unknown (%u filesystem types, %u not checked)\n",
+		       t->name, n, n - FR_MAX_FS);
+		u->users++;
+		n = FR_MAX_FS;
+	}
+	if (n && !fr_sb_lock) {
+		pr_warn("%s: " FR_LOG_USER "unknown (sb_lock not found)\n",
+			t->name);
+		u->users++;
+		return;
+	}
 
 	/* The types live in the target, which cannot go while we hold it. */
 	for (i = 0; i < n; i++) {
-		sbs = 0;
-		iterate_supers_type(owned[i], fr_count_sb, &sbs);
+		unborn = 0;
+		sbs = fr_count_supers(owned[i], &unborn);
 		if (!sbs)
 			continue;
-		pr_info("%s: " FR_LOG_USER "%u mounted filesystem(s) of type %s\n",
-			t->name, sbs, owned[i]->name);
-		users += sbs;
+		u->users += sbs;
+		u->mounts += sbs;
+		if (sbs > unborn)
+			fr_user_line(t, u, "%u mounted filesystem(s) of type %s\n",
+				     sbs - unborn, owned[i]->name);
+		if (unborn)
+			fr_user_line(t, u, "%u unfinished mount(s) of type %s (never set up)\n",
+				     unborn, owned[i]->name);
 	}
-	return users;
+}
+
+struct fr_file_scan {
+	const struct fr_rescue *t;
+	struct fr_users *u;
+	struct task_struct *task;
+	struct file **seen;	/* files counted already */
+	unsigned int nr_seen;
+	bool seen_full;
+};
+
+/* Has @file been counted?  If not, remember it.  Never sleeps. */
+static bool __init fr_file_seen(struct fr_file_scan *scan, struct file *file)
+{
+	unsigned int i;
+
+	for (i = 0; i < scan->nr_seen; i++)
+		if (scan->seen[i] == file)
+			return true;
+	if (scan->nr_seen < FR_MAX_SEEN)
+		scan->seen[scan->nr_seen++] = file;
+	else
+		scan->seen_full = true;
+	return false;
 }
 
 /* Called by iterate_fd() under the task's file_lock: must not sleep. */
 static int __init fr_file_user(const void *arg, struct file *file,
 			       unsigned int fd)
 {
-	const struct fr_user_scan *scan = arg;
-	const struct module *mod = scan->mod;
+	struct fr_file_scan *scan = (struct fr_file_scan *)arg;
+	const struct module *mod = scan->t->mod;
 	struct socket *sock = sock_from_file(file);
+	struct fr_users *u = scan->u;
 	const char *what = NULL;
+	int files = 0, sockets = 0;
 	char *path;
 
-	if (file->f_op && file->f_op->owner == mod)
+	if (file->f_op && file->f_op->owner == mod) {
 		what = "open file";
-	else if (file_inode(file)->i_sb->s_type->owner == mod)
-		what = "open file on its filesystem";
-	else if (sock && ((sock->ops && sock->ops->owner == mod) ||
+		files = 1;
+	} else if (file_inode(file)->i_sb->s_type->owner == mod) {
+		what = "open file on its filesystem";	/* its mount holds it */
+	} else if (sock) {
+		sockets = (sock->ops && sock->ops->owner == mod) +
 			  (sock->sk && sock->sk->sk_prot_creator &&
-			   sock->sk->sk_prot_creator->owner == mod)))
-		what = "socket";
-	if (!what)
+			   sock->sk->sk_prot_creator->owner == mod);
+		if (sockets)
+			what = "socket";
+	}
+	if (!what || fr_file_seen(scan, file))
 		return 0;
-	if (++*scan->users > FR_MAX_USER_LINES)
+	u->users++;
+	u->files += files;
+	u->sockets += sockets;
+	if (u->lines >= FR_MAX_USER_LINES) {
+		u->lines++;
 		return 0;
+	}
 	path = d_path(&file->f_path, fr_path_buf, sizeof(fr_path_buf));
-	pr_info("%s: " FR_LOG_USER "%s %s (pid %d, %s, fd %u)\n", scan->name, what,
-		IS_ERR(path) ? "?" : path, task_pid_nr(scan->task),
-		scan->task->comm, fd);
+	fr_user_line(scan->t, u, "%s %s (pid %d, %s, fd %u)\n", what,
+		     IS_ERR(path) ? "?" : path, task_pid_nr(scan->task),
+		     scan->task->comm, fd);
 	return 0;
 }
 
-static unsigned int __init fr_report_files(const struct fr_rescue *t)
+/*
+ * The next thread from PID @*nr on, held; NULL at the end.  A thread that
+ * shares its leader's file table is skipped: the leader's walk covers it.
+ */
+static struct task_struct * __init fr_next_thread(int *nr)
 {
-	unsigned int users = 0;
-	struct fr_user_scan scan = {
-		.mod = t->mod, .name = t->name, .users = &users,
-	};
-	struct task_struct *p;
+	struct task_struct *p = NULL;
+	struct pid *pid;
 
 	rcu_read_lock();
-	for_each_process(p) {
+	while (!p && (pid = find_ge_pid(*nr, &init_pid_ns))) {
+		*nr = pid_nr(pid) + 1;
+		p = pid_task(pid, PIDTYPE_PID);
+		if (p && !thread_group_leader(p) &&
+		    READ_ONCE(p->files) == READ_ONCE(p->group_leader->files))
+			p = NULL;
+	}
+	if (p)
+		get_task_struct(p);
+	rcu_read_unlock();
+	return p;
+}
+
+/*
+ * Open files, in every thread's file table (a thread may have its own,
+ * unshare(CLONE_FILES)).  Threads are visited by PID, one held at a time, so
+ * that the walk can reschedule.
+ */
+static void __init fr_report_files(const struct fr_rescue *t,
+				   struct fr_users *u)
+{
+	struct fr_file_scan scan = { .t = t, .u = u };
+	struct task_struct *p;
+	int nr = 1;
+
+	scan.seen = kmalloc_array(FR_MAX_SEEN, sizeof(*scan.seen), GFP_KERNEL);
+	if (!scan.seen) {
+		fr_user_line(t, u, "unknown (open files not checked)\n");
+		u->users++;
+		return;
+	}
+	while ((p = fr_next_thread(&nr))) {
 		task_lock(p);
 		if (p->files) {
 			scan.task = p;
 			iterate_fd(p->files, 0, fr_file_user, &scan);
 		}
 		task_unlock(p);
+		put_task_struct(p);
+		cond_resched();
 	}
-	rcu_read_unlock();
-	return users;
+	if (scan.seen_full)
+		pr_warn("%s: more than %d files: one shared by several descriptors may count more than once\n",
+			t->name, FR_MAX_SEEN);
+	kfree(scan.seen);
 }
 
-/*
- * Log the real users of @t; returns how many.  Takes sb_lock, s_umount and
- * task locks: caller must not hold module_mutex.
- */
-unsigned int __init fr_report_users(const struct fr_rescue *t)
+static void __init fr_find_user_data(void)
 {
 	if (!fr_file_systems)
 		fr_file_systems = fr_lookup_data("file_systems",
@@ -135,7 +264,54 @@ unsigned int __init fr_report_users(const struct fr_rescue *t)
 		fr_file_systems_lock =
 			fr_lookup_data("file_systems_lock",
 				       sizeof(*fr_file_systems_lock));
-	return fr_report_mounts(t) + fr_report_files(t);
+	if (!fr_sb_lock)
+		fr_sb_lock = fr_lookup_data("sb_lock", sizeof(*fr_sb_lock));
+	fr_find_device_data();
+}
+
+/*
+ * How many of @t's references its users explain.  Takes module_mutex for the
+ * holders: caller must not hold it.
+ */
+static void __init fr_report_refs(const struct fr_rescue *t,
+				  const struct fr_users *u)
+{
+	struct module *mod = t->mod;
+	int refs, holders, loader, explained;
+
+	fr_lock_modules();
+	refs = module_refcount(mod);
+	holders = fr_nr_holders(mod);
+	/* A module's loader holds one reference while init runs. */
+	loader = READ_ONCE(mod->state) == MODULE_STATE_COMING;
+	fr_unlock_modules();
+
+	explained = holders + u->files + u->mounts + u->sockets +
+		    u->blockdevs + u->ttys + loader;
+	pr_info("%s: " FR_REFS_FMT "\n", t->name, refs, holders, u->files,
+		u->mounts, u->sockets, u->blockdevs, u->ttys, loader,
+		refs > explained ? refs - explained : 0);
+}
+
+/*
+ * Log the real users of @t and the account of its references; returns how
+ * many users.  Takes sb_lock, task and file locks, tty_mutex (tried only)
+ * and module_mutex, and sleeps: caller must hold no lock.
+ */
+unsigned int __init fr_report_users(const struct fr_rescue *t)
+{
+	struct fr_users u = { };
+
+	fr_find_user_data();
+	fr_report_mounts(t, &u);
+	fr_report_files(t, &u);
+	fr_report_blockdevs(t, &u);
+	fr_report_ttys(t, &u);
+	if (u.lines > FR_MAX_USER_LINES)
+		pr_info("%s: " FR_LOG_USER "%u more not listed\n", t->name,
+			u.lines - FR_MAX_USER_LINES);
+	fr_report_refs(t, &u);
+	return u.users;
 }
 
 /*
