@@ -96,6 +96,7 @@ enum fr_line_kind {
 	FR_LINE_CHECK,		/* "check: ..." (check mode) */
 	FR_LINE_USERS,		/* "has N real user(s), refusing ..." (rescue) */
 	FR_LINE_ERROR,		/* any other line naming a module */
+	FR_LINE_REFS,		/* "references N: ..." (blockusers.h: fr_refs_line_parse()) */
 };
 
 struct fr_line {

@@ -82,6 +82,8 @@ int fr_helper_line_parse(const char *msg, struct fr_line *line)
 	} else if (sscanf(rest, "has %d real user", &a) == 1 && a >= 0) {
 		line->kind = FR_LINE_USERS;
 		line->users = a;
+	} else if (!strncmp(rest, "references ", 11)) {
+		line->kind = FR_LINE_REFS;
 	} else if (!strncmp(rest, "check: ", 7)) {
 		const char *u = strstr(rest, ", users ");
 

@@ -13,7 +13,8 @@
  *
  * Each user holds references, and the account logged per target says how
  * many of module_refcount() they explain: one per superblock, per struct
- * file the module drives (shared descriptors count once), per proto_ops and
+ * file whose file_operations it owns and one more if its char device's cdev
+ * is the module's (shared descriptors count once), per proto_ops and
  * per struct proto of a socket (two at most), per block device open, per tty,
  * one per module using its symbols, and the loader's own while it is COMING.
  * What is left is unexplained: a leaked reference, or a user we cannot see.
@@ -25,6 +26,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cdev.h>
 #include <linux/dcache.h>
 #include <linux/fdtable.h>
 #include <linux/fs.h>
@@ -165,15 +167,19 @@ static int __init fr_file_user(const void *arg, struct file *file,
 	struct fr_file_scan *scan = (struct fr_file_scan *)arg;
 	const struct module *mod = scan->t->mod;
 	struct socket *sock = sock_from_file(file);
+	struct inode *inode = file_inode(file);
 	struct fr_users *u = scan->u;
 	const char *what = NULL;
 	int files = 0, sockets = 0;
 	char *path;
 
-	if (file->f_op && file->f_op->owner == mod) {
+	/* A char device's file holds its cdev's owner too (chrdev_open()). */
+	files = (file->f_op && file->f_op->owner == mod) +
+		(S_ISCHR(inode->i_mode) && inode->i_cdev &&
+		 inode->i_cdev->owner == mod);
+	if (files) {
 		what = "open file";
-		files = 1;
-	} else if (file_inode(file)->i_sb->s_type->owner == mod) {
+	} else if (inode->i_sb->s_type->owner == mod) {
 		what = "open file on its filesystem";	/* its mount holds it */
 	} else if (sock) {
 		sockets = (sock->ops && sock->ops->owner == mod) +
