@@ -29,7 +29,7 @@ DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 .PHONY: all module fixtures check check-unit demo install clean bench \
 	install-dkms deb rpm
 
-all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/force-rmmod
+all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/hold-in-thread $(BUILD)/force-rmmod
 
 # The force-rmmod command: a small library of mechanisms (src/cli/fr.h) and
 # the command's steps on top (src/cli/cli.h: main.c, diagnose.c, rescue.c).
@@ -112,6 +112,11 @@ $(BUILD)/load-module: tests/vm/load-module.c
 $(BUILD)/hold-socket: tests/vm/hold-socket.c
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -static -o $@ $<
+
+# ... and a file in a thread with its own file table with this one.
+$(BUILD)/hold-in-thread: tests/vm/hold-in-thread.c
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -static -pthread -o $@ $<
 
 # Kbuild puts objects beside the sources: build from a copy per kernel, so
 # that releases do not clobber each other and src/ stays clean for DKMS.
