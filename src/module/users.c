@@ -86,28 +86,44 @@ static unsigned int __init fr_count_supers(struct file_system_type *fs,
 	return n;
 }
 
+/*
+ * The filesystem types @mod registered, the first @max of them into @owned:
+ * returns how many there are (more than @max: the rest were not stored), or
+ * -ENOENT (list not found).  The types live in @mod, which the caller keeps
+ * from going.
+ */
+static int __init fr_fs_owned(const struct module *mod,
+			      struct file_system_type **owned, unsigned int max)
+{
+	struct file_system_type *fs;
+	unsigned int n = 0;
+
+	if (!fr_file_systems || !fr_file_systems_lock)
+		return -ENOENT;
+	read_lock(fr_file_systems_lock);
+	for (fs = *fr_file_systems; fs; fs = fs->next)
+		if (fs->owner == mod && n++ < max)
+			owned[n - 1] = fs;
+	read_unlock(fr_file_systems_lock);
+	return n;
+}
+
 static void __init fr_report_mounts(const struct fr_rescue *t,
 				    struct fr_users *u)
 {
-	struct file_system_type *fs, *owned[FR_MAX_FS];
-	unsigned int i, n = 0, sbs, unborn;
+	struct file_system_type *owned[FR_MAX_FS];
+	unsigned int sbs, unborn;
+	int i, n;
 
-	if (!fr_file_systems || !fr_file_systems_lock) {
+	n = fr_fs_owned(t->mod, owned, FR_MAX_FS);
+	if (n < 0) {
 		pr_warn("%s: " FR_LOG_USER "unknown (filesystem list not found)\n",
 			t->name);
 		u->users++;
 		return;
 	}
-	read_lock(fr_file_systems_lock);
-	for (fs = *fr_file_systems; fs; fs = fs->next)
-		if (fs->owner == t->mod) {
-			if (n < FR_MAX_FS)
-				owned[n] = fs;
-			n++;
-		}
-	read_unlock(fr_file_systems_lock);
 	if (n > FR_MAX_FS) {
-		pr_err("%s: " FR_LOG_USER "unknown (%u filesystem types, %u not checked)\n",
+		pr_err("%s: " FR_LOG_USER "unknown (%d filesystem types, %d not checked)\n",
 		       t->name, n, n - FR_MAX_FS);
 		u->users++;
 		n = FR_MAX_FS;
