@@ -39,9 +39,9 @@ all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/force-rmmod
 # QEMU TCG: 53 ms against 11 ms).  The packages link it dynamically, as
 # their distributions require (debian/rules, rpm/).
 CLI_PKGS := liblzma libzstd zlib
-CLI_STEPS := src/cli/main.c src/cli/diagnose.c src/cli/rescue.c
+CLI_STEPS := src/cli/main.c src/cli/diagnose.c src/cli/users.c src/cli/rescue.c
 CLI_LIB := $(filter-out $(CLI_STEPS),$(wildcard src/cli/*.c))
-CLI_HDRS := $(wildcard src/cli/*.h) src/module/version.h
+CLI_HDRS := $(wildcard src/cli/*.h) src/module/version.h src/module/contract.h
 CLI_CFLAGS = $(shell pkg-config --cflags $(CLI_PKGS))
 CLI_LIBS = $(shell pkg-config --libs $(CLI_PKGS))
 CLI_LDFLAGS = -static
