@@ -245,7 +245,7 @@ int fr_helper_call(struct fr_table *tab, const struct fr_options *opt,
 		return 0;
 	INFO(opt, "loading the helper: %s", ld.params);
 
-	fd = fr_kmsg_open();
+	fd = fr_kmsg_open(opt->root);
 	if (fd < 0)
 		WARN(opt, "cannot read the kernel log (/dev/kmsg): %s", strerror(-fd));
 	err = fr_helper_load(h->image.data, h->image.len, ld.params);

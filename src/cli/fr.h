@@ -89,7 +89,7 @@ int fr_tasks_scan(const char *root, struct fr_module **mods, int n);
 int fr_stack_line_in_module(const char *line, const char *name);
 
 /* kmsg.c */
-int fr_kmsg_open(void);
+int fr_kmsg_open(const char *root);
 int fr_kmsg_record_parse(const char *rec, size_t len, char *msg, size_t size);
 typedef void (*fr_kmsg_fn)(const char *msg, void *data);
 int fr_kmsg_drain(int fd, fr_kmsg_fn fn, void *data);

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -18,11 +19,18 @@
 #define FR_KMSG_MAJOR	1
 #define FR_KMSG_MINOR	11
 
-/* The kernel log, at its end; -ENODEV if /dev/kmsg is another file (hidden). */
-int fr_kmsg_open(void)
+/*
+ * The kernel log @root/dev/kmsg, at its end; -ENODEV if it is another file
+ * (hidden), as it is in a prepared tree.
+ */
+int fr_kmsg_open(const char *root)
 {
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	char path[4096];
 	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/dev/kmsg", root);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;

@@ -149,7 +149,11 @@ static int fr_parse_args(int argc, char **argv, struct fr_options *opt)
 /* One lock for all runs: a second run waits, then sees the new state. */
 static int fr_lock(const struct fr_options *opt)
 {
-	int fd = open(FR_LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s%s", opt->root, FR_LOCK_PATH);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
 	if (fd < 0)
 		return -errno;
@@ -226,9 +230,13 @@ static int fr_run(struct fr_table *tab, const struct fr_options *opt, struct fr_
 	return 0;
 }
 
-int main(int argc, char **argv)
+/*
+ * The command on the system under @root ("" for the real one; the step
+ * tests, tests/cli/steps.c, run it on prepared trees): its exit status.
+ */
+int fr_command(const char *root, int argc, char **argv)
 {
-	struct fr_options opt = { .root = "", .exit_mode = FR_EXIT_MODE_AUTO };
+	struct fr_options opt = { .root = root, .exit_mode = FR_EXIT_MODE_AUTO };
 	struct fr_table tab = { 0 };
 	struct fr_helper helper = { 0 };
 	int err;
@@ -246,4 +254,9 @@ int main(int argc, char **argv)
 	fr_helper_release(&helper);
 	fr_table_free(&tab);
 	return tab.status;
+}
+
+int main(int argc, char **argv)
+{
+	return fr_command("", argc, argv);
 }

@@ -25,7 +25,7 @@ static bool fr_users_in_rescue(const struct fr_options *opt)
 
 	if (opt->dry_run || opt->force)
 		return false;
-	kmsg = fr_kmsg_open();
+	kmsg = fr_kmsg_open(opt->root);
 	if (kmsg < 0)
 		return false;
 	close(kmsg);

@@ -18,33 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
 #include "fr.h"
-
-static int passed, failed;
-
-#define CHECK(cond) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-	}								\
-} while (0)
-
-#define CHECK_STR(got, want) do {					\
-	const char *g_ = (got), *w_ = (want);				\
-	if (!strcmp(g_, w_)) {						\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		fprintf(stderr, "FAIL %s:%d: got\n  %s\nwanted\n  %s\n",	\
-			__FILE__, __LINE__, g_, w_);			\
-	}								\
-} while (0)
+#include "check.h"
 
 /* ---- names.c --------------------------------------------------------------- */
 
@@ -135,35 +115,6 @@ static void test_modules_line(void)
 }
 
 /* ---- modules.c and tasks.c on a prepared tree -------------------------------- */
-
-static char root[64];
-
-static void put(const char *rel, const char *fmt, ...)
-{
-	char path[512], *slash;
-	va_list ap;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (slash = strchr(path + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		mkdir(path, 0755);
-		*slash = '/';
-	}
-	if (!fmt) {
-		mkdir(path, 0755);
-		return;
-	}
-	f = fopen(path, "w");
-	if (!f) {
-		perror(path);
-		exit(2);
-	}
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fclose(f);
-}
 
 static void make_tree(void)
 {
@@ -306,6 +257,34 @@ static void test_stack_line(void)
 	CHECK(!fr_stack_line_in_module("]", "fr_x"));
 }
 
+/*
+ * What a task runs, told by its system call when no frame tells: the
+ * numbers of this architecture (SYS_*), as /proc/PID/syscall prints them.
+ */
+static void test_syscall_numbers(void)
+{
+	struct fr_module a, b, c, *three[] = { &a, &b, &c };
+	char sub[128];
+
+	snprintf(sub, sizeof(sub), "%s/sysnr", root);
+	put("sysnr/proc/modules", "fr_a 1 1 - Loading 0x0\nfr_b 1 0 - Unloading 0x0\n"
+	    "fr_c 1 1 - Loading 0x0\n");
+	put("sysnr/proc/10/task/10/stack", "[<0>] a+0x1/0x2 [fr_a]\n");
+	put("sysnr/proc/10/task/10/syscall", "%d 0x3 0x0\n", (int)SYS_init_module);
+	put("sysnr/proc/11/task/11/stack", "[<0>] b+0x1/0x2 [fr_b]\n");
+	put("sysnr/proc/11/task/11/syscall", "%d 0x3 0x0\n", (int)SYS_delete_module);
+	put("sysnr/proc/12/task/12/stack", "[<0>] c+0x1/0x2 [fr_c]\n");
+	put("sysnr/proc/12/task/12/syscall", "%d 0x3 0x0\n", (int)SYS_finit_module);
+	CHECK(fr_module_read(sub, "fr_a", &a) == 0 && fr_module_read(sub, "fr_b", &b) == 0 &&
+	      fr_module_read(sub, "fr_c", &c) == 0);
+	CHECK(fr_tasks_scan(sub, three, 3) == 0);
+	CHECK(a.nr_tasks == 1 && a.tasks[0].what == FR_EXEC_INIT);
+	CHECK(b.nr_tasks == 1 && b.tasks[0].what == FR_EXEC_EXIT);
+	CHECK(c.nr_tasks == 1 && c.tasks[0].what == FR_EXEC_INIT);
+	put("sysnr/proc/11/task/11/syscall", "%d 0x3 0x0\n", (int)SYS_read);
+	CHECK(fr_tasks_scan(sub, three, 3) == 0 && b.tasks[0].what == FR_EXEC_CODE);
+}
+
 /* ---- kmsg.c and helperlog.c --------------------------------------------------- */
 
 static void test_kmsg(void)
@@ -322,6 +301,10 @@ static void test_kmsg(void)
 	CHECK(fr_kmsg_record_parse("no separator", 12, msg, sizeof(msg)) == -EINVAL);
 	CHECK(fr_kmsg_record_parse("a b;x", 5, msg, sizeof(msg)) == -EINVAL);
 	CHECK(fr_kmsg_record_parse("6,1,0,-;x", 9, msg, 0) == -EINVAL);
+	/* Under a root: absent, or a plain file (not the 1:11 device) is refused. */
+	CHECK(fr_kmsg_open(root) == -ENOENT);
+	put("dev/kmsg", "6,1,0,-;force_rmmod: fr_x: user: fake\n");
+	CHECK(fr_kmsg_open(root) == -ENODEV);
 }
 
 static void test_helper_lines(void)
@@ -688,6 +671,7 @@ int main(int argc, char **argv)
 	test_modules_line();
 	test_tree();
 	test_stack_line();
+	test_syscall_numbers();
 	test_kmsg();
 	test_helper_lines();
 	test_images();
