@@ -58,9 +58,10 @@ SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -std=gnu11 -Isrc/cli
 FUZZ_TIME ?= 20
 
-check-unit: $(BUILD)/cli-unit $(BUILD)/cli-fuzz
+check-unit: $(BUILD)/cli-unit $(BUILD)/cli-steps $(BUILD)/cli-fuzz
 	tests/cli/modules-index $(BUILD)/unit-modules
 	$(BUILD)/cli-unit $(BUILD)/unit-modules
+	$(BUILD)/cli-steps
 	@mkdir -p $(BUILD)/fuzz-corpus
 	$(BUILD)/cli-fuzz -max_total_time=$(FUZZ_TIME) -max_len=4096 \
 		-print_final_stats=0 $(BUILD)/fuzz-corpus tests/cli/corpus
@@ -68,6 +69,14 @@ check-unit: $(BUILD)/cli-unit $(BUILD)/cli-fuzz
 $(BUILD)/cli-unit: tests/cli/unit.c $(CLI_LIB) $(CLI_HDRS)
 	@mkdir -p $(BUILD)
 	$(SAN_CC) $(SAN_FLAGS) $(CLI_CFLAGS) -o $@ tests/cli/unit.c $(CLI_LIB) $(CLI_LIBS)
+
+# The steps: the whole command on prepared trees, with a fake kernel
+# (tests/cli/steps.c) in place of src/cli/kernel.c.
+$(BUILD)/cli-steps: tests/cli/steps.c $(CLI_STEPS) $(CLI_LIB) $(CLI_HDRS)
+	@mkdir -p $(BUILD)
+	$(SAN_CC) $(SAN_FLAGS) -Dmain=fr_main $(CLI_CFLAGS) -c -o $(BUILD)/cli-steps-main.o src/cli/main.c
+	$(SAN_CC) $(SAN_FLAGS) $(CLI_CFLAGS) -o $@ tests/cli/steps.c $(BUILD)/cli-steps-main.o \
+		$(filter-out src/cli/main.c,$(CLI_STEPS)) $(filter-out src/cli/kernel.c,$(CLI_LIB)) $(CLI_LIBS)
 
 $(BUILD)/cli-fuzz: tests/cli/fuzz.c $(CLI_LIB) $(CLI_HDRS)
 	@mkdir -p $(BUILD)

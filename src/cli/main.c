@@ -203,31 +203,23 @@ static int fr_take_lock(const struct fr_options *opt, int *lock)
 	return denied ? FR_STATUS_HELPER : FR_STATUS_NOT_REMOVED;
 }
 
-/* The steps, in order (steps.h), until the table is complete. */
-static int fr_run(struct fr_table *tab, const struct fr_options *opt, struct fr_helper *h)
+/* The steps under the lock, in order (steps.h), until the table is complete. */
+static void fr_run(struct fr_table *tab, const struct fr_options *opt, struct fr_helper *h)
 {
-	int lock, err;
-
-	if (fr_any_invalid(tab))
-		return 0;
-	err = fr_take_lock(opt, &lock);
-	if (err)
-		return err;
 	fr_classify(tab, opt);
 	if (fr_any_invalid(tab))
-		return 0;
+		return;
 	fr_remove_leftover_helper(opt);
 	fr_diagnose(tab, opt);
 	fr_decide(tab);
 	fr_find_users(tab, opt, h);
 	if (opt->dry_run) {
 		fr_dry_run(tab);
-		return 0;
+		return;
 	}
 	fr_unload_healthy(tab, opt);
 	fr_rescue(tab, opt, h);
 	fr_verify(tab, opt, h);
-	return 0;
 }
 
 /*
@@ -239,20 +231,25 @@ int fr_command(const char *root, int argc, char **argv)
 	struct fr_options opt = { .root = root, .exit_mode = FR_EXIT_MODE_AUTO };
 	struct fr_table tab = { 0 };
 	struct fr_helper helper = { 0 };
-	int err;
+	int lock = -1, err;
 
 	if (fr_parse_args(argc, argv, &opt))
 		return FR_STATUS_USAGE;
 	fr_validate_names(&tab, argc - optind, argv + optind);
-	err = fr_run(&tab, &opt, &helper);
-	if (err) {
-		fr_table_free(&tab);
-		return err;
+	if (!fr_any_invalid(&tab)) {
+		err = fr_take_lock(&opt, &lock);
+		if (err) {
+			fr_table_free(&tab);
+			return err;
+		}
+		fr_run(&tab, &opt, &helper);
 	}
 	fr_table_finish(&tab);
 	fr_print_report(&tab, &opt);
 	fr_helper_release(&helper);
 	fr_table_free(&tab);
+	if (lock >= 0)
+		close(lock);
 	return tab.status;
 }
 
