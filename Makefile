@@ -32,7 +32,8 @@ DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/force-rmmod
 
 # The force-rmmod command: a small library of mechanisms (src/cli/fr.h) and
-# the command's steps on top (src/cli/cli.h: main.c, diagnose.c, rescue.c).
+# the command's steps on top (src/cli/steps.h: main.c, diagnose.c, users.c,
+# rescue.c; the layers are described in src/cli/table.h).
 # liblzma, libzstd and zlib decompress the helper, because it is loaded from
 # memory.  The command is linked statically: a rescue is a few system calls,
 # and starting a dynamic binary costs more than all of them (measured under

@@ -43,7 +43,11 @@ static bool fr_starts(const char *s, const char *word)
 	return !strncmp(s, word, strlen(word));
 }
 
-/* 0 when @msg is a line of the helper (filled in @line), -1 otherwise. */
+/*
+ * 0 when @msg is a line of the helper (filled in @line), -1 otherwise.
+ * Long only because it is one flat branch per kind of line, in the order
+ * they must be tried.
+ */
 int fr_helper_line_parse(const char *msg, struct fr_line *line)
 {
 	const char *rest, *colon;

@@ -78,7 +78,10 @@ static void fr_help(FILE *out)
 		FR_PROG);
 }
 
-/* Exits for --help and --version; -1 on a usage error. */
+/*
+ * Exits for --help and --version; -1 on a usage error.  Long only because
+ * it is one flat case per option, as getopt_long() wants.
+ */
 static int fr_parse_args(int argc, char **argv, struct fr_options *opt)
 {
 	static const struct option longopts[] = {
