@@ -73,8 +73,8 @@ static void fr_help(FILE *out)
 "     never be unloaded (empty, too long, a path, built into the kernel,\n"
 "     force_rmmod itself); nothing was changed\n"
 "  3  the helper module is unavailable or the kernel refused to load it (not\n"
-"     installed for this kernel release, lockdown, modules_disabled, no\n"
-"     CAP_SYS_MODULE)\n",
+"     installed for this kernel release, of another version, lockdown,\n"
+"     modules_disabled, no CAP_SYS_MODULE)\n",
 		FR_PROG);
 }
 
