@@ -157,7 +157,6 @@ static int fr_lock(const struct fr_options *opt)
 
 	snprintf(path, sizeof(path), "%s%s", opt->root, FR_LOCK_PATH);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-
 	if (fd < 0)
 		return -errno;
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -190,6 +189,8 @@ static void fr_print_report(const struct fr_table *tab, const struct fr_options 
  */
 static int fr_take_lock(const struct fr_options *opt, int *lock)
 {
+	bool denied;
+
 	*lock = fr_lock(opt);
 	if (*lock >= 0)
 		return 0;
@@ -199,7 +200,7 @@ static int fr_take_lock(const struct fr_options *opt, int *lock)
 		return 0;
 	}
 	/* Not root: nothing could be loaded or removed either. */
-	bool denied = *lock == -EACCES || *lock == -EPERM || *lock == -EROFS;
+	denied = *lock == -EACCES || *lock == -EPERM || *lock == -EROFS;
 
 	ERR("cannot take the lock %s: %s%s", FR_LOCK_PATH, strerror(-*lock),
 	    denied ? " (force-rmmod must run as root)" : "");
