@@ -336,6 +336,35 @@ static void test_tasks_and_dry_run(void)
 		  "exit unknown, tasks -, users -)\n");
 }
 
+/* The lock, and a helper left loaded by an earlier run. */
+static void test_lock_and_leftover(void)
+{
+	char path[512];
+
+	tree("fr_healthy 12288 0 - Live 0x0 (OE)\n" FR_HELPER_NAME " 16384 0 - Live 0x0 (OE)\n");
+	run(helper_opt, "-q", "fr_healthy", NULL);
+	CHECK(status == 0);
+	CHECK_STR(calls, "remove force_rmmod\nremove fr_healthy\n");
+	CHECK_STR(out, "");	/* -q: no report */
+	CHECK_STR(err, "");
+
+	tree("fr_healthy 12288 0 - Live 0x0 (OE)\n");
+	snprintf(path, sizeof(path), "%s/run", root);
+	rmdir(path);
+	put("run", "not a directory\n");
+	run(helper_opt, "fr_healthy", NULL);
+	CHECK(status == 1);
+	CHECK_STR(err, "force-rmmod: ERROR: cannot take the lock /run/force-rmmod.lock: "
+		  "Not a directory\n");
+	CHECK_STR(calls, "");
+	CHECK_STR(out, "");
+	run(helper_opt, "-n", "fr_healthy", NULL);	/* --dry-run goes on without it */
+	CHECK(status == 0);
+	HAS(err, "WARNING: cannot take the lock /run/force-rmmod.lock: Not a directory; "
+	    "diagnosing without it");
+	HAS(out, "fr_healthy: would be removed with a plain rmmod");
+}
+
 int main(void)
 {
 	strcpy(root, "/tmp/fr-steps-XXXXXX");
@@ -351,6 +380,7 @@ int main(void)
 	test_helper_version();
 	test_dependents();
 	test_tasks_and_dry_run();
+	test_lock_and_leftover();
 	tree("");
 	rmdir(root);
 	{
