@@ -9,8 +9,8 @@
  *   kmsg.c       the kernel log: /dev/kmsg records
  *   helperlog.c  the rescue module's own log lines ("force_rmmod: NAME: ...")
  *   helper.c     finding, decompressing and checking force_rmmod.ko
- *   kernel.c     the two system calls that change modules: init_module(2),
- *                delete_module(2) (the step tests replace this file)
+ *   kernel.c     the kernel itself: init_module(2), delete_module(2) and
+ *                /dev/kmsg opened (the step tests replace this file)
  *   output.c     the per-module report: text lines and JSON
  *
  * Functions return 0 or a negative errno; none of them prints, except output.c.
@@ -89,7 +89,6 @@ int fr_tasks_scan(const char *root, struct fr_module **mods, int n);
 int fr_stack_line_in_module(const char *line, const char *name);
 
 /* kmsg.c */
-int fr_kmsg_open(const char *root);
 int fr_kmsg_record_parse(const char *rec, size_t len, char *msg, size_t size);
 typedef void (*fr_kmsg_fn)(const char *msg, void *data);
 int fr_kmsg_drain(int fd, fr_kmsg_fn fn, void *data);
@@ -136,6 +135,7 @@ int fr_image_decompress(const void *in, size_t len, void **out, size_t *outlen);
 int fr_helper_version(const void *image, size_t len, char *version, size_t size);
 
 /* kernel.c */
+int fr_kmsg_open(const char *root);
 int fr_helper_load(const void *image, size_t len, const char *params);
 int fr_module_remove(const char *name);
 

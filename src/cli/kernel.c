@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The two system calls of the command that change the kernel's modules:
- * loading the helper and removing a module.  Alone in this file so that the
- * unit tests of the command's steps (tests/cli/steps.c) link a fake kernel
- * in its place, as kmod's testsuite traps these calls.
+ * Where the command meets the kernel: the two system calls that change
+ * modules (loading the helper, removing a module) and the kernel log the
+ * helper answers in.  Alone in this file so that the unit tests of the
+ * command's steps (tests/cli/steps.c) link a fake kernel in its place, as
+ * kmod's testsuite traps these calls.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fr.h"
@@ -26,4 +30,36 @@ int fr_module_remove(const char *name)
 	if (syscall(SYS_delete_module, name, O_NONBLOCK) != 0)
 		return -errno;
 	return 0;
+}
+
+/* drivers/char/mem.c: /dev/kmsg is character device 1:11. */
+#define FR_KMSG_MAJOR	1
+#define FR_KMSG_MINOR	11
+
+/*
+ * The kernel log @root/dev/kmsg, at its end; -ENODEV if it is another file
+ * (hidden), as it is in a prepared tree.
+ */
+int fr_kmsg_open(const char *root)
+{
+	char path[4096];
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/dev/kmsg", root);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
+	    st.st_rdev != makedev(FR_KMSG_MAJOR, FR_KMSG_MINOR)) {
+		close(fd);
+		return -ENODEV;
+	}
+	if (lseek(fd, 0, SEEK_END) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
 }

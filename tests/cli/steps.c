@@ -5,9 +5,9 @@
  * its exit status, report and messages compared, as kmod's testsuite runs
  * its tools.  The kernel is faked: this file replaces src/cli/kernel.c, so
  * init_module(2) and delete_module(2) are recorded and act on the tree's
- * /proc/modules.  /dev/kmsg is absent from the trees, so the helper's log
- * lines are never read (users are "not reported"): the guest suites
- * (tests/vm/cli.test) cover them.
+ * /proc/modules.  The kernel log is off (as if hidden) unless a case turns
+ * it on: then each load writes the log lines the case scripted for it, one
+ * record per read() as /dev/kmsg gives them (a SOCK_SEQPACKET pair).
  *
  * Built with ASan and UBSan by "make check-unit".  To add a case: a tree
  * (tree()), then run() and CHECKs on status, out, err and calls.
@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "fr.h"
@@ -30,6 +31,50 @@ int fr_command(const char *root, int argc, char **argv);
 
 static char calls[4096];	/* "load PARAMS\n", "remove NAME\n" in order */
 static int load_result;		/* what a rescue load returns: 0 or -errno */
+
+/*
+ * The kernel log, when on: the lines each load writes, in order of the
+ * loads: script[i] is "LINE\nLINE\n" (without the "force_rmmod: "), and
+ * result[i] (if not 0) what that load returns.
+ */
+static bool kmsg_on;
+static const char *script[8];
+static int script_result[8], nr_loads, kmsg_writer = -1;
+
+int fr_kmsg_open(const char *root_)
+{
+	int sv[2];
+
+	(void)root_;
+	if (!kmsg_on)
+		return -ENODEV;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	if (kmsg_writer >= 0)
+		close(kmsg_writer);
+	kmsg_writer = sv[1];
+	return sv[0];
+}
+
+/* The scripted lines of this load, as kernel log records; its result. */
+static int kmsg_write(void)
+{
+	const char *line = nr_loads < 8 ? script[nr_loads] : NULL;
+	int result = nr_loads < 8 ? script_result[nr_loads] : 0;
+	char rec[512];
+
+	nr_loads++;
+	while (line && *line && kmsg_writer >= 0) {
+		const char *end = strchr(line, '\n');
+		int n = snprintf(rec, sizeof(rec), "6,%d,0,-;" FR_HELPER_NAME ": %.*s\n",
+				 nr_loads, (int)(end - line), line);
+
+		if (write(kmsg_writer, rec, n) != n)
+			exit(2);
+		line = end + 1;
+	}
+	return result;
+}
 
 static void record(const char *what, const char *arg)
 {
@@ -65,14 +110,16 @@ int fr_helper_load(const void *image, size_t len, const char *params)
 {
 	char path[512];
 	FILE *f;
+	int result;
 
 	(void)image;
 	(void)len;
 	record("load", params);
+	result = kmsg_write();
 	if (strstr(params, " check=1"))
 		return -ECANCELED;	/* the check mode never stays */
-	if (load_result)
-		return load_result;
+	if (result || load_result)
+		return result ? result : load_result;
 	snprintf(path, sizeof(path), "%s/proc/modules", root);
 	f = fopen(path, "a");
 	fputs(FR_HELPER_NAME " 16384 0 - Live 0x0 (OE)\n", f);
@@ -163,6 +210,10 @@ static void tree(const char *modules)
 	put_helper("helper.ko", FORCE_RMMOD_VERSION);
 	put_helper("old-helper.ko", "0.0.1");
 	load_result = 0;
+	kmsg_on = false;
+	memset(script, 0, sizeof(script));
+	memset(script_result, 0, sizeof(script_result));
+	nr_loads = 0;
 }
 
 static char helper_opt[128];
@@ -365,6 +416,73 @@ static void test_lock_and_leftover(void)
 	HAS(out, "fr_healthy: would be removed with a plain rmmod");
 }
 
+/*
+ * With the kernel log: the rescue load itself names the users and refuses;
+ * the others go with a second load.  Every state of a target's users.
+ */
+static void test_users_in_rescue(void)
+{
+	const char *mods = "fr_misc 12288 1 - Live 0x0 (OE)\n"
+			   "fr_leak_ref 12288 2 - Live 0x0 (OE)\n"
+			   "fr_crash_init 20480 1 - Loading 0x0 (OE+)\n";
+
+	tree(mods);
+	kmsg_on = true;
+	script[0] = "fr_misc: user: open file /dev/fr_misc (pid 7, cat\xc3\xa9, fd 0)\n"
+		    "fr_misc: has 1 real user(s), refusing (users=ignore forces)\n";
+	script_result[0] = -EBUSY;
+	run(helper_opt, "--json", "fr_misc", "fr_leak_ref", "fr_crash_init", NULL);
+	CHECK(status == 1);
+	CHECK_STR(calls, "load modname=fr_misc,fr_leak_ref,fr_crash_init exit=auto\n"
+		  "load modname=fr_leak_ref,fr_crash_init exit=auto\n"
+		  "remove fr_leak_ref\nremove fr_crash_init\nremove force_rmmod\n");
+	HAS(err, "ERROR: fr_misc: in use: open file /dev/fr_misc (pid 7, cat\xc3\xa9, fd 0) "
+	    "(stop it, or use --force)\n");
+	HAS(out, "{\"name\":\"fr_misc\",\"state\":\"live\",\"refcount\":1,\"holders\":[],"
+	    "\"has_exit\":null,\"tasks\":[],"
+	    "\"users\":[\"open file /dev/fr_misc (pid 7, cat\xc3\xa9, fd 0)\"],"
+	    "\"action\":\"none\",\"result\":\"refused\",");
+	/* Looked for by the load that stayed: none. */
+	HAS(out, "\"name\":\"fr_leak_ref\",\"state\":\"live\",\"refcount\":2,\"holders\":[],"
+	    "\"has_exit\":null,\"tasks\":[],\"users\":[],\"action\":\"rescue\","
+	    "\"result\":\"removed\"");
+	HAS(out, "\"name\":\"fr_crash_init\",\"state\":\"coming\",\"refcount\":1,"
+	    "\"holders\":[],\"has_exit\":null,\"tasks\":[],\"users\":[],");
+
+	/* Refused for another reason (a task): so none of them had users. */
+	tree(mods);
+	kmsg_on = true;
+	script[0] = "fr_misc: task 9 (worker) may be executing its code\n";
+	script_result[0] = -EBUSY;
+	script[1] = "fr_leak_ref: used by module fr_other, remove it first or name it too\n";
+	script_result[1] = -EBUSY;
+	script_result[2] = -EBUSY;	/* and then, refused without a word */
+	run(helper_opt, "fr_misc", "fr_leak_ref", "fr_crash_init", NULL);
+	CHECK(status == 1);
+	CHECK_STR(out, "fr_misc: refused: task 9 (worker) may be executing its code (live, "
+		  "refcount 1, holders -, exit unknown, tasks 9 (worker, code), users -)\n"
+		  "fr_leak_ref: refused: used by module fr_other (live, refcount 2, holders -, "
+		  "exit unknown, tasks -, users -)\n"
+		  "fr_crash_init: refused: the helper refused it, and its reasons are not in the "
+		  "kernel log (see dmesg) (coming, refcount 1, holders -, exit unknown, tasks -, "
+		  "users -)\n");
+
+	/* --dry-run: the check mode counts them. */
+	tree(mods);
+	kmsg_on = true;
+	script[0] = "fr_misc: user: 1 mounted filesystem(s) of type fr_fs\n"
+		    "fr_misc: check: state live, refcount 1, holders 0, exit own, users 3, would repair\n"
+		    "fr_leak_ref: check: state live, refcount 2, holders 0, exit own, users 0, would repair\n";
+	run(helper_opt, "-n", "fr_misc", "fr_leak_ref", NULL);
+	CHECK(status == 1);
+	CHECK_STR(calls, "load modname=fr_misc,fr_leak_ref exit=auto check=1\n");
+	CHECK_STR(out, "fr_misc: refused: in use: 1 mounted filesystem(s) of type fr_fs, and more "
+		  "(stop it, or use --force) (live, refcount 1, holders -, exit unknown, tasks -, "
+		  "users 1 mounted filesystem(s) of type fr_fs; 3 user(s) in all)\n"
+		  "fr_leak_ref: would be removed after a rescue (live, refcount 2, holders -, "
+		  "exit unknown, tasks -, users -)\n");
+}
+
 int main(void)
 {
 	strcpy(root, "/tmp/fr-steps-XXXXXX");
@@ -381,6 +499,7 @@ int main(void)
 	test_dependents();
 	test_tasks_and_dry_run();
 	test_lock_and_leftover();
+	test_users_in_rescue();
 	tree("");
 	rmdir(root);
 	{
