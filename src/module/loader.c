@@ -102,17 +102,21 @@ struct fr_idem_stats {
 	unsigned int kept, removed, released, cuts;
 };
 
-/* Caller holds idem_lock and rcu_read_lock(). */
-static void __init fr_heal_bucket(struct hlist_head *head, unsigned int bucket,
-				  struct fr_idem_stats *st)
+/*
+ * Read-only pass: classify what the chain of @head holds into fr_idem_chain.
+ * Returns how many records were read; *cut is set when the chain stops at a
+ * record that does not read back consistently.  Caller holds idem_lock and
+ * rcu_read_lock().
+ */
+static unsigned int __init fr_idem_classify(struct hlist_head *head,
+					    unsigned int bucket, bool *cut)
 {
 	struct hlist_node **link = &head->first;
 	struct hlist_node *pos = READ_ONCE(head->first);
 	struct fr_idem_seen *seen = fr_idem_chain;
-	unsigned int i, j, n = 0;
-	bool cut = false, changed;
+	unsigned int n = 0;
 
-	/* Read-only pass: classify what the chain holds. */
+	*cut = false;
 	while (pos) {
 		struct fr_idem *rec = container_of(pos, struct fr_idem, entry);
 		struct fr_idem copy;
@@ -121,7 +125,7 @@ static void __init fr_heal_bucket(struct hlist_head *head, unsigned int bucket,
 		    copy_from_kernel_nofault(&copy, rec, sizeof(copy)) ||
 		    copy.entry.pprev != link ||
 		    hash_ptr(copy.cookie, FR_IDEM_BITS) != bucket) {
-			cut = true;
+			*cut = true;
 			break;
 		}
 		seen[n].rec = rec;
@@ -133,9 +137,19 @@ static void __init fr_heal_bucket(struct hlist_head *head, unsigned int bucket,
 		link = &pos->next;
 		pos = copy.entry.next;
 	}
+	return n;
+}
 
-	/* A live waiter is released when no live loader of its file is left. */
-	changed = cut;
+/*
+ * A live waiter is released when no live loader of its file is left.
+ * Returns whether the bucket needs rewriting.
+ */
+static bool __init fr_idem_decide(unsigned int n)
+{
+	struct fr_idem_seen *seen = fr_idem_chain;
+	unsigned int i, j;
+	bool changed = false;
+
 	for (i = 0; i < n; i++) {
 		if (seen[i].live && seen[i].waiting) {
 			for (j = 0; j < n; j++)
@@ -147,13 +161,17 @@ static void __init fr_heal_bucket(struct hlist_head *head, unsigned int bucket,
 		if (!seen[i].live || seen[i].release)
 			changed = true;
 	}
-	if (!changed) {
-		st->kept += n;
-		return;
-	}
+	return changed;
+}
 
-	/* Write pass: relink the kept records, in their order. */
-	link = &head->first;
+/* Write pass: relink the kept records of @head, in their order. */
+static void __init fr_idem_relink(struct hlist_head *head, unsigned int n,
+				  struct fr_idem_stats *st)
+{
+	struct hlist_node **link = &head->first;
+	struct fr_idem_seen *seen = fr_idem_chain;
+	unsigned int i;
+
 	for (i = 0; i < n; i++) {
 		if (!seen[i].live) {
 			st->removed++;
@@ -167,14 +185,14 @@ static void __init fr_heal_bucket(struct hlist_head *head, unsigned int bucket,
 		st->kept++;
 	}
 	WRITE_ONCE(*link, NULL);
-	if (cut) {
-		st->removed++;
-		st->cuts++;
-		pr_warn(FR_LOG_LOADER "bucket %u: record %u unreadable (stack reused), chain cut there\n",
-			bucket, n + 1);
-	}
+}
 
-	/* As idempotent_complete() does; the record is gone once completed. */
+/* As idempotent_complete() does; the record is gone once completed. */
+static void __init fr_idem_release(unsigned int n, struct fr_idem_stats *st)
+{
+	struct fr_idem_seen *seen = fr_idem_chain;
+	unsigned int i;
+
 	for (i = 0; i < n; i++) {
 		struct fr_idem *rec = seen[i].rec;
 
@@ -186,6 +204,28 @@ static void __init fr_heal_bucket(struct hlist_head *head, unsigned int bucket,
 		complete(&rec->complete);
 		st->released++;
 	}
+}
+
+/* Caller holds idem_lock and rcu_read_lock(). */
+static void __init fr_heal_bucket(struct hlist_head *head, unsigned int bucket,
+				  struct fr_idem_stats *st)
+{
+	unsigned int n;
+	bool cut;
+
+	n = fr_idem_classify(head, bucket, &cut);
+	if (!fr_idem_decide(n) && !cut) {
+		st->kept += n;
+		return;
+	}
+	fr_idem_relink(head, n, st);
+	if (cut) {
+		st->removed++;
+		st->cuts++;
+		pr_warn(FR_LOG_LOADER "bucket %u: record %u unreadable (stack reused), chain cut there\n",
+			bucket, n + 1);
+	}
+	fr_idem_release(n, st);
 }
 
 /*
