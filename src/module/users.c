@@ -292,8 +292,9 @@ static void __init fr_find_user_data(void)
 }
 
 /*
- * How many of @t's references its users explain.  Takes module_mutex for the
- * holders: caller must not hold it.
+ * How many of @t's references its users explain, unless it has neither
+ * references nor users.  Takes module_mutex for the holders: caller must not
+ * hold it.
  */
 static void __init fr_report_refs(const struct fr_rescue *t,
 				  const struct fr_users *u)
@@ -308,6 +309,8 @@ static void __init fr_report_refs(const struct fr_rescue *t,
 	loader = READ_ONCE(mod->state) == MODULE_STATE_COMING;
 	fr_unlock_modules();
 
+	if (!refs && !u->users)
+		return;		/* nothing to account for */
 	explained = holders + u->files + u->mounts + u->sockets +
 		    u->blockdevs + u->ttys + loader;
 	pr_info("%s: " FR_REFS_FMT "\n", t->name, refs, holders, u->files,
