@@ -161,6 +161,39 @@ static void fr_line_users(struct fr_load *ld, struct fr_target *t, const struct 
 	ld->refused_users++;
 }
 
+/*
+ * "user: ...": one real user.  The kernel cannot say who holds a block device
+ * open; userspace adds what it sees (swap, mounts, stacked devices) to the
+ * same text: "block device loop0 open (1); loop0 is mounted on /mnt (vfat)".
+ */
+static void fr_line_user(struct fr_load *ld, struct fr_target *t, const struct fr_line *line)
+{
+	char disk[FR_DISK_NAME_MAX], *text;
+	int i, n, first = t->nr_block_uses;
+	size_t len;
+
+	if (t->nr_users >= FR_MAX_USERS)
+		return;
+	text = t->users[t->nr_users++];
+	snprintf(text, FR_TEXT_MAX, "%s", line->text);
+	if (fr_block_user_disk(line->text, disk))
+		return;
+	n = fr_block_uses(ld->opt->root, disk, &t->block_uses[first],
+			  FR_MAX_BLOCK_USES - first);
+	if (n <= 0)
+		return;
+	if (n > FR_MAX_BLOCK_USES - first)
+		n = FR_MAX_BLOCK_USES - first;
+	t->nr_block_uses += n;
+	for (i = first; i < t->nr_block_uses; i++) {
+		len = strlen(text);
+		if (len + 3 >= FR_TEXT_MAX)
+			break;
+		strcpy(text + len, "; ");
+		fr_block_use_text(&t->block_uses[i], text + len + 2, FR_TEXT_MAX - len - 2);
+	}
+}
+
 /* A line from the helper: remember what it says about each target. */
 static void fr_helper_line(const char *msg, void *data)
 {
@@ -180,8 +213,10 @@ static void fr_helper_line(const char *msg, void *data)
 		t->exit_replaced = strcmp(line.exit_before, line.exit_after) != 0;
 		break;
 	case FR_LINE_USER:
-		if (t->nr_users < FR_MAX_USERS)
-			snprintf(t->users[t->nr_users++], FR_TEXT_MAX, "%s", line.text);
+		fr_line_user(ld, t, &line);
+		break;
+	case FR_LINE_REFS:
+		t->refs_known = !fr_refs_line_parse(line.text, &t->refs);
 		break;
 	case FR_LINE_CHECK:
 		t->users_total = line.users;

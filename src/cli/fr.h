@@ -28,6 +28,7 @@
 #include <stdio.h>
 
 #include "../module/contract.h"
+#include "blockusers.h"
 
 #define FR_NAME_MAX	56	/* the kernel's MODULE_NAME_LEN, with the NUL */
 #define FR_MAX_HOLDERS	64
@@ -186,6 +187,10 @@ struct fr_target {
 	char users[FR_MAX_USERS][FR_TEXT_MAX];
 	int nr_users;
 	int users_total;	/* the helper's count (COUNTED, KNOWN) */
+	struct fr_refs refs;	/* the helper's account of its references */
+	bool refs_known;
+	struct fr_block_use block_uses[FR_MAX_BLOCK_USES];	/* its disks' users */
+	int nr_block_uses;
 	enum fr_action action;
 	bool exit_replaced;
 	enum fr_result result;
@@ -196,6 +201,7 @@ const char *fr_result_name(enum fr_result result);
 const char *fr_action_name(enum fr_action action);
 void fr_report_line(FILE *out, const struct fr_target *t);
 void fr_report_json(FILE *out, const struct fr_target *t, int n);
+void fr_report_refs(FILE *out, const struct fr_target *t);
 void fr_json_string(FILE *out, const char *s);
 
 #endif

@@ -179,8 +179,11 @@ static void fr_print_report(const struct fr_table *tab, const struct fr_options 
 	}
 	if (opt->verbose < 0)
 		return;
-	for (int i = 0; i < tab->n; i++)
+	for (int i = 0; i < tab->n; i++) {
 		fr_report_line(stdout, &tab->t[i]);
+		if (opt->dry_run)
+			fr_report_refs(stdout, &tab->t[i]);
+	}
 }
 
 /*

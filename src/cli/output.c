@@ -215,6 +215,60 @@ static void fr_json_list(FILE *out, const char *key, const char *items, size_t s
 	fputc(']', out);
 }
 
+/*
+ * --dry-run: "NAME: references N: E explained (holders H, files F, mounts M,
+ * sockets S, block devices B, ttys T, loader L), U unexplained".
+ */
+void fr_report_refs(FILE *out, const struct fr_target *t)
+{
+	const struct fr_refs *r = &t->refs;
+
+	if (!t->refs_known)
+		return;
+	fprintf(out, "%s: references %d: %d explained (holders %d, files %d, mounts %d, "
+		"sockets %d, block devices %d, ttys %d, loader %d), %d unexplained\n",
+		t->name, r->total, fr_refs_explained(r), r->holders, r->files, r->mounts,
+		r->sockets, r->blockdevs, r->ttys, r->loader, r->unexplained);
+}
+
+/* "references":{...} or null when the helper gave no account. */
+static void fr_json_refs(FILE *out, const struct fr_target *t)
+{
+	const struct fr_refs *r = &t->refs;
+
+	if (!t->refs_known) {
+		fputs(",\"references\":null", out);
+		return;
+	}
+	fprintf(out, ",\"references\":{\"total\":%d,\"explained\":%d,\"unexplained\":%d,"
+		"\"holders\":%d,\"files\":%d,\"mounts\":%d,\"sockets\":%d,"
+		"\"block_devices\":%d,\"ttys\":%d,\"loader\":%d}",
+		r->total, fr_refs_explained(r), r->unexplained, r->holders, r->files,
+		r->mounts, r->sockets, r->blockdevs, r->ttys, r->loader);
+}
+
+/* "block_uses":[{"device":"loop0","use":"mount","where":"/mnt","fstype":"vfat"}] */
+static void fr_json_block_uses(FILE *out, const struct fr_target *t)
+{
+	fputs(",\"block_uses\":[", out);
+	for (int i = 0; i < t->nr_block_uses; i++) {
+		const struct fr_block_use *u = &t->block_uses[i];
+
+		fputs(i ? ",{\"device\":" : "{\"device\":", out);
+		fr_json_string(out, u->dev);
+		fputs(",\"use\":", out);
+		fr_json_string(out, fr_block_use_kind_name(u->kind));
+		fputs(",\"where\":", out);
+		fr_json_string(out, u->where);
+		if (u->kind == FR_BLOCK_MOUNT) {
+			fputs(",\"fstype\":", out);
+			fr_json_string(out, u->fstype);
+		}
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
 static void fr_json_target(FILE *out, const struct fr_target *t)
 {
 	const struct fr_module *m = &t->mod;
@@ -246,6 +300,8 @@ static void fr_json_target(FILE *out, const struct fr_target *t)
 	fputc(']', out);
 	fr_json_list(out, "users", t->users[0], sizeof(t->users[0]), t->nr_users,
 		     fr_users_known(t));
+	fr_json_refs(out, t);
+	fr_json_block_uses(out, t);
 	fputs(",\"action\":", out);
 	fr_json_string(out, fr_action_name(t->action));
 	fputs(",\"result\":", out);

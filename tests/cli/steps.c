@@ -282,7 +282,7 @@ static void test_users_unknown(void)
 	run(helper_opt, "--force", "--json", "fr_leak_ref", NULL);
 	CHECK(status == 3);
 	HAS(err, "the kernel refused the helper module: a force_rmmod module is already loaded");
-	HAS(out, "\"users\":null,\"action\":\"none\",\"result\":\"failed\","
+	HAS(out, "\"users\":null,\"references\":null,\"block_uses\":[],\"action\":\"none\",\"result\":\"failed\","
 	    "\"error\":\"the kernel refused the helper module\"}]\n");
 }
 
@@ -371,13 +371,13 @@ static void test_tasks_and_dry_run(void)
 	CHECK_STR(out,
 		  "[{\"name\":\"fr_block_init\",\"state\":\"coming\",\"refcount\":1,\"holders\":[],"
 		  "\"has_exit\":null,\"tasks\":[{\"pid\":146,\"comm\":\"insmod\",\"executing\":\"init\"}],"
-		  "\"users\":null,\"action\":\"none\",\"result\":\"refused\","
+		  "\"users\":null,\"references\":null,\"block_uses\":[],\"action\":\"none\",\"result\":\"refused\","
 		  "\"error\":\"task 146 (insmod) is executing its init function\"},\n"
 		  " {\"name\":\"fr_no_exit\",\"state\":\"live\",\"refcount\":0,\"holders\":[],"
-		  "\"has_exit\":false,\"tasks\":[],\"users\":[],\"action\":\"rescue\","
+		  "\"has_exit\":false,\"tasks\":[],\"users\":[],\"references\":null,\"block_uses\":[],\"action\":\"rescue\","
 		  "\"result\":\"would-remove\",\"error\":null},\n"
 		  " {\"name\":\"fr_healthy\",\"state\":\"live\",\"refcount\":0,\"holders\":[],"
-		  "\"has_exit\":null,\"tasks\":[],\"users\":[],\"action\":\"unload\","
+		  "\"has_exit\":null,\"tasks\":[],\"users\":[],\"references\":null,\"block_uses\":[],\"action\":\"unload\","
 		  "\"result\":\"would-remove\",\"error\":null}]\n");
 	run(helper_opt, "-n", "fr_no_exit", "fr_healthy", NULL);
 	CHECK(status == 0);
@@ -417,6 +417,55 @@ static void test_lock_and_leftover(void)
 }
 
 /*
+ * A block device the helper names: userspace adds who uses it (mountinfo,
+ * swaps) to the user's text, the refusal and the JSON; --dry-run prints the
+ * helper's account of the references.
+ */
+static void test_block_users(void)
+{
+	const char *mods = "loop 40960 1 - Live 0x0\n";
+	const char *lines = "loop: user: block device loop0 open (1)\n"
+			    "loop: references 1: holders 0, files 0, mounts 0, sockets 0, "
+			    "block devices 1, ttys 0, loader 0; unexplained 0\n"
+			    "loop: has 1 real user(s), refusing (users=ignore forces)\n";
+
+	tree(mods);
+	put("sys/class/block/loop0/dev", "7:0\n");
+	put("proc/self/mountinfo", "40 22 7:0 / /mnt/img rw - vfat /dev/loop0 rw\n");
+	kmsg_on = true;
+	script[0] = lines;
+	script_result[0] = -EBUSY;
+	run(helper_opt, "loop", NULL);
+	CHECK(status == 1);
+	HAS(err, "ERROR: loop: in use: block device loop0 open (1); loop0 is mounted on "
+	    "/mnt/img (vfat) (stop it, or use --force)\n");
+
+	tree(mods);
+	put("sys/class/block/loop0/dev", "7:0\n");
+	put("proc/self/mountinfo", "40 22 7:0 / /mnt/img rw - vfat /dev/loop0 rw\n");
+	kmsg_on = true;
+	script[0] = lines;
+	script_result[0] = -EBUSY;
+	run(helper_opt, "--json", "loop", NULL);
+	CHECK(status == 1);
+	HAS(out, "\"references\":{\"total\":1,\"explained\":1,\"unexplained\":0,"
+	    "\"holders\":0,\"files\":0,\"mounts\":0,\"sockets\":0,\"block_devices\":1,"
+	    "\"ttys\":0,\"loader\":0},\"block_uses\":[{\"device\":\"loop0\","
+	    "\"use\":\"mount\",\"where\":\"/mnt/img\",\"fstype\":\"vfat\"}]");
+
+	tree(mods);
+	kmsg_on = true;
+	script[0] = "loop: check: state live, refcount 1, holders 0, exit own, users 1, "
+		    "would repair\n"
+		    "loop: references 1: holders 0, files 0, mounts 0, sockets 0, "
+		    "block devices 0, ttys 0, loader 0; unexplained 1\n";
+	script_result[0] = -ECANCELED;
+	run(helper_opt, "-n", "loop", NULL);
+	HAS(out, "loop: references 1: 0 explained (holders 0, files 0, mounts 0, sockets 0, "
+	    "block devices 0, ttys 0, loader 0), 1 unexplained\n");
+}
+
+/*
  * With the kernel log: the rescue load itself names the users and refuses;
  * the others go with a second load.  Every state of a target's users.
  */
@@ -441,10 +490,11 @@ static void test_users_in_rescue(void)
 	HAS(out, "{\"name\":\"fr_misc\",\"state\":\"live\",\"refcount\":1,\"holders\":[],"
 	    "\"has_exit\":null,\"tasks\":[],"
 	    "\"users\":[\"open file /dev/fr_misc (pid 7, cat\xc3\xa9, fd 0)\"],"
+	    "\"references\":null,\"block_uses\":[],"
 	    "\"action\":\"none\",\"result\":\"refused\",");
 	/* Looked for by the load that stayed: none. */
 	HAS(out, "\"name\":\"fr_leak_ref\",\"state\":\"live\",\"refcount\":2,\"holders\":[],"
-	    "\"has_exit\":null,\"tasks\":[],\"users\":[],\"action\":\"rescue\","
+	    "\"has_exit\":null,\"tasks\":[],\"users\":[],\"references\":null,\"block_uses\":[],\"action\":\"rescue\","
 	    "\"result\":\"removed\"");
 	HAS(out, "\"name\":\"fr_crash_init\",\"state\":\"coming\",\"refcount\":1,"
 	    "\"holders\":[],\"has_exit\":null,\"tasks\":[],\"users\":[],");
@@ -500,6 +550,7 @@ int main(void)
 	test_tasks_and_dry_run();
 	test_lock_and_leftover();
 	test_users_in_rescue();
+	test_block_users();
 	tree("");
 	rmdir(root);
 	{
