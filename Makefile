@@ -14,13 +14,17 @@ OUT := $(BUILD)/$(KVER)
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-CFLAGS += -Wall -Wextra -Werror -std=gnu11
+# The tree's own builds stop at any warning; distribution builds (debian/rules,
+# rpm/) pass WERROR= so that a newer compiler's new warning cannot break them.
+WERROR ?= -Werror
+CFLAGS += -Wall -Wextra $(WERROR) -std=gnu11
 
 PREFIX ?= /usr
 SBINDIR ?= $(PREFIX)/sbin
 DESTDIR ?=
-# Packaging: paths of the unit, man pages, completion and DKMS sources.
-UNITDIR ?= $(PREFIX)/lib/systemd/system
+# Packaging: paths of the unit, man pages, completion and DKMS sources.  The
+# unit goes where systemd says (/lib on Debian 12, /usr/lib on Debian 13).
+UNITDIR ?= $(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),$(PREFIX)/lib/systemd/system)
 MANDIR ?= $(PREFIX)/share/man
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION := $(shell sed -n 's/^\#define FORCE_RMMOD_VERSION "\(.*\)"/\1/p' src/module/version.h)
