@@ -41,15 +41,22 @@ void * __init fr_lookup_data(const char *name, size_t size)
 	return kp.addr;
 }
 
-/* kernel/module/main.c: guards the module list and every module's state. */
+/*
+ * kernel/module/main.c: guards the module list and every module's state.
+ * Without it a repair would race the kernel's loader and unloader, so there
+ * is no repair without it (check=1 still reports, unlocked).
+ */
 static struct mutex *fr_module_mutex __initdata;
 
-void __init fr_find_module_mutex(void)
+int __init fr_find_module_mutex(void)
 {
 	fr_module_mutex = fr_lookup_data("module_mutex",
 					 sizeof(*fr_module_mutex));
-	if (!fr_module_mutex)
-		pr_warn("module_mutex not found: working without it\n");
+	if (!fr_module_mutex) {
+		pr_err("module_mutex not found: no repair without it\n");
+		return -ENOENT;
+	}
+	return 0;
 }
 
 void __init fr_lock_modules(void)
