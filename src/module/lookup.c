@@ -14,10 +14,18 @@
 
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
 
 #include "force_rmmod.h"
+
+#ifdef FR_TEST_PAUSE
+/* Test builds only: a name that lookups pretend not to find. */
+static char *test_hide;
+module_param(test_hide, charp, 0444);
+MODULE_PARM_DESC(test_hide, "Test builds: a kernel symbol to pretend is not found (default: none)");
+#endif
 
 void * __init fr_lookup_data(const char *name, size_t size)
 {
@@ -26,6 +34,10 @@ void * __init fr_lookup_data(const char *name, size_t size)
 	size_t len = strlen(name);
 	unsigned long span;
 
+#ifdef FR_TEST_PAUSE
+	if (test_hide && !strcmp(test_hide, name))
+		return NULL;
+#endif
 	if (!register_kprobe(&kp)) {
 		/* Probeable means text, not the data we asked for. */
 		unregister_kprobe(&kp);

@@ -286,6 +286,22 @@ struct fr_suspect {
 
 static struct fr_suspect fr_suspects[FR_MAX_SUSPECTS] __initdata;
 
+#ifdef FR_TEST_PAUSE
+static const char * __init fr_call_name(enum fr_syscall call)
+{
+	switch (call) {
+	case FR_SYS_INIT_MODULE:
+		return "init_module";
+	case FR_SYS_FINIT_MODULE:
+		return "finit_module";
+	case FR_SYS_DELETE_MODULE:
+		return "delete_module";
+	default:
+		return "other";
+	}
+}
+#endif
+
 /*
  * One round over every thread.  The first round (@first) fills
  * fr_suspects; later rounds keep only those found again.  Returns how many
@@ -308,6 +324,12 @@ static int __init fr_scan_round(struct fr_task_view *v, unsigned int *nr,
 		pid_t pid = task_pid_nr(p);
 
 		fr_view_task(p, v);
+#ifdef FR_TEST_PAUSE
+		/* Test builds: how each module system call was told apart. */
+		if (first && v->call != FR_SYS_OTHER)
+			pr_info("test: task %d (%s) in %s%s\n", pid, p->comm,
+				fr_call_name(v->call), v->waiter ? ", waiting" : "");
+#endif
 		for (j = 0; j < fr_nr_rescues; j++) {
 			if (!fr_suspect(v, fr_rescues[j].mod))
 				continue;
