@@ -11,13 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "lock.h"
 #include "../module/version.h"
-
-#define FR_LOCK_PATH	"/run/force-rmmod.lock"
 
 struct fr_options opt = { .exit_mode = "auto" };
 struct fr_target *targets;
@@ -135,7 +133,8 @@ static void fr_help(FILE *out)
 "  -V, --version      the version\n"
 "\n"
 "Names: '-' and '_' are the same; duplicates count once.  Runs are serialised\n"
-"with a lock on " FR_LOCK_PATH ".\n"
+"with the abstract Unix socket @" FR_LOCK_NAME " (no file needed: works with a\n"
+"read-only root or without /run); a second run waits for the first.\n"
 "\n"
 "Exit status:\n"
 "  0  every named module was loaded and is now removed (--dry-run: could be)\n"
@@ -216,23 +215,19 @@ static int fr_parse_args(int argc, char **argv)
 	return 0;
 }
 
-/* One lock for all runs: a second run waits, then sees the new state. */
+/*
+ * One lock for all runs: a second run waits, then sees the new state.  An
+ * abstract socket (lock.c): no file, so it works in a rescue shell with a
+ * read-only root or without /run, and the kernel drops it if we die.
+ */
 static int fr_lock(void)
 {
-	int fd = open(FR_LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd = fr_lock_try(FR_LOCK_NAME);
 
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		INFO("waiting for another force-rmmod to finish (%s)", FR_LOCK_PATH);
-		if (flock(fd, LOCK_EX) < 0) {
-			int err = -errno;
-
-			close(fd);
-			return err;
-		}
-	}
-	return fd;
+	if (fd != -EWOULDBLOCK)
+		return fd;
+	INFO("waiting for another force-rmmod to finish (lock @%s)", FR_LOCK_NAME);
+	return fr_lock_wait(FR_LOCK_NAME);
 }
 
 static void fr_report(void)
@@ -249,7 +244,7 @@ static void fr_report(void)
 
 int main(int argc, char **argv)
 {
-	int lock;
+	int lock = -1;
 
 	if (fr_parse_args(argc, argv))
 		return FR_EXIT_USAGE;
@@ -259,15 +254,12 @@ int main(int argc, char **argv)
 
 	lock = fr_lock();
 	if (lock < 0 && opt.dry_run) {
-		WARN("cannot take the lock %s: %s; diagnosing without it", FR_LOCK_PATH,
+		WARN("cannot take the lock @%s: %s; diagnosing without it", FR_LOCK_NAME,
 		     strerror(-lock));
 	} else if (lock < 0) {
-		/* Not root: nothing could be loaded or removed either. */
-		bool denied = lock == -EACCES || lock == -EPERM || lock == -EROFS;
-
-		ERR("cannot take the lock %s: %s%s", FR_LOCK_PATH, strerror(-lock),
-		    denied ? " (force-rmmod must run as root)" : "");
-		return denied ? FR_EXIT_HELPER : FR_EXIT_NOT_REMOVED;
+		/* No Unix sockets (CONFIG_UNIX=n), or out of descriptors. */
+		ERR("cannot take the lock @%s: %s", FR_LOCK_NAME, strerror(-lock));
+		return FR_EXIT_NOT_REMOVED;
 	}
 	fr_classify();
 	if (fr_any_invalid())
@@ -300,6 +292,7 @@ out_report:
 	}
 	fr_report();
 	fr_helper_release();
+	fr_lock_release(lock);
 	free(targets);
 	return status;
 }
