@@ -8,7 +8,13 @@
  * tries to bind again.  A full backlog makes connect() itself sleep until
  * the holder goes.  Between the holder's bind() and listen() a connection is
  * refused: the waiter then retries after a millisecond.
+ *
+ * Any user can bind an abstract name.  A waiter checks who holds it
+ * (SO_PEERCRED of its connection): a holder that is not root cannot be a
+ * force-rmmod at work (it could load nothing), so it is not waited for:
+ * fr_lock_wait() returns -EACCES and the caller goes on without the lock.
  */
+#define _GNU_SOURCE		/* struct ucred */
 #include <errno.h>
 #include <poll.h>
 #include <stddef.h>
@@ -63,6 +69,8 @@ int fr_lock_try(const char *name)
 static int fr_lock_wait_holder(const struct sockaddr_un *sun, socklen_t len)
 {
 	struct pollfd pfd = { .events = POLLIN };
+	struct ucred cred;
+	socklen_t cred_len;
 	int fd, err = 0;
 
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -79,6 +87,17 @@ static int fr_lock_wait_holder(const struct sockaddr_un *sun, socklen_t len)
 		}
 		close(fd);
 		return err;
+	}
+	/* A holder that is not root only squats the name. */
+	cred_len = sizeof(cred);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cred_len) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (cred.uid != 0 && getuid() == 0) {
+		close(fd);
+		return -EACCES;
 	}
 	/* Never accepted: readable (EOF or ECONNRESET) only when it closes. */
 	pfd.fd = fd;

@@ -24,7 +24,9 @@ int fr_lock_try(const char *name);
 /*
  * Take the lock, waiting for the holder to close it or die (no polling: the
  * waiter sleeps on a connection to the holder, which the kernel resets when
- * the holder's socket closes).  A descriptor, or -errno.
+ * the holder's socket closes).  A descriptor, or -errno; -EACCES when a
+ * process that is not root holds the name (anyone can bind it) and we are
+ * root: it is not a force-rmmod at work, do not wait for it.
  */
 int fr_lock_wait(const char *name);
 

@@ -700,6 +700,30 @@ static void test_lock(void)
 	fr_lock_release(fd);
 	close(pipefd[0]);
 	fr_lock_release(-1);
+
+	/* A holder that is not root squats the name: root does not wait. */
+	if (getuid() != 0)
+		return;
+	CHECK(pipe(pipefd) == 0);
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		if (setgid(65534) || setuid(65534))
+			_exit(3);
+		fd2 = fr_lock_try(name);
+		c = fd2 >= 0 ? 'y' : 'n';
+		if (write(pipefd[1], &c, 1) != 1)
+			_exit(3);
+		pause();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	CHECK(readable(pipefd[0], 10000) && read(pipefd[0], &c, 1) == 1 && c == 'y');
+	CHECK(fr_lock_try(name) == -EWOULDBLOCK);
+	CHECK(fr_lock_wait(name) == -EACCES);
+	kill(pid, SIGKILL);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status));
+	close(pipefd[0]);
 }
 
 int main(int argc, char **argv)
