@@ -143,19 +143,6 @@ static int __init fr_list_loaders(void)
 	return 0;
 }
 
-/* A spinlock a dead task may hold: tried, never waited on for long. */
-static bool __init fr_trylock_bounded(spinlock_t *lock)
-{
-	unsigned int ms;
-
-	for (ms = 0; ms < FR_IDEM_LOCK_MS; ms++) {
-		if (spin_trylock(lock))
-			return true;
-		usleep_range(1000, 1100);
-	}
-	return false;
-}
-
 struct fr_idem_stats {
 	unsigned int kept, removed, released, cuts, crowded;
 };
@@ -306,7 +293,7 @@ void __init fr_heal_loader(void)
 	struct fr_idem_stats st = { };
 	struct hlist_head *hash;
 	spinlock_t *lock;		/* idem_lock: guards the table */
-	unsigned int b;
+	unsigned int b, ms;
 
 	hash = fr_lookup_data("idem_hash", sizeof(*hash) << FR_IDEM_BITS);
 	lock = fr_lookup_data("idem_lock", sizeof(*lock));
@@ -319,11 +306,15 @@ void __init fr_heal_loader(void)
 		pr_err(FR_LOG_LOADER "not healed (out of memory): loading a crashed module's file again may crash the kernel until reboot\n");
 		return;
 	}
-	if (!fr_trylock_bounded(lock)) {
-		fr_put_tasks(&fr_loaders);
-		pr_err(FR_LOG_LOADER "idem_lock held for %d ms (by a loader that died?), not healed: loading a crashed module's file again may hang or crash the kernel until reboot\n",
-		       FR_IDEM_LOCK_MS);
-		return;
+	/* A spinlock a dead task may hold: tried, never waited on for long. */
+	for (ms = 0; !spin_trylock(lock); ms++) {
+		if (ms == FR_IDEM_LOCK_MS) {
+			fr_put_tasks(&fr_loaders);
+			pr_err(FR_LOG_LOADER "idem_lock held for %d ms (by a loader that died?), not healed: loading a crashed module's file again may hang or crash the kernel until reboot\n",
+			       FR_IDEM_LOCK_MS);
+			return;
+		}
+		usleep_range(1000, 1100);
 	}
 	rcu_read_lock();
 	for (b = 0; b < 1U << FR_IDEM_BITS; b++)
