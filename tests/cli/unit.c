@@ -228,6 +228,8 @@ static void test_tree(void)
 	CHECK(fr_module_kind(root, "fr_healthy_") == FR_KIND_NOT_LOADED);
 	CHECK(fr_module_kind(root, "fr") == FR_KIND_NOT_LOADED);
 	CHECK(fr_module_is_loaded(root, "fr_healthy"));
+	CHECK(fr_module_in_sysfs(root, "fr_leak_ref"));
+	CHECK(!fr_module_in_sysfs(root, "fr_no_exit"));	/* load stopped before sysfs */
 	CHECK(!fr_module_is_loaded(root, "fr_health"));
 
 	CHECK(read_with_tasks("fr_block_init", &m) == 0);
