@@ -33,7 +33,7 @@ DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 .PHONY: all module fixtures check check-unit demo install clean bench \
 	install-dkms deb rpm
 
-all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/hold-in-thread $(BUILD)/force-rmmod
+all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/hold-in-thread $(BUILD)/sys-abi $(BUILD)/hold-lock $(BUILD)/force-rmmod
 
 # The force-rmmod command: a small library of mechanisms (src/cli/fr.h) and
 # the command's steps on top (src/cli/steps.h: main.c, diagnose.c, users.c,
@@ -132,6 +132,16 @@ $(BUILD)/hold-in-thread: tests/vm/hold-in-thread.c
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -static -pthread -o $@ $<
 
+# The guest tests enter the kernel through the ia32 and x32 ABIs with it.
+$(BUILD)/sys-abi: tests/vm/sys-abi.c
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
+# The guest tests hold force-rmmod's lock with it.
+$(BUILD)/hold-lock: tests/vm/hold-lock.c src/cli/lock.c src/cli/lock.h
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -static -o $@ tests/vm/hold-lock.c src/cli/lock.c
+
 # Kbuild puts objects beside the sources: build from a copy per kernel, so
 # that releases do not clobber each other and src/ stays clean for DKMS.
 module:
@@ -140,11 +150,15 @@ module:
 	cp src/module/Kbuild src/module/*.[ch] $(OUT)/
 	$(MAKE) -C $(KDIR) M=$(OUT) modules
 
+# The fixtures, and a test build of the helper (build/R/test-helper/) that
+# can pause between its checks and its repair: the shipped one cannot.
 fixtures:
 	@test -d $(KDIR) || { echo "no kernel headers at $(KDIR)" >&2; exit 1; }
-	@mkdir -p $(OUT)/fixtures
+	@mkdir -p $(OUT)/fixtures $(OUT)/test-helper
 	cp tests/fixtures/Kbuild tests/fixtures/*.[ch] $(OUT)/fixtures/
 	$(MAKE) -C $(KDIR) M=$(OUT)/fixtures modules
+	cp src/module/Kbuild src/module/*.[ch] $(OUT)/test-helper/
+	$(MAKE) -C $(KDIR) M=$(OUT)/test-helper FR_TEST_PAUSE=y modules
 
 check:
 	tests/run-tests

@@ -147,6 +147,12 @@ void fr_diagnose(struct fr_table *tab, const struct fr_options *opt)
 			fr_fail(tab, t, FR_RESULT_NOT_LOADED, "not loaded");
 			continue;
 		}
+		/* The helper finds modules through /sys/module. */
+		if (!fr_module_in_sysfs(opt->root, t->name)) {
+			fr_fail(tab, t, FR_RESULT_REFUSED, "not in /sys/module (its load stopped "
+				"before it got there), cannot be rescued");
+			continue;
+		}
 		if (opt->cascade)
 			fr_add_holders(tab, opt, i);
 	}

@@ -12,13 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
+#include "lock.h"
 #include "steps.h"
 #include "../module/version.h"
 
-#define FR_LOCK_PATH	"/run/force-rmmod.lock"
 
 /* ---- usage ----------------------------------------------------------------- */
 
@@ -64,7 +63,8 @@ static void fr_help(FILE *out)
 "  -V, --version      the version\n"
 "\n"
 "Names: '-' and '_' are the same; duplicates count once.  Runs are serialised\n"
-"with a lock on " FR_LOCK_PATH ".\n"
+"with the abstract Unix socket @" FR_LOCK_NAME " (no file: works with a read-only\n"
+"root or without /run); a second run waits for the first.\n"
 "\n"
 "Exit status:\n"
 "  0  every named module was loaded and is now removed (--dry-run: could be)\n"
@@ -149,26 +149,19 @@ static int fr_parse_args(int argc, char **argv, struct fr_options *opt)
 	return 0;
 }
 
-/* One lock for all runs: a second run waits, then sees the new state. */
+/*
+ * One lock for all runs: a second run waits, then sees the new state.  An
+ * abstract Unix socket (lock.c): no file, so it works in a rescue shell with
+ * a read-only root or without /run, and the kernel drops it if we die.
+ */
 static int fr_lock(const struct fr_options *opt)
 {
-	char path[4096];
-	int fd;
+	int fd = fr_lock_try(FR_LOCK_NAME);
 
-	snprintf(path, sizeof(path), "%s%s", opt->root, FR_LOCK_PATH);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		INFO(opt, "waiting for another force-rmmod to finish (%s)", FR_LOCK_PATH);
-		if (flock(fd, LOCK_EX) < 0) {
-			int err = -errno;
-
-			close(fd);
-			return err;
-		}
-	}
-	return fd;
+	if (fd != -EWOULDBLOCK)
+		return fd;
+	INFO(opt, "waiting for another force-rmmod to finish (lock @%s)", FR_LOCK_NAME);
+	return fr_lock_wait(FR_LOCK_NAME);
 }
 
 static void fr_print_report(const struct fr_table *tab, const struct fr_options *opt)
@@ -192,22 +185,25 @@ static void fr_print_report(const struct fr_table *tab, const struct fr_options 
  */
 static int fr_take_lock(const struct fr_options *opt, int *lock)
 {
-	bool denied;
-
 	*lock = fr_lock(opt);
-	if (*lock >= 0)
-		return 0;
-	if (opt->dry_run) {
-		WARN(opt, "cannot take the lock %s: %s; diagnosing without it", FR_LOCK_PATH,
+	if (*lock == -EACCES) {
+		/* Anyone can bind the name: a holder that is not root loads nothing. */
+		WARN(opt, "the lock @%s is held by a process that is not root; going on without it",
+		     FR_LOCK_NAME);
+	} else if (*lock < 0 && opt->dry_run) {
+		WARN(opt, "cannot take the lock @%s: %s; diagnosing without it", FR_LOCK_NAME,
 		     strerror(-*lock));
-		return 0;
+	} else if (*lock < 0) {
+		/* No Unix sockets (CONFIG_UNIX=n), or out of descriptors. */
+		ERR("cannot take the lock @%s: %s", FR_LOCK_NAME, strerror(-*lock));
+		return FR_STATUS_NOT_REMOVED;
 	}
-	/* Not root: nothing could be loaded or removed either. */
-	denied = *lock == -EACCES || *lock == -EPERM || *lock == -EROFS;
-
-	ERR("cannot take the lock %s: %s%s", FR_LOCK_PATH, strerror(-*lock),
-	    denied ? " (force-rmmod must run as root)" : "");
-	return denied ? FR_STATUS_HELPER : FR_STATUS_NOT_REMOVED;
+	if (!opt->dry_run && geteuid() != 0) {
+		/* Nothing could be loaded or removed. */
+		ERR("force-rmmod must run as root");
+		return FR_STATUS_HELPER;
+	}
+	return 0;
 }
 
 /* The steps under the lock, in order (steps.h), until the table is complete. */

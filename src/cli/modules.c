@@ -132,6 +132,17 @@ enum fr_kind fr_module_kind(const char *root, const char *name)
 }
 
 /*
+ * Whether @name has its /sys/module entry.  A module that /proc/modules
+ * lists without one stopped loading before mod_sysfs_setup() (it crashed
+ * in a parameter, say): the helper cannot rescue it (it finds modules
+ * through /sys/module) and reports its state instead.
+ */
+bool fr_module_in_sysfs(const char *root, const char *name)
+{
+	return fr_exists(root, "/sys/module/%s", name);
+}
+
+/*
  * 1 when kallsyms lists @name's cleanup_module, 0 when it lists symbols of
  * @name but not that one, -1 when it lists none (kallsyms hidden or absent).
  */

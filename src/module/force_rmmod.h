@@ -57,6 +57,9 @@ struct fr_rescue {
 	struct kobject *kobj;	/* from kset_find_obj(): keeps mod from being freed */
 	struct module *mod;
 	bool stub;		/* replace mod->exit */
+	/* Seen under module_mutex before the checks; repaired only if still so. */
+	enum module_state state_seen;
+	int refs_seen;
 };
 
 /* targets.c */
@@ -74,14 +77,32 @@ const char *fr_exit_name(const struct module *mod);
 
 /* lookup.c */
 void *fr_lookup_data(const char *name, size_t size);
-void fr_find_module_mutex(void);
+int fr_find_module_mutex(void);
 void fr_lock_modules(void);
 void fr_unlock_modules(void);
 
 /* tasks.c */
+enum fr_syscall {
+	FR_SYS_OTHER,
+	FR_SYS_INIT_MODULE,
+	FR_SYS_FINIT_MODULE,
+	FR_SYS_DELETE_MODULE,
+};
+
+/* References to every thread but current (fr_get_tasks()). */
+struct fr_tasks {
+	struct task_struct **task;
+	unsigned int nr;
+};
+
+enum fr_syscall fr_task_syscall(struct task_struct *p);
+int fr_get_tasks(struct fr_tasks *ts);
+void fr_put_tasks(struct fr_tasks *ts);
 int fr_check_tasks(void);
 
 /* repair.c: callers hold module_mutex. */
+void fr_snapshot(void);
+int fr_check_unchanged(void);
 int fr_check_holders(void);
 int fr_nr_holders(struct module *mod);
 bool fr_is_healthy(const struct fr_rescue *t, int holders);

@@ -29,6 +29,18 @@
  * it is unlinked and completed with -EAGAIN, as idempotent_complete() would,
  * so that its finit_module() returns and can be retried.
  *
+ * A bucket with more than FR_IDEM_MAX_CHAIN records (parallel loads of one
+ * file, as udev makes at boot on a big machine) is left untouched and
+ * reported: those are most likely all live.
+ *
+ * idem_lock is a spinlock that a loader which died under it (a fault while
+ * reading a poisoned bucket) would hold forever: it is only tried, for
+ * FR_IDEM_LOCK_MS at most; failing that, nothing is healed and the log says
+ * so.  The loaders are listed before the lock is taken (with their system
+ * call told apart per ABI, tasks.c), so that the work under it is a look
+ * at a few stacks per record; a record on no listed loader's stack (a load
+ * that began meanwhile) is looked up among all threads.
+ *
  * Residual risk: live records beyond a cut (a load older than the crash, in
  * the same bucket) are dropped with the rest and cannot be repaired.  Their
  * loader completes normally; a waiter among them stays waiting until it is
@@ -39,13 +51,14 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/hash.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
-#include <asm/syscall.h>
 
 #include "force_rmmod.h"
 
@@ -62,7 +75,7 @@ struct fr_idem {
 
 #define FR_IDEM_BITS		8
 #define FR_IDEM_MAX_CHAIN	64
-#define FR_NR_IA32_FINIT_MODULE	350	/* arch/x86/entry/syscalls/syscall_32.tbl */
+#define FR_IDEM_LOCK_MS		200
 
 struct fr_idem_seen {
 	struct fr_idem *rec;
@@ -75,41 +88,74 @@ struct fr_idem_seen {
 /* Scratch for one bucket; used under idem_lock only. */
 static struct fr_idem_seen fr_idem_chain[FR_IDEM_MAX_CHAIN] __initdata;
 
-static bool __init fr_in_finit_module(struct task_struct *p)
-{
-	long nr = syscall_get_nr(p, task_pt_regs(p));
+/* The threads inside finit_module(), listed before idem_lock is taken. */
+static struct fr_tasks fr_loaders __initdata;
 
-	return nr == __NR_finit_module || nr == FR_NR_IA32_FINIT_MODULE;
+static bool __init fr_is_live_loader(struct task_struct *p)
+{
+	return !(READ_ONCE(p->flags) & PF_EXITING) && !p->exit_state &&
+	       fr_task_syscall(p) == FR_SYS_FINIT_MODULE;
+}
+
+static bool __init fr_on_stack(const struct fr_idem *rec,
+			       struct task_struct *p)
+{
+	unsigned long addr = (unsigned long)rec;
+	unsigned long lo = (unsigned long)task_stack_page(p);
+
+	return lo && addr >= lo && addr + sizeof(*rec) <= lo + THREAD_SIZE;
 }
 
 /* Caller holds rcu_read_lock(). */
 static bool __init fr_on_loader_stack(const struct fr_idem *rec)
 {
-	unsigned long addr = (unsigned long)rec, lo;
 	struct task_struct *g, *p;
+	unsigned int i;
 
-	for_each_process_thread(g, p) {
-		lo = (unsigned long)task_stack_page(p);
-		if (!lo || addr < lo || addr + sizeof(*rec) > lo + THREAD_SIZE)
-			continue;
-		return !(READ_ONCE(p->flags) & PF_EXITING) && !p->exit_state &&
-		       fr_in_finit_module(p);
-	}
+	for (i = 0; i < fr_loaders.nr; i++)
+		if (fr_on_stack(rec, fr_loaders.task[i]))
+			return fr_is_live_loader(fr_loaders.task[i]);
+	for_each_process_thread(g, p)
+		if (fr_on_stack(rec, p))
+			return fr_is_live_loader(p);
 	return false;
 }
 
+/* Keep only the loaders in fr_loaders; drop the other references. */
+static int __init fr_list_loaders(void)
+{
+	unsigned int i, n = 0;
+	int ret;
+
+	ret = fr_get_tasks(&fr_loaders);
+	if (ret)
+		return ret;
+	for (i = 0; i < fr_loaders.nr; i++) {
+		struct task_struct *p = fr_loaders.task[i];
+
+		if (fr_task_syscall(p) == FR_SYS_FINIT_MODULE)
+			fr_loaders.task[n++] = p;
+		else
+			put_task_struct(p);
+		cond_resched();
+	}
+	fr_loaders.nr = n;
+	return 0;
+}
+
 struct fr_idem_stats {
-	unsigned int kept, removed, released, cuts;
+	unsigned int kept, removed, released, cuts, crowded;
 };
 
 /*
  * Read-only pass: classify what the chain of @head holds into fr_idem_chain.
  * Returns how many records were read; *cut is set when the chain stops at a
- * record that does not read back consistently.  Caller holds idem_lock and
- * rcu_read_lock().
+ * record that does not read back consistently, *crowded when there are more
+ * than FR_IDEM_MAX_CHAIN.  Caller holds idem_lock and rcu_read_lock().
  */
 static unsigned int __init fr_idem_classify(struct hlist_head *head,
-					    unsigned int bucket, bool *cut)
+					    unsigned int bucket, bool *cut,
+					    bool *crowded)
 {
 	struct hlist_node **link = &head->first;
 	struct hlist_node *pos = READ_ONCE(head->first);
@@ -117,12 +163,16 @@ static unsigned int __init fr_idem_classify(struct hlist_head *head,
 	unsigned int n = 0;
 
 	*cut = false;
+	*crowded = false;
 	while (pos) {
 		struct fr_idem *rec = container_of(pos, struct fr_idem, entry);
 		struct fr_idem copy;
 
-		if (n == FR_IDEM_MAX_CHAIN ||
-		    copy_from_kernel_nofault(&copy, rec, sizeof(copy)) ||
+		if (n == FR_IDEM_MAX_CHAIN) {
+			*crowded = true;
+			break;
+		}
+		if (copy_from_kernel_nofault(&copy, rec, sizeof(copy)) ||
 		    copy.entry.pprev != link ||
 		    hash_ptr(copy.cookie, FR_IDEM_BITS) != bucket) {
 			*cut = true;
@@ -211,9 +261,15 @@ static void __init fr_heal_bucket(struct hlist_head *head, unsigned int bucket,
 				  struct fr_idem_stats *st)
 {
 	unsigned int n;
-	bool cut;
+	bool cut, crowded;
 
-	n = fr_idem_classify(head, bucket, &cut);
+	n = fr_idem_classify(head, bucket, &cut, &crowded);
+	if (crowded) {
+		st->crowded++;
+		pr_warn(FR_LOG_LOADER "bucket %u: more than %d records, left untouched\n",
+			bucket, FR_IDEM_MAX_CHAIN);
+		return;
+	}
 	if (!fr_idem_decide(n) && !cut) {
 		st->kept += n;
 		return;
@@ -237,7 +293,7 @@ void __init fr_heal_loader(void)
 	struct fr_idem_stats st = { };
 	struct hlist_head *hash;
 	spinlock_t *lock;		/* idem_lock: guards the table */
-	unsigned int b;
+	unsigned int b, ms;
 
 	hash = fr_lookup_data("idem_hash", sizeof(*hash) << FR_IDEM_BITS);
 	lock = fr_lookup_data("idem_lock", sizeof(*lock));
@@ -246,13 +302,30 @@ void __init fr_heal_loader(void)
 		return;
 	}
 
-	spin_lock(lock);
+	if (fr_list_loaders()) {
+		pr_err(FR_LOG_LOADER "not healed (out of memory): loading a crashed module's file again may crash the kernel until reboot\n");
+		return;
+	}
+	/* A spinlock a dead task may hold: tried, never waited on for long. */
+	for (ms = 0; !spin_trylock(lock); ms++) {
+		if (ms == FR_IDEM_LOCK_MS) {
+			fr_put_tasks(&fr_loaders);
+			pr_err(FR_LOG_LOADER "idem_lock held for %d ms (by a loader that died?), not healed: loading a crashed module's file again may hang or crash the kernel until reboot\n",
+			       FR_IDEM_LOCK_MS);
+			return;
+		}
+		usleep_range(1000, 1100);
+	}
 	rcu_read_lock();
 	for (b = 0; b < 1U << FR_IDEM_BITS; b++)
 		fr_heal_bucket(&hash[b], b, &st);
 	rcu_read_unlock();
 	spin_unlock(lock);
+	fr_put_tasks(&fr_loaders);
 
+	if (st.crowded)
+		pr_warn(FR_LOG_LOADER "%u bucket(s) with more than %d records left untouched\n",
+			st.crowded, FR_IDEM_MAX_CHAIN);
 	if (!st.removed && !st.released && !st.cuts) {
 		pr_info(FR_LOG_LOADER "no stale records (%u loads in flight)\n",
 			st.kept);

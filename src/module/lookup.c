@@ -14,10 +14,18 @@
 
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
 
 #include "force_rmmod.h"
+
+#ifdef FR_TEST_PAUSE
+/* Test builds only: a name that lookups pretend not to find. */
+static char *test_hide;
+module_param(test_hide, charp, 0444);
+MODULE_PARM_DESC(test_hide, "Test builds: a kernel symbol to pretend is not found (default: none)");
+#endif
 
 void * __init fr_lookup_data(const char *name, size_t size)
 {
@@ -26,6 +34,10 @@ void * __init fr_lookup_data(const char *name, size_t size)
 	size_t len = strlen(name);
 	unsigned long span;
 
+#ifdef FR_TEST_PAUSE
+	if (test_hide && !strcmp(test_hide, name))
+		return NULL;
+#endif
 	if (!register_kprobe(&kp)) {
 		/* Probeable means text, not the data we asked for. */
 		unregister_kprobe(&kp);
@@ -41,15 +53,22 @@ void * __init fr_lookup_data(const char *name, size_t size)
 	return kp.addr;
 }
 
-/* kernel/module/main.c: guards the module list and every module's state. */
+/*
+ * kernel/module/main.c: guards the module list and every module's state.
+ * Without it a repair would race the kernel's loader and unloader, so there
+ * is no repair without it (check=1 still reports, unlocked).
+ */
 static struct mutex *fr_module_mutex __initdata;
 
-void __init fr_find_module_mutex(void)
+int __init fr_find_module_mutex(void)
 {
 	fr_module_mutex = fr_lookup_data("module_mutex",
 					 sizeof(*fr_module_mutex));
-	if (!fr_module_mutex)
-		pr_warn("module_mutex not found: working without it\n");
+	if (!fr_module_mutex) {
+		pr_err("module_mutex not found: no repair without it\n");
+		return -ENOENT;
+	}
+	return 0;
 }
 
 void __init fr_lock_modules(void)

@@ -31,6 +31,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/completion.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
@@ -88,11 +89,63 @@ static void __init fr_check_report(void)
 	fr_unlock_modules();
 }
 
-/* Refuse, or repair every target; *forced is set when one was repaired. */
+#ifdef FR_TEST_PAUSE
+/*
+ * Test builds only (make fixtures builds one with FR_TEST_PAUSE=y; the
+ * shipped module has none of this): test_pause=1 holds the window between
+ * the unlocked checks and the repair until test_resume is written (or 30 s),
+ * so that a test can start an unload or a load of a target exactly there.
+ */
+static bool test_pause;
+module_param(test_pause, bool, 0444);
+MODULE_PARM_DESC(test_pause, "Test builds: pause before the repair (default: 0)");
+
+static DECLARE_COMPLETION(fr_test_resumed);
+
+static int fr_test_resume(const char *val, const struct kernel_param *kp)
+{
+	complete_all(&fr_test_resumed);
+	return 0;
+}
+
+static const struct kernel_param_ops fr_test_resume_ops = {
+	.set = fr_test_resume,
+};
+
+module_param_cb(test_resume, &fr_test_resume_ops, NULL, 0200);
+MODULE_PARM_DESC(test_resume, "Test builds: write anything to end the pause");
+
+static void __init fr_test_pause(void)
+{
+	if (!test_pause)
+		return;
+	pr_info("test: paused before the repair\n");
+	if (!wait_for_completion_timeout(&fr_test_resumed, 30 * HZ))
+		pr_info("test: pause timed out\n");
+}
+#else
+static inline void fr_test_pause(void)
+{
+}
+#endif
+
+/*
+ * Refuse, or repair every target; *forced is set when one was repaired.
+ *
+ * The users and tasks checks take locks and sleep: they run without
+ * module_mutex, between a snapshot of each target's state and refcount and
+ * the repair, which takes place only if both are still what was checked
+ * (fr_check_unchanged()).  Anything that loads or unloads a target in
+ * between changes one of them: it holds module_mutex when it does.
+ */
 static int __init fr_rescue_all(enum fr_users_policy users, bool *forced)
 {
 	unsigned int i;
 	int ret;
+
+	fr_lock_modules();
+	fr_snapshot();
+	fr_unlock_modules();
 
 	/* Users first: a mount or an open file is the reason to tell first. */
 	if (users == FR_REFUSE_USERS) {
@@ -103,9 +156,12 @@ static int __init fr_rescue_all(enum fr_users_policy users, bool *forced)
 	ret = fr_check_tasks();
 	if (ret)
 		return ret;
+	fr_test_pause();
 
 	fr_lock_modules();
-	ret = fr_check_holders();
+	ret = fr_check_unchanged();
+	if (!ret)
+		ret = fr_check_holders();
 	if (!ret)
 		for (i = 0; i < fr_nr_rescues; i++)
 			*forced |= fr_repair(&fr_rescues[i]);
@@ -129,7 +185,9 @@ static int __init force_rmmod_init(void)
 	ret = fr_decide_exits(exits);
 	if (ret)
 		goto out_put;
-	fr_find_module_mutex();
+	ret = fr_find_module_mutex();
+	if (ret && !check_only)
+		goto out_put;
 
 	if (check_only) {
 		fr_check_report();

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Holders, health and the repair itself.  Every function here is called with
- * module_mutex held (when found), which delete_module() holds while it reads
- * state, refcount and exit: source_list is stable.
+ * module_mutex held, which delete_module() holds while it reads state,
+ * refcount and exit, and a loader while it drops its initial reference:
+ * source_list, state and refcount are stable but for module_get() and
+ * module_put() by users, which fr_check_unchanged() sees.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -11,6 +13,44 @@
 #include <linux/module.h>
 
 #include "force_rmmod.h"
+
+/* Note each target's state and refcount before the unlocked checks. */
+void __init fr_snapshot(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < fr_nr_rescues; i++) {
+		fr_rescues[i].state_seen = READ_ONCE(fr_rescues[i].mod->state);
+		fr_rescues[i].refs_seen = module_refcount(fr_rescues[i].mod);
+	}
+}
+
+/*
+ * The tasks and users were checked without module_mutex (they take locks
+ * and sleep).  Meanwhile a loader may have finished (state COMING -> LIVE,
+ * refcount down by one) or an unloader started (LIVE -> GOING): then what
+ * was checked is not what would be repaired.  Refuse; a new run sees the
+ * new state.
+ */
+int __init fr_check_unchanged(void)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < fr_nr_rescues; i++) {
+		struct fr_rescue *t = &fr_rescues[i];
+		enum module_state state = READ_ONCE(t->mod->state);
+		int refs = module_refcount(t->mod);
+
+		if (state == t->state_seen && refs == t->refs_seen)
+			continue;
+		pr_err("%s: changed while checked (state %s -> %s, refcount %d -> %d), refusing\n",
+		       t->name, fr_state_name(t->state_seen),
+		       fr_state_name(state), t->refs_seen, refs);
+		ret = -EAGAIN;
+	}
+	return ret;
+}
 
 int __init fr_check_holders(void)
 {

@@ -8,6 +8,7 @@
 
 #include <linux/ctype.h>
 #include <linux/kobject.h>
+#include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -60,6 +61,35 @@ static int __init fr_normalise(const char *in, char *out)
 }
 
 /*
+ * A module the kernel lists but /sys/module does not: its load stopped, or
+ * crashed, before mod_sysfs_setup() (in a parameter's set function, say).
+ * Report its real state; it cannot be rescued (no kobject keeps it).  The
+ * list (kernel/module/main.c's "modules") is walked under RCU, as the kernel
+ * does.
+ */
+static bool __init fr_report_unlisted(const char *name)
+{
+	struct list_head *modules;
+	struct module *mod;
+	bool found = false;
+
+	modules = fr_lookup_data("modules", sizeof(*modules));
+	if (!modules)
+		return false;
+	rcu_read_lock();
+	list_for_each_entry_rcu(mod, modules, list) {
+		if (strcmp(mod->name, name))
+			continue;
+		pr_err("%s: %s, but not in /sys/module (its load stopped before it got there), cannot be rescued\n",
+		       name, fr_state_name(READ_ONCE(mod->state)));
+		found = true;
+		break;
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/*
  * Find a loaded module by name through the module kset (/sys/module), which
  * holds both loadable and built-in modules.  On success the returned kobject
  * reference keeps the module from being freed: free_module() waits for it.
@@ -71,6 +101,8 @@ static int __init fr_find(struct fr_rescue *t)
 
 	kobj = kset_find_obj(THIS_MODULE->mkobj.kobj.kset, t->name);
 	if (!kobj) {
+		if (fr_report_unlisted(t->name))
+			return -EBUSY;
 		pr_err("%s: not loaded\n", t->name);
 		return -ENOENT;
 	}

@@ -1,34 +1,164 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tasks that may be executing a target's code
+ * Tasks that may be executing a target's code, or that are loading or
+ * unloading it right now
  *
- * Rule: a task other than the current one, not yet dead, whose kernel stack
- * holds a word that points into the target's memory (text or data, init or
- * core).  For a task that is not on a CPU only the live part of the stack is
- * read, from its saved stack pointer up (x86 SMP); otherwise the whole stack.
+ * Every thread is looked at once per round, from a list of references taken
+ * under RCU and walked outside it (with cond_resched()), so that a big
+ * machine does not sit in one long RCU read-side section.
  *
- * This covers an init that blocks or never returns and an exit blocked in D
- * state (their return addresses point into the target's text), a loader
- * between marking the module COMING and calling its init (load_module()
- * holds a pointer to the struct module, which lives in the target's memory)
- * and any task asleep inside one of the target's functions.  A crashed init
- * or exit is not covered: the oops killed that task.  A stale word in a live
- * frame can make this refuse a module that is in fact idle; it never accepts
- * one that is running.  A task entering the target after the scan is not
- * covered: for that the caller needs the module's users gone, which is what
- * the refcount meant.
+ * What makes a task a suspect depends on what it is doing:
  *
- * Stacks are read with copy_from_kernel_nofault() only: a task may exit and
- * free its stack while we read (put_task_stack() is not exported).
+ *   - inside delete_module() (rmmod): any word of its live stack pointing
+ *     into the target's memory.  Its own struct module pointer is such a
+ *     word, from find_module() until free_module() has finished: that is an
+ *     unload in flight, whose exit and free would run twice after a repair.
+ *   - inside init_module() or finit_module() (insmod, modprobe): the same,
+ *     for the loader between marking the target COMING and dropping its
+ *     initial reference (do_init_module()).  Where the kernel's unwinder can
+ *     be asked (stack_trace_save_tsk(), exported since 6.12 here), a loader
+ *     that only waits, behind a load of the same file or of the same name
+ *     (add_unformed_module()), is not a suspect: healing releases it.
+ *   - any other task: where the unwinder can be asked and the task is not on
+ *     a CPU, a return address in the target's text (proof that it executes
+ *     the target's code: an init or exit that blocks, a thread asleep in one
+ *     of the target's functions).  Otherwise, conservatively, any word of its
+ *     live stack pointing into the target's memory.
+ *
+ * Words that point into the target can be stale (a rmmod of another module
+ * walked the module list, a load resolved symbols of every module): such a
+ * task is passing through.  So a scan that finds suspects is repeated, up to
+ * FR_TASK_ROUNDS times FR_TASK_ROUND_MS apart, and only a task found in
+ * every round is named.  A crashed init or exit is not a suspect: the oops
+ * killed that task.  A task entering the target after the scan is not
+ * covered here: the caller checks state and refcount again under
+ * module_mutex (repair.c).
+ *
+ * Stacks are copied with copy_from_kernel_nofault() only: a task may exit
+ * and free its stack while we read (put_task_stack() is not exported).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
+#include <linux/kallsyms.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
+#include <linux/stacktrace.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
+#include <asm/syscall.h>
 
 #include "force_rmmod.h"
+
+#define FR_TASK_ROUNDS		10
+#define FR_TASK_ROUND_MS	50
+#define FR_MAX_SUSPECTS		64
+#define FR_TRACE_DEPTH		64
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) && defined(CONFIG_STACKTRACE)
+#define FR_HAVE_UNWINDER	1
+#else
+#define FR_HAVE_UNWINDER	0
+#endif
+
+/* arch/x86/entry/syscalls/syscall_32.tbl: the ia32 numbers. */
+#define FR_NR_IA32_INIT_MODULE		128
+#define FR_NR_IA32_DELETE_MODULE	129
+#define FR_NR_IA32_FINIT_MODULE		350
+
+/*
+ * The module system call @p is in.  x86-64: an ia32 task (int 0x80,
+ * sysenter) has TS_COMPAT set from its entry until its return to user mode,
+ * so it is reliable for a sleeping task; its numbers are ia32's (313 is
+ * splice there).  An x32 task's numbers carry __X32_SYSCALL_BIT; the module
+ * calls are "common" in the x32 table.
+ */
+enum fr_syscall __init fr_task_syscall(struct task_struct *p)
+{
+	long nr;
+
+	if (READ_ONCE(p->flags) & PF_KTHREAD)
+		return FR_SYS_OTHER;
+	nr = syscall_get_nr(p, task_pt_regs(p));
+	if (nr < 0)
+		return FR_SYS_OTHER;
+#if defined(CONFIG_X86_64) && defined(CONFIG_IA32_EMULATION)
+	if (READ_ONCE(task_thread_info(p)->status) & TS_COMPAT) {
+		switch (nr) {
+		case FR_NR_IA32_INIT_MODULE:
+			return FR_SYS_INIT_MODULE;
+		case FR_NR_IA32_FINIT_MODULE:
+			return FR_SYS_FINIT_MODULE;
+		case FR_NR_IA32_DELETE_MODULE:
+			return FR_SYS_DELETE_MODULE;
+		default:
+			return FR_SYS_OTHER;
+		}
+	}
+#endif
+#ifdef __X32_SYSCALL_BIT
+	nr &= ~(long)__X32_SYSCALL_BIT;
+#endif
+	switch (nr) {
+	case __NR_init_module:
+		return FR_SYS_INIT_MODULE;
+	case __NR_finit_module:
+		return FR_SYS_FINIT_MODULE;
+	case __NR_delete_module:
+		return FR_SYS_DELETE_MODULE;
+	default:
+		return FR_SYS_OTHER;
+	}
+}
+
+/* Every thread but the current one, referenced; fr_put_tasks() drops them. */
+int __init fr_get_tasks(struct fr_tasks *ts)
+{
+	struct task_struct *g, *p;
+	unsigned int tries, n;
+
+	for (tries = 0; tries < 3; tries++) {
+		n = 0;
+		rcu_read_lock();
+		for_each_process_thread(g, p)
+			n++;
+		rcu_read_unlock();
+		/* Room for the threads born meanwhile. */
+		ts->task = kvmalloc_array(n + 64, sizeof(*ts->task), GFP_KERNEL);
+		if (!ts->task)
+			return -ENOMEM;
+		ts->nr = 0;
+		rcu_read_lock();
+		for_each_process_thread(g, p) {
+			if (p == current || p->exit_state)
+				continue;
+			if (ts->nr == n + 64)
+				break;
+			get_task_struct(p);
+			ts->task[ts->nr++] = p;
+		}
+		rcu_read_unlock();
+		if (ts->nr < n + 64)
+			return 0;
+		fr_put_tasks(ts);
+	}
+	pr_err("threads are being created faster than they can be listed\n");
+	return -EAGAIN;
+}
+
+void __init fr_put_tasks(struct fr_tasks *ts)
+{
+	unsigned int i;
+
+	for (i = 0; i < ts->nr; i++)
+		put_task_struct(ts->task[i]);
+	kvfree(ts->task);
+	ts->task = NULL;
+	ts->nr = 0;
+}
 
 static size_t __init fr_task_stack(struct task_struct *p, unsigned long *buf)
 {
@@ -53,43 +183,232 @@ static size_t __init fr_task_stack(struct task_struct *p, unsigned long *buf)
 	return n;
 }
 
-static bool __init fr_stack_in_module(const unsigned long *stack, size_t n,
+static bool __init fr_words_in_module(const unsigned long *words, size_t n,
 				      const struct module *mod)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (within_module(stack[i], mod))
+		if (within_module(words[i], mod))
 			return true;
 	return false;
 }
 
-/* Each task's stack is copied once, then read for every target. */
+/* One task's view: its syscall, live stack words and, if proven, its frames. */
+struct fr_task_view {
+	enum fr_syscall call;
+	unsigned long *stack;
+	size_t nr_words;
+	unsigned long trace[FR_TRACE_DEPTH];
+	unsigned int nr_frames;	/* 0: no proof, read the words */
+	bool waiter;		/* a loader that only waits (6.12+) */
+};
+
+#if FR_HAVE_UNWINDER
+/* Is @addr in the function @fn (or a compiler clone of it, fn.xyz)? */
+static bool __init fr_in_function(unsigned long addr, const char *fn)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	size_t len = strlen(fn);
+
+	sprint_symbol(sym, addr);
+	return !strncmp(sym, fn, len) && (sym[len] == '+' || sym[len] == '.');
+}
+
+static bool __init fr_trace_has(const struct fr_task_view *v, const char *fn)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->nr_frames; i++)
+		if (fr_in_function(v->trace[i], fn))
+			return true;
+	return false;
+}
+
+/*
+ * The kernel's unwinder on a task that is not running: its return
+ * addresses, as /proc/PID/stack shows them.  Empty for a running task,
+ * whose saved frames mean nothing.
+ */
+static void __init fr_unwind(struct task_struct *p, struct fr_task_view *v)
+{
+	if (READ_ONCE(p->on_cpu))
+		return;
+	v->nr_frames = stack_trace_save_tsk(p, v->trace, FR_TRACE_DEPTH, 0);
+	if (v->call == FR_SYS_OTHER || !v->nr_frames)
+		return;
+	/*
+	 * A loader that waits for a load of the same file (idempotent) or of
+	 * the same name (add_unformed_module()) has not loaded anything yet.
+	 */
+	v->waiter = v->call != FR_SYS_DELETE_MODULE &&
+		    (fr_trace_has(v, "add_unformed_module") ||
+		     fr_trace_has(v, "module_patient_check_exists") ||
+		     !(fr_trace_has(v, "load_module") ||
+		       fr_trace_has(v, "do_init_module")));
+}
+#else
+static void __init fr_unwind(struct task_struct *p, struct fr_task_view *v)
+{
+}
+#endif
+
+static void __init fr_view_task(struct task_struct *p, struct fr_task_view *v)
+{
+	v->call = fr_task_syscall(p);
+	v->nr_frames = 0;
+	v->waiter = false;
+	v->nr_words = fr_task_stack(p, v->stack);
+	fr_unwind(p, v);
+}
+
+/* Is @v a suspect for @mod?  See the rules at the top of this file. */
+static bool __init fr_suspect(const struct fr_task_view *v,
+			      const struct module *mod)
+{
+	if (v->call != FR_SYS_OTHER) {
+		if (v->waiter)
+			return false;
+		return fr_words_in_module(v->stack, v->nr_words, mod);
+	}
+	if (v->nr_frames)
+		return fr_words_in_module(v->trace, v->nr_frames, mod);
+	return fr_words_in_module(v->stack, v->nr_words, mod);
+}
+
+struct fr_suspect {
+	pid_t pid;
+	unsigned int target;
+	enum fr_syscall call;
+	char comm[TASK_COMM_LEN];
+	bool seen;		/* again in this round */
+};
+
+static struct fr_suspect fr_suspects[FR_MAX_SUSPECTS] __initdata;
+
+#ifdef FR_TEST_PAUSE
+static const char * __init fr_call_name(enum fr_syscall call)
+{
+	switch (call) {
+	case FR_SYS_INIT_MODULE:
+		return "init_module";
+	case FR_SYS_FINIT_MODULE:
+		return "finit_module";
+	case FR_SYS_DELETE_MODULE:
+		return "delete_module";
+	default:
+		return "other";
+	}
+}
+#endif
+
+/*
+ * One round over every thread.  The first round (@first) fills
+ * fr_suspects; later rounds keep only those found again.  Returns how many
+ * are left, or -errno.
+ */
+static int __init fr_scan_round(struct fr_task_view *v, unsigned int *nr,
+				bool first, bool *overflow)
+{
+	struct fr_tasks ts;
+	unsigned int i, j, k;
+	int ret;
+
+	ret = fr_get_tasks(&ts);
+	if (ret)
+		return ret;
+	for (k = 0; k < *nr; k++)
+		fr_suspects[k].seen = false;
+	for (i = 0; i < ts.nr; i++) {
+		struct task_struct *p = ts.task[i];
+		pid_t pid = task_pid_nr(p);
+
+		fr_view_task(p, v);
+#ifdef FR_TEST_PAUSE
+		/* Test builds: how each module system call was told apart. */
+		if (first && v->call != FR_SYS_OTHER)
+			pr_info("test: task %d (%s) in %s%s\n", pid, p->comm,
+				fr_call_name(v->call), v->waiter ? ", waiting" : "");
+#endif
+		for (j = 0; j < fr_nr_rescues; j++) {
+			if (!fr_suspect(v, fr_rescues[j].mod))
+				continue;
+			for (k = 0; k < *nr; k++)
+				if (fr_suspects[k].pid == pid &&
+				    fr_suspects[k].target == j)
+					break;
+			if (k < *nr) {
+				fr_suspects[k].seen = true;
+				continue;
+			}
+			if (!first)
+				continue;
+			if (*nr == FR_MAX_SUSPECTS) {
+				*overflow = true;
+				continue;
+			}
+			fr_suspects[k].pid = pid;
+			fr_suspects[k].target = j;
+			fr_suspects[k].call = v->call;
+			get_task_comm(fr_suspects[k].comm, p);
+			fr_suspects[k].seen = true;
+			(*nr)++;
+		}
+		cond_resched();
+	}
+	fr_put_tasks(&ts);
+	/* Drop those not seen again. */
+	for (j = 0, k = 0; k < *nr; k++)
+		if (fr_suspects[k].seen)
+			fr_suspects[j++] = fr_suspects[k];
+	*nr = j;
+	return j;
+}
+
+static const char * __init fr_call_doing(enum fr_syscall call)
+{
+	switch (call) {
+	case FR_SYS_INIT_MODULE:
+	case FR_SYS_FINIT_MODULE:
+		return " (in a module load)";
+	case FR_SYS_DELETE_MODULE:
+		return " (in a module unload)";
+	default:
+		return "";
+	}
+}
+
+/* Name the tasks found in every round; -EBUSY if there are any. */
 int __init fr_check_tasks(void)
 {
-	struct task_struct *g, *p;
-	unsigned long *buf;
-	unsigned int i;
-	size_t n;
-	int ret = 0;
+	struct fr_task_view *v;
+	unsigned int round, k, nr = 0;
+	bool overflow = false;
+	int ret;
 
-	buf = kmalloc(THREAD_SIZE, GFP_KERNEL);
-	if (!buf)
+	v = kmalloc(sizeof(*v), GFP_KERNEL);
+	if (!v)
 		return -ENOMEM;
-	rcu_read_lock();
-	for_each_process_thread(g, p) {
-		if (p == current || p->exit_state)
-			continue;
-		n = fr_task_stack(p, buf);
-		for (i = 0; i < fr_nr_rescues; i++) {
-			if (!fr_stack_in_module(buf, n, fr_rescues[i].mod))
-				continue;
-			pr_err("%s: " FR_LOG_TASK "%d (%s) may be executing its code\n",
-			       fr_rescues[i].name, task_pid_nr(p), p->comm);
-			ret = -EBUSY;
-		}
+	v->stack = kmalloc(THREAD_SIZE, GFP_KERNEL);
+	if (!v->stack) {
+		kfree(v);
+		return -ENOMEM;
 	}
-	rcu_read_unlock();
-	kfree(buf);
-	return ret;
+	ret = fr_scan_round(v, &nr, true, &overflow);
+	for (round = 1; ret > 0 && round < FR_TASK_ROUNDS; round++) {
+		msleep(FR_TASK_ROUND_MS);
+		ret = fr_scan_round(v, &nr, false, &overflow);
+	}
+	kfree(v->stack);
+	kfree(v);
+	if (ret < 0)
+		return ret;
+	for (k = 0; k < nr; k++)
+		pr_err("%s: " FR_LOG_TASK "%d (%s) may be executing its code%s\n",
+		       fr_rescues[fr_suspects[k].target].name, fr_suspects[k].pid,
+		       fr_suspects[k].comm, fr_call_doing(fr_suspects[k].call));
+	if (overflow)
+		pr_err("more than %d tasks may be executing the targets' code, not all named\n",
+		       FR_MAX_SUSPECTS);
+	return nr ? -EBUSY : 0;
 }

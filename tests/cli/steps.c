@@ -197,15 +197,25 @@ static void put_helper(const char *rel, const char *version)
 	fclose(f);
 }
 
-/* A fresh tree: /proc/modules as given, /run for the lock, a helper file. */
+/*
+ * A fresh tree: /proc/modules as given, a /sys/module entry for each of its
+ * modules, /run, a helper file.
+ */
 static void tree(const char *modules)
 {
-	char cmd[128];
+	char cmd[128], name[FR_NAME_MAX + 16];
+	const char *p;
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'/*", root);
 	if (system(cmd) != 0)
 		exit(2);
 	put("proc/modules", "%s", modules);
+	for (p = modules; *p; p = strchr(p, '\n') + 1) {
+		snprintf(name, sizeof(name), "sys/module/%.*s/", (int)strcspn(p, " "), p);
+		put(name, NULL);
+		if (!strchr(p, '\n'))
+			break;
+	}
 	put("run/", NULL);
 	put_helper("helper.ko", FORCE_RMMOD_VERSION);
 	put_helper("old-helper.ko", "0.0.1");
@@ -399,21 +409,32 @@ static void test_lock_and_leftover(void)
 	CHECK_STR(out, "");	/* -q: no report */
 	CHECK_STR(err, "");
 
+	/* The lock needs no file: a /run that is not a directory does not matter. */
 	tree("fr_healthy 12288 0 - Live 0x0 (OE)\n");
 	snprintf(path, sizeof(path), "%s/run", root);
 	rmdir(path);
 	put("run", "not a directory\n");
 	run(helper_opt, "fr_healthy", NULL);
-	CHECK(status == 1);
-	CHECK_STR(err, "force-rmmod: ERROR: cannot take the lock /run/force-rmmod.lock: "
-		  "Not a directory\n");
-	CHECK_STR(calls, "");
-	CHECK_STR(out, "");
-	run(helper_opt, "-n", "fr_healthy", NULL);	/* --dry-run goes on without it */
 	CHECK(status == 0);
-	HAS(err, "WARNING: cannot take the lock /run/force-rmmod.lock: Not a directory; "
-	    "diagnosing without it");
-	HAS(out, "fr_healthy: would be removed with a plain rmmod");
+	CHECK_STR(calls, "remove fr_healthy\n");
+	CHECK_STR(err, "");
+	HAS(out, "fr_healthy: removed");
+}
+
+/* Listed in /proc/modules but not in /sys/module: refused, nothing loaded. */
+static void test_not_in_sysfs(void)
+{
+	char cmd[600];
+
+	tree("fr_crash_param 12288 1 - Loading 0x0 (OE+)\n");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/sys/module/fr_crash_param'", root);
+	if (system(cmd) != 0)
+		exit(2);
+	run(helper_opt, "fr_crash_param", NULL);
+	CHECK(status == 1);
+	CHECK_STR(calls, "");
+	HAS(out, "fr_crash_param: refused: not in /sys/module (its load stopped before it got "
+	    "there), cannot be rescued (coming, refcount 1");
 }
 
 /*
@@ -551,6 +572,7 @@ int main(void)
 	test_lock_and_leftover();
 	test_users_in_rescue();
 	test_block_users();
+	test_not_in_sysfs();
 	tree("");
 	rmdir(root);
 	{

@@ -17,15 +17,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
-#include "fr.h"
 #include "check.h"
+#include "fr.h"
 #include "blockusers.h"
+#include "lock.h"
 
 /* ---- names.c --------------------------------------------------------------- */
 
@@ -197,6 +201,8 @@ static void test_tree(void)
 	CHECK(fr_module_kind(root, "fr_healthy_") == FR_KIND_NOT_LOADED);
 	CHECK(fr_module_kind(root, "fr") == FR_KIND_NOT_LOADED);
 	CHECK(fr_module_is_loaded(root, "fr_healthy"));
+	CHECK(fr_module_in_sysfs(root, "fr_leak_ref"));
+	CHECK(!fr_module_in_sysfs(root, "fr_no_exit"));	/* load stopped before sysfs */
 	CHECK(!fr_module_is_loaded(root, "fr_health"));
 
 	CHECK(read_with_tasks("fr_block_init", &m) == 0);
@@ -631,6 +637,103 @@ static void test_output(void)
 	report_buf = NULL;
 }
 
+/* ---- lock.c ---------------------------------------------------------------- */
+
+/* Is a byte readable on @fd within @ms milliseconds? */
+static bool readable(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1;
+}
+
+static void test_lock(void)
+{
+	char name[64], c = 0;
+	int fd, fd2, pipefd[2], status;
+	pid_t pid;
+
+	snprintf(name, sizeof(name), "force-rmmod-unit-%d", (int)getpid());
+	CHECK(fr_lock_try("") == -EINVAL);
+	fd = fr_lock_try(name);
+	CHECK(fd >= 0);
+	CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	CHECK(fr_lock_try(name) == -EWOULDBLOCK);
+	fr_lock_release(fd);
+	fd = fr_lock_try(name);		/* released at once */
+	CHECK(fd >= 0);
+
+	/* A waiter sleeps while the lock is held and gets it when released. */
+	CHECK(pipe(pipefd) == 0);
+	pid = fork();
+	if (pid == 0) {
+		/* A copy of the holder's descriptor would hold it too. */
+		close(fd);
+		close(pipefd[0]);
+		if (fr_lock_try(name) != -EWOULDBLOCK)
+			_exit(2);
+		fd2 = fr_lock_wait(name);
+		c = fd2 >= 0 ? 'y' : 'n';
+		if (write(pipefd[1], &c, 1) != 1)
+			_exit(3);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	CHECK(!readable(pipefd[0], 300));	/* still waiting */
+	fr_lock_release(fd);
+	CHECK(readable(pipefd[0], 10000) && read(pipefd[0], &c, 1) == 1 && c == 'y');
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0);
+	close(pipefd[0]);
+
+	/* A holder killed with SIGKILL releases it: the kernel closes it. */
+	CHECK(pipe(pipefd) == 0);
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		fd2 = fr_lock_try(name);
+		c = fd2 >= 0 ? 'y' : 'n';
+		if (write(pipefd[1], &c, 1) != 1)
+			_exit(3);
+		pause();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	CHECK(readable(pipefd[0], 10000) && read(pipefd[0], &c, 1) == 1 && c == 'y');
+	CHECK(fr_lock_try(name) == -EWOULDBLOCK);
+	kill(pid, SIGKILL);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status));
+	fd = fr_lock_wait(name);
+	CHECK(fd >= 0);
+	fr_lock_release(fd);
+	close(pipefd[0]);
+	fr_lock_release(-1);
+
+	/* A holder that is not root squats the name: root does not wait. */
+	if (getuid() != 0)
+		return;
+	CHECK(pipe(pipefd) == 0);
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		if (setgid(65534) || setuid(65534))
+			_exit(3);
+		fd2 = fr_lock_try(name);
+		c = fd2 >= 0 ? 'y' : 'n';
+		if (write(pipefd[1], &c, 1) != 1)
+			_exit(3);
+		pause();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	CHECK(readable(pipefd[0], 10000) && read(pipefd[0], &c, 1) == 1 && c == 'y');
+	CHECK(fr_lock_try(name) == -EWOULDBLOCK);
+	CHECK(fr_lock_wait(name) == -EACCES);
+	kill(pid, SIGKILL);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status));
+	close(pipefd[0]);
+}
+
 static char *json(const char *s)
 {
 	size_t size;
@@ -790,6 +893,7 @@ int main(int argc, char **argv)
 	test_output();
 	test_json_utf8();
 	test_blockusers();
+	test_lock();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		fprintf(stderr, "warning: could not remove %s\n", root);
