@@ -4,7 +4,7 @@
  * running kernel (depmod's modules.dep), as DKMS installs it, possibly
  * compressed; read and decompressed into memory; loaded with init_module(2).
  *
- * Never finit_module(2): since Linux 6.6 it records each load in a table
+ * Never finit_module(2): since Linux 6.5 it records each load in a table
  * that a crashed init leaves poisoned, and a crashed init is what we rescue.
  */
 #define _GNU_SOURCE
