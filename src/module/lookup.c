@@ -64,7 +64,7 @@ struct fr_layout_range {
  */
 static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 	[FR_LAYOUT_MODULE_MUTEX] = {
-		"module_mutex", "a struct mutex (kernel/module/main.c)",
+		"module_mutex", "a struct mutex in kernel/module/main.c",
 		FR_FROM(6, 1), FR_UNTIL(7, 3), "6.1, 6.12, 7.2, 7.3",
 		"working without it",
 	},
@@ -85,20 +85,21 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 #endif
 	/* Since 6.5; 1 << 8 buckets, idem_lock a spinlock. */
 	[FR_LAYOUT_IDEM] = {
-		"idem_hash", "struct idempotent and idem_lock (kernel/module/main.c)",
+		"idem_hash",
+		"struct idempotent and the spinlock idem_lock in kernel/module/main.c",
 		FR_FROM(6, 5), FR_UNTIL(7, 3), "6.12, 7.2, 7.3",
 		"not healed: loading a crashed module's file again may hang or crash the kernel",
 	},
 #ifdef FR_FS_NEXT
 	[FR_LAYOUT_FILE_SYSTEMS] = {
 		"file_systems",
-		"a list by ->next under the rwlock file_systems_lock (fs/filesystems.c)",
+		"a list by ->next under the rwlock file_systems_lock in fs/filesystems.c",
 		FR_FROM(6, 1), FR_UNTIL(6, 12), "6.1, 6.12",
 		"mounts unknown, counted as a real user",
 	},
 #else
 	[FR_LAYOUT_FILE_SYSTEMS] = {
-		"file_systems", "an RCU hlist by ->list (fs/filesystems.c)",
+		"file_systems", "an RCU hlist by ->list in fs/filesystems.c",
 		FR_FROM(7, 2), FR_UNTIL(7, 3), "7.2, 7.3",
 		"mounts unknown, counted as a real user",
 	},
@@ -135,10 +136,10 @@ bool __init fr_layout_trusted(enum fr_layout layout)
 	if (__test_and_set_bit(layout, &fr_layouts_warned))
 		return false;
 	if (distrusted)
-		pr_err(FR_LOG_LAYOUT "%s (%s): distrusted by " FR_STR(FR_PARAM_DISTRUST) "=: %s\n",
+		pr_err(FR_LOG_LAYOUT "%s, %s: distrusted by " FR_STR(FR_PARAM_DISTRUST) "=: %s\n",
 		       l->name, l->assumed, l->otherwise);
 	else
-		pr_err(FR_LOG_LAYOUT "%s (%s): checked for Linux %u.%u to %u.%u only (read: %s), this is %s: %s\n",
+		pr_err(FR_LOG_LAYOUT "%s, %s: checked for Linux %u.%u to %u.%u only (read: %s), this is %s: %s\n",
 		       l->name, l->assumed, l->from >> 16, (l->from >> 8) & 0xff,
 		       l->until >> 16, (l->until >> 8) & 0xff, l->read,
 		       utsname()->release, l->otherwise);
