@@ -21,6 +21,8 @@
 #define FR_PARAM_USERS		users
 #define FR_PARAM_CHECK		check
 #define FR_PARAM_LEFTOVERS	leftovers
+/* Test only: treat these private layouts as outside their checked range. */
+#define FR_PARAM_DISTRUST	distrust
 #define FR_STR_(x)		#x
 #define FR_STR(x)		FR_STR_(x)
 
@@ -43,6 +45,8 @@
 #define FR_LOG_REFS		"references "	/* FR_REFS_FMT */
 /* A line without a module name: "force_rmmod: loader table: ..." */
 #define FR_LOG_LOADER		"loader table: "
+/* "force_rmmod: layout: SYMBOL ...": a private layout not trusted here. */
+#define FR_LOG_LAYOUT		"layout: "
 
 /*
  * How many of a target's references its users explain, logged wherever the

@@ -48,9 +48,6 @@
 
 static char fr_path_buf[256] __initdata;
 
-/* fs/filesystems.c: the registered filesystem types and their lock. */
-static struct file_system_type **fr_file_systems __initdata;
-static rwlock_t *fr_file_systems_lock __initdata;
 /* fs/super.c: guards every type's list of superblocks (fs_supers). */
 static spinlock_t *fr_sb_lock __initdata;
 
@@ -86,28 +83,6 @@ static unsigned int __init fr_count_supers(struct file_system_type *fs,
 	return n;
 }
 
-/*
- * The filesystem types @mod registered, the first @max of them into @owned:
- * returns how many there are (more than @max: the rest were not stored), or
- * -ENOENT (list not found).  The types live in @mod, which the caller keeps
- * from going.
- */
-static int __init fr_fs_owned(const struct module *mod,
-			      struct file_system_type **owned, unsigned int max)
-{
-	struct file_system_type *fs;
-	unsigned int n = 0;
-
-	if (!fr_file_systems || !fr_file_systems_lock)
-		return -ENOENT;
-	read_lock(fr_file_systems_lock);
-	for (fs = *fr_file_systems; fs; fs = fs->next)
-		if (fs->owner == mod && n++ < max)
-			owned[n - 1] = fs;
-	read_unlock(fr_file_systems_lock);
-	return n;
-}
-
 static void __init fr_report_mounts(const struct fr_rescue *t,
 				    struct fr_users *u)
 {
@@ -117,8 +92,8 @@ static void __init fr_report_mounts(const struct fr_rescue *t,
 
 	n = fr_fs_owned(t->mod, owned, FR_MAX_FS);
 	if (n < 0) {
-		pr_warn("%s: " FR_LOG_USER "unknown (filesystem list not found)\n",
-			t->name);
+		pr_warn("%s: " FR_LOG_USER "unknown (filesystem list %s)\n",
+			t->name, n == -ERANGE ? "not trusted here" : "not found");
 		u->users++;
 		return;
 	}
@@ -279,13 +254,6 @@ static void __init fr_report_files(const struct fr_rescue *t,
 
 static void __init fr_find_user_data(void)
 {
-	if (!fr_file_systems)
-		fr_file_systems = fr_lookup_data("file_systems",
-						 sizeof(*fr_file_systems));
-	if (!fr_file_systems_lock)
-		fr_file_systems_lock =
-			fr_lookup_data("file_systems_lock",
-				       sizeof(*fr_file_systems_lock));
 	if (!fr_sb_lock)
 		fr_sb_lock = fr_lookup_data("sb_lock", sizeof(*fr_sb_lock));
 	fr_find_device_data();
@@ -311,7 +279,7 @@ static void __init fr_report_refs(const struct fr_rescue *t,
 
 	if (!refs && !u->users)
 		return;		/* nothing to account for */
-	explained = holders + u->files + u->mounts + u->sockets +
+	explained = max(holders, 0) + u->files + u->mounts + u->sockets +
 		    u->blockdevs + u->ttys + loader;
 	pr_info("%s: " FR_REFS_FMT "\n", t->name, refs, holders, u->files,
 		u->mounts, u->sockets, u->blockdevs, u->ttys, loader,
