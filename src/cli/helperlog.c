@@ -13,11 +13,17 @@
  *   NAME: user: ...           (a real user the kernel sees)
  *   NAME: has N real user(s), refusing (users=ignore forces)
  *                             (a rescue, after its users' lines)
+ *   NAME: leftover: KIND OBJECT -> ACTION     (see leftovers.h: what a target
+ *   NAME: unregistered filesystem OBJECT      whose exit will not run left
+ *   NAME: cannot undo N leftover(s), ...      registered, what was undone,
+ *   NAME: left N leftover(s) registered ...   what was refused or left)
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "fr.h"
+#include "leftovers.h"
+#include "../module/contract.h"
 
 #define FR_PREFIX	FR_HELPER_NAME ": "
 
@@ -42,6 +48,8 @@ int fr_helper_line_parse(const char *msg, struct fr_line *line)
 {
 	const char *rest, *colon;
 	char sb[16], eb[8], ea[8], comm[32], holder[FR_NAME_MAX];
+	char object[FR_LEFTOVER_OBJECT_MAX];
+	enum fr_leftover_kind lkind;
 	int a, b, pid;
 
 	memset(line, 0, sizeof(*line));
@@ -82,6 +90,14 @@ int fr_helper_line_parse(const char *msg, struct fr_line *line)
 	} else if (sscanf(rest, "has %d real user", &a) == 1 && a >= 0) {
 		line->kind = FR_LINE_USERS;
 		line->users = a;
+	} else if (!strncmp(rest, FR_LOG_LEFTOVER, strlen(FR_LOG_LEFTOVER))) {
+		line->kind = FR_LINE_LEFTOVER;
+		fr_copy(line->text, sizeof(line->text), rest + strlen(FR_LOG_LEFTOVER));
+	} else if (!fr_leftover_undone_parse(rest, &lkind, object, sizeof(object))) {
+		line->kind = FR_LINE_UNDONE;
+	} else if (!fr_leftovers_count_parse(rest, &line->leftovers)) {
+		line->kind = !strncmp(rest, FR_LOG_LEFTOVERS, strlen(FR_LOG_LEFTOVERS)) ?
+			     FR_LINE_LEFTOVERS : FR_LINE_LEFTOVERS_LEFT;
 	} else if (!strncmp(rest, "check: ", 7)) {
 		const char *u = strstr(rest, ", users ");
 
