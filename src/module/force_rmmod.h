@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * force_rmmod's internal interface.  One file per concern, as the kernel's
+ * own kernel/module/ is split:
+ *
+ *   main.c      parameters, init and exit: the order of a rescue
+ *   lookup.c    private kernel data found by name (module_mutex, ...)
+ *   targets.c   the targets: names, lookup in /sys/module, exit and users
+ *               policy
+ *   tasks.c     tasks that may be executing a target's code
+ *   repair.c    holders, health and the repair itself
+ *   loader.c    healing finit_module()'s table of loads in flight
+ *   users.c     real users: mounts, open files, sockets
+ *   expedite.c  expedited RCU grace periods after a repair
+ *
+ * Everything but expedite.c runs once, from init: it is __init.
+ */
+#ifndef FR_FORCE_RMMOD_H
+#define FR_FORCE_RMMOD_H
+
+#include <linux/module.h>
+#include <linux/types.h>
+
+#include "contract.h"
+
+/* kernel/module/internal.h: the count a module has when nobody uses it. */
+#define FR_REF_BASE		1
+
+/*
+ * The replacement exit.  It must live outside this module, so that unloading
+ * force_rmmod first cannot leave a target pointing at freed code, and it must
+ * be a function whose address is taken (exported) so that it starts with ENDBR
+ * on kernels with IBT.  rcu_barrier() is harmless and even useful here: it
+ * waits for RCU callbacks that the broken module may still have queued before
+ * its code is freed.
+ */
+#define fr_stub_exit rcu_barrier
+
+/* exit=: whether a target's exit is replaced by fr_stub_exit. */
+enum fr_exit_policy {
+	FR_STUB_AUTO,		/* auto: when missing or crashed */
+	FR_STUB_NEVER,		/* keep */
+	FR_STUB_ALWAYS,		/* stub */
+};
+
+/* users=: what real users of a target mean. */
+enum fr_users_policy {
+	FR_REFUSE_USERS,	/* refuse */
+	FR_IGNORE_USERS,	/* ignore */
+};
+
+/* One module named in modname=. */
+struct fr_rescue {
+	char name[MODULE_NAME_LEN];
+	struct kobject *kobj;	/* from kset_find_obj(): keeps mod from being freed */
+	struct module *mod;
+	bool stub;		/* replace mod->exit */
+};
+
+/* targets.c */
+extern struct fr_rescue fr_rescues[FR_MAX_TARGETS];
+extern unsigned int fr_nr_rescues;
+int fr_parse_targets(const char *list);
+void fr_put_targets(void);
+bool fr_is_target(const struct module *mod);
+int fr_parse_policy(const char *exit, const char *users,
+		    enum fr_exit_policy *exit_policy,
+		    enum fr_users_policy *users_policy);
+int fr_decide_exits(enum fr_exit_policy policy);
+const char *fr_state_name(enum module_state state);
+const char *fr_exit_name(const struct module *mod);
+
+/* lookup.c */
+void *fr_lookup_data(const char *name, size_t size);
+void fr_find_module_mutex(void);
+void fr_lock_modules(void);
+void fr_unlock_modules(void);
+
+/* tasks.c */
+int fr_check_tasks(void);
+
+/* repair.c: callers hold module_mutex. */
+int fr_check_holders(void);
+int fr_nr_holders(struct module *mod);
+bool fr_is_healthy(const struct fr_rescue *t, int holders);
+bool fr_repair(struct fr_rescue *t);
+
+/* loader.c */
+void fr_heal_loader(void);
+
+/* users.c: callers hold no lock. */
+unsigned int fr_report_users(const struct fr_rescue *t);
+int fr_refuse_users(void);
+
+/* expedite.c */
+void fr_expedite(void);
+void fr_expedite_stop(void);
+
+#endif

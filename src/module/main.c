@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * force_rmmod - make a stuck module removable with a plain rmmod
+ *
+ * Loaded as "force_rmmod modname=NAME[,NAME...] [exit=auto|keep|stub]", it
+ * repairs what makes delete_module() refuse each target:
+ *
+ *   - state other than LIVE (init crashed: COMING; exit crashed: GOING),
+ *   - a reference count above its base (a leaked reference),
+ *   - an init function without an exit function, or an exit that crashed.
+ *
+ * It refuses, changing nothing, when another module depends on a target,
+ * when a task may still be executing a target's code, or (unless
+ * users=ignore) when a target has real users: mounts, open files, sockets.
+ * Everything is checked for all targets before anything is written.
+ * Forcing taints the kernel with TAINT_FORCED_RMMOD ('R'), as "rmmod -f"
+ * does.
+ *
+ * A rescue also removes what crashed inits left in finit_module()'s table of
+ * loads in flight (Linux 6.5+, see loader.c).  With check=1 it only reports
+ * each target's state and real users and refuses to stay.
+ *
+ * Module loading only ever calls init: the work happens there, and the helper
+ * stays loaded holding nothing, so "rmmod TARGET" and "rmmod force_rmmod"
+ * work in either order.  After a repair, RCU grace periods are expedited
+ * until it is removed (10 s at most, see expedite.c), so that removing many
+ * targets is quick.
+ *
+ * This file holds the parameters and the order of a rescue; force_rmmod.h
+ * lists the other files, one per concern.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "force_rmmod.h"
+#include "version.h"
+
+/* MODULE_PARM_DESC() stringifies its argument: expand the name first. */
+#define fr_param_desc(name, desc)	MODULE_PARM_DESC(name, desc)
+
+static char *modname;
+module_param_named(FR_PARAM_MODNAME, modname, charp, 0444);
+fr_param_desc(FR_PARAM_MODNAME,
+	      "Comma-separated modules to rescue, '-' and '_' alike (required, up to 64)");
+
+static char *exit_mode = FR_EXIT_MODE_AUTO;
+module_param_named(FR_PARAM_EXIT, exit_mode, charp, 0444);
+fr_param_desc(FR_PARAM_EXIT,
+	      "auto: replace a missing or crashed exit, keep: keep the target's own exit, stub: always replace it (default: auto)");
+
+static char *users_mode = FR_USERS_REFUSE;
+module_param_named(FR_PARAM_USERS, users_mode, charp, 0444);
+fr_param_desc(FR_PARAM_USERS,
+	      "refuse: refuse targets that have real users (mounts, open files, sockets), ignore: force them anyway (default: refuse)");
+
+static bool check_only;
+module_param_named(FR_PARAM_CHECK, check_only, bool, 0444);
+fr_param_desc(FR_PARAM_CHECK,
+	      "Only report state, holders, running tasks and users of each target, change nothing and refuse to stay (default: 0)");
+
+/* check=1: report, change nothing.  Caller holds no lock. */
+static void __init fr_check_report(void)
+{
+	unsigned int i, users;
+
+	fr_check_tasks();
+	for (i = 0; i < fr_nr_rescues; i++) {
+		struct fr_rescue *t = &fr_rescues[i];
+		struct module *mod = t->mod;
+		int holders;
+
+		users = fr_report_users(t);
+
+		fr_lock_modules();
+		holders = fr_nr_holders(mod);
+		pr_info("%s: " FR_LOG_CHECK
+			"state %s, refcount %d, holders %d, exit %s, users %u, would %s\n",
+			t->name, fr_state_name(READ_ONCE(mod->state)),
+			module_refcount(mod), holders, fr_exit_name(mod), users,
+			fr_is_healthy(t, holders) ? "do nothing" :
+			t->stub ? "repair and replace exit" : "repair");
+		fr_unlock_modules();
+	}
+	fr_lock_modules();
+	fr_check_holders();
+	fr_unlock_modules();
+}
+
+/* Refuse, or repair every target; *forced is set when one was repaired. */
+static int __init fr_rescue_all(enum fr_users_policy users, bool *forced)
+{
+	unsigned int i;
+	int ret;
+
+	/* Users first: a mount or an open file is the reason to tell first. */
+	if (users == FR_REFUSE_USERS) {
+		ret = fr_refuse_users();
+		if (ret)
+			return ret;
+	}
+	ret = fr_check_tasks();
+	if (ret)
+		return ret;
+
+	fr_lock_modules();
+	ret = fr_check_holders();
+	if (!ret)
+		for (i = 0; i < fr_nr_rescues; i++)
+			*forced |= fr_repair(&fr_rescues[i]);
+	fr_unlock_modules();
+	return ret;
+}
+
+static int __init force_rmmod_init(void)
+{
+	enum fr_exit_policy exits;
+	enum fr_users_policy users;
+	bool forced = false;
+	int ret;
+
+	ret = fr_parse_targets(modname);
+	if (ret)
+		goto out_put;
+	ret = fr_parse_policy(exit_mode, users_mode, &exits, &users);
+	if (ret)
+		goto out_put;
+	ret = fr_decide_exits(exits);
+	if (ret)
+		goto out_put;
+	fr_find_module_mutex();
+
+	if (check_only) {
+		fr_check_report();
+		ret = -ECANCELED;
+		goto out_put;
+	}
+	ret = fr_rescue_all(users, &forced);
+
+	/* A rescue also clears what crashed inits left in the loader. */
+	if (forced) {
+		fr_heal_loader();
+		fr_expedite();
+	}
+
+out_put:
+	fr_put_targets();
+	return ret;
+}
+
+static void __exit force_rmmod_exit(void)
+{
+	fr_expedite_stop();
+}
+
+module_init(force_rmmod_init);
+module_exit(force_rmmod_exit);
+
+MODULE_DESCRIPTION("Make a stuck kernel module removable with rmmod");
+MODULE_AUTHOR("force-rmmod developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(FORCE_RMMOD_VERSION);

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Holders, health and the repair itself.  Every function here is called with
+ * module_mutex held (when found), which delete_module() holds while it reads
+ * state, refcount and exit: source_list is stable.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+
+#include "force_rmmod.h"
+
+int __init fr_check_holders(void)
+{
+	struct module_use *use;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < fr_nr_rescues; i++) {
+		struct module *mod = fr_rescues[i].mod;
+
+		list_for_each_entry(use, &mod->source_list, source_list) {
+			if (fr_is_target(use->source))
+				continue;
+			pr_err("%s: " FR_LOG_HOLDER "%s, remove it first or name it too\n",
+			       fr_rescues[i].name, use->source->name);
+			ret = -EWOULDBLOCK;
+		}
+	}
+	return ret;
+}
+
+/*
+ * Each module using @mod's symbols holds one reference, which it drops when
+ * it is unloaded (ref_module(), module_unload_free()).  All holders are
+ * targets that go first, so these references are the only ones to keep.
+ */
+int __init fr_nr_holders(struct module *mod)
+{
+	struct module_use *use;
+	int n = 0;
+
+	list_for_each_entry(use, &mod->source_list, source_list)
+		n++;
+	return n;
+}
+
+bool __init fr_is_healthy(const struct fr_rescue *t, int holders)
+{
+	const struct module *mod = t->mod;
+
+	return READ_ONCE(mod->state) == MODULE_STATE_LIVE &&
+	       module_refcount(t->mod) == holders && !t->stub &&
+	       (mod->exit || !mod->init);
+}
+
+/*
+ * Unsafe by nature: the target's code may still be referenced from places
+ * we cannot see.  Hence the taint.
+ */
+bool __init fr_repair(struct fr_rescue *t)
+{
+	struct module *mod = t->mod;
+	enum module_state state = READ_ONCE(mod->state);
+	int refs = module_refcount(mod);
+	int holders = fr_nr_holders(mod);
+	const char *exit_before = fr_exit_name(mod);
+
+	if (fr_is_healthy(t, holders)) {
+		pr_info("%s: " FR_LOG_HEALTHY " (live, refcount %d, exit %s), nothing to do\n",
+			t->name, refs, exit_before);
+		return false;
+	}
+	add_taint(TAINT_FORCED_RMMOD, LOCKDEP_NOW_UNRELIABLE);
+	WRITE_ONCE(mod->state, MODULE_STATE_LIVE);
+	atomic_set(&mod->refcnt, FR_REF_BASE + holders);
+	if (t->stub)
+		WRITE_ONCE(mod->exit, fr_stub_exit);
+	pr_warn("%s: " FR_LOG_REPAIR "%s -> live, refcount %d -> %d, exit %s -> %s; rmmod %s now\n",
+		t->name, fr_state_name(state), refs, module_refcount(mod),
+		exit_before, fr_exit_name(mod), t->name);
+	return true;
+}

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The targets: the names in modname=, each found in /sys/module and checked
+ * before anything is written, and the decisions made for them (exit= and
+ * users=).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
+#include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#ifdef CONFIG_X86_KERNEL_IBT
+#include <asm/ibt.h>
+#endif
+
+#include "force_rmmod.h"
+
+struct fr_rescue fr_rescues[FR_MAX_TARGETS] __initdata;
+unsigned int fr_nr_rescues __initdata;
+
+const char * __init fr_state_name(enum module_state state)
+{
+	switch (state) {
+	case MODULE_STATE_LIVE:
+		return "live";
+	case MODULE_STATE_COMING:
+		return "coming";
+	case MODULE_STATE_GOING:
+		return "going";
+	default:
+		return "unformed";
+	}
+}
+
+const char * __init fr_exit_name(const struct module *mod)
+{
+	if (!mod->exit)
+		return "none";
+	return mod->exit == fr_stub_exit ? "stub" : "own";
+}
+
+/* A name as kmod accepts it, with '-' turned into '_' in @out. */
+static int __init fr_normalise(const char *in, char *out)
+{
+	size_t i, len = strlen(in);
+
+	if (!len)
+		return -EINVAL;
+	if (len >= MODULE_NAME_LEN)
+		return -ENAMETOOLONG;
+	for (i = 0; i < len; i++) {
+		if (!isalnum(in[i]) && in[i] != '_' && in[i] != '-')
+			return -EINVAL;
+		out[i] = in[i] == '-' ? '_' : in[i];
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+/*
+ * Find a loaded module by name through the module kset (/sys/module), which
+ * holds both loadable and built-in modules.  On success the returned kobject
+ * reference keeps the module from being freed: free_module() waits for it.
+ */
+static int __init fr_find(struct fr_rescue *t)
+{
+	struct kobject *kobj;
+	struct module_kobject *mk;
+
+	kobj = kset_find_obj(THIS_MODULE->mkobj.kobj.kset, t->name);
+	if (!kobj) {
+		pr_err("%s: not loaded\n", t->name);
+		return -ENOENT;
+	}
+	mk = container_of(kobj, struct module_kobject, kobj);
+	if (kobj->ktype != THIS_MODULE->mkobj.kobj.ktype) {
+		pr_err("%s: /sys/module entry is not a module\n", t->name);
+		goto out_put;
+	}
+	if (!mk->mod) {
+		pr_err("%s: built into the kernel, cannot be unloaded\n",
+		       t->name);
+		goto out_put;
+	}
+	if (mk->mod == THIS_MODULE) {
+		pr_err("%s: is the rescue module itself\n", t->name);
+		goto out_put;
+	}
+	if (&mk->mod->mkobj != mk || strcmp(mk->mod->name, t->name)) {
+		pr_err("%s: module object does not match its sysfs entry\n",
+		       t->name);
+		goto out_put;
+	}
+	t->kobj = kobj;
+	t->mod = mk->mod;
+	return 0;
+
+out_put:
+	kobject_put(kobj);
+	return -EINVAL;
+}
+
+void __init fr_put_targets(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < fr_nr_rescues; i++)
+		kobject_put(fr_rescues[i].kobj);
+}
+
+bool __init fr_is_target(const struct module *mod)
+{
+	unsigned int i;
+
+	for (i = 0; i < fr_nr_rescues; i++)
+		if (fr_rescues[i].mod == mod)
+			return true;
+	return false;
+}
+
+/* Add one name of modname= (normalised, looked up), once. */
+static int __init fr_add_target(const char *tok)
+{
+	char name[MODULE_NAME_LEN];
+	unsigned int i;
+	int ret;
+
+	ret = fr_normalise(tok, name);
+	if (ret) {
+		pr_err("'%s': %s module name\n", tok,
+		       ret == -ENAMETOOLONG ? "over-long" :
+		       *tok ? "malformed" : "empty");
+		return ret;
+	}
+	for (i = 0; i < fr_nr_rescues; i++)
+		if (!strcmp(fr_rescues[i].name, name))
+			return 0;
+	if (fr_nr_rescues == FR_MAX_TARGETS) {
+		pr_err("%s: more than %d modules named\n", name,
+		       FR_MAX_TARGETS);
+		return -E2BIG;
+	}
+	strscpy(fr_rescues[fr_nr_rescues].name, name, MODULE_NAME_LEN);
+	ret = fr_find(&fr_rescues[fr_nr_rescues]);
+	if (ret)
+		return ret;
+	fr_nr_rescues++;
+	return 0;
+}
+
+/* Split modname=, normalise, drop duplicates, look every name up. */
+int __init fr_parse_targets(const char *modname)
+{
+	char *list, *cur, *tok;
+	int ret = 0;
+
+	if (!modname) {
+		pr_err(FR_STR(FR_PARAM_MODNAME) "= is missing\n");
+		return -EINVAL;
+	}
+	list = kstrdup(modname, GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	cur = list;
+	while ((tok = strsep(&cur, ",")) != NULL) {
+		ret = fr_add_target(tok);
+		if (ret)
+			break;
+	}
+	kfree(list);
+	return ret;
+}
+
+/* exit= and users= into their enums; errors name the first target. */
+int __init fr_parse_policy(const char *exit, const char *users,
+			   enum fr_exit_policy *exit_policy,
+			   enum fr_users_policy *users_policy)
+{
+	if (!strcmp(exit, FR_EXIT_MODE_AUTO)) {
+		*exit_policy = FR_STUB_AUTO;
+	} else if (!strcmp(exit, FR_EXIT_MODE_KEEP)) {
+		*exit_policy = FR_STUB_NEVER;
+	} else if (!strcmp(exit, FR_EXIT_MODE_STUB)) {
+		*exit_policy = FR_STUB_ALWAYS;
+	} else {
+		pr_err("%s: unknown exit=%s (auto, keep or stub)\n",
+		       fr_rescues[0].name, exit);
+		return -EINVAL;
+	}
+	if (!strcmp(users, FR_USERS_REFUSE)) {
+		*users_policy = FR_REFUSE_USERS;
+	} else if (!strcmp(users, FR_USERS_IGNORE)) {
+		*users_policy = FR_IGNORE_USERS;
+	} else {
+		pr_err("%s: unknown users=%s (refuse or ignore)\n",
+		       fr_rescues[0].name, users);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* delete_module() calls mod->exit indirectly: on IBT it must begin with ENDBR. */
+static int __init fr_check_endbr(void)
+{
+#ifdef CONFIG_X86_KERNEL_IBT
+	unsigned int i;
+	u32 insn;
+
+	for (i = 0; i < fr_nr_rescues; i++) {
+		if (!fr_rescues[i].stub)
+			continue;
+		if (copy_from_kernel_nofault(&insn, fr_stub_exit, sizeof(insn)) ||
+		    insn != gen_endbr()) {
+			pr_err("%s: replacement exit lacks ENDBR, refusing\n",
+			       fr_rescues[i].name);
+			return -ENOEXEC;
+		}
+		break;
+	}
+#endif
+	return 0;
+}
+
+/* Decide each target's exit; refuse impossible ones. */
+int __init fr_decide_exits(enum fr_exit_policy policy)
+{
+	unsigned int i;
+
+	for (i = 0; i < fr_nr_rescues; i++) {
+		struct fr_rescue *t = &fr_rescues[i];
+		struct module *mod = t->mod;
+
+		switch (policy) {
+		case FR_STUB_NEVER:
+			if (!mod->exit) {
+				pr_err("%s: exit=keep, but it has no exit function\n",
+				       t->name);
+				return -EINVAL;
+			}
+			t->stub = false;
+			break;
+		case FR_STUB_ALWAYS:
+			t->stub = true;
+			break;
+		default:
+			/*
+			 * A crashed init or exit leaves state half set up or
+			 * half torn down: running the module's exit on it would
+			 * crash again.  A LIVE module keeps its own exit.
+			 */
+			t->stub = READ_ONCE(mod->state) != MODULE_STATE_LIVE ||
+				  (mod->init && !mod->exit);
+			break;
+		}
+	}
+	return fr_check_endbr();
+}
