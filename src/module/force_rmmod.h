@@ -11,6 +11,8 @@
  *   repair.c    holders, health and the repair itself
  *   loader.c    healing finit_module()'s table of loads in flight
  *   users.c     real users: mounts, open files, sockets
+ *   leftovers.c what a target whose exit will not run left registered:
+ *               found, undone or refused
  *   expedite.c  expedited RCU grace periods after a repair
  *
  * Everything but expedite.c runs once, from init: it is __init.
@@ -49,12 +51,20 @@ enum fr_users_policy {
 	FR_IGNORE_USERS,	/* ignore */
 };
 
+/* leftovers=: what leftovers that cannot be undone mean. */
+enum fr_leftovers_policy {
+	FR_UNDO_LEFTOVERS,	/* undo: refuse the target */
+	FR_FORCE_LEFTOVERS,	/* force: leave them registered, go on */
+};
+
 /* One module named in modname=. */
 struct fr_rescue {
 	char name[MODULE_NAME_LEN];
 	struct kobject *kobj;	/* from kset_find_obj(): keeps mod from being freed */
 	struct module *mod;
 	bool stub;		/* replace mod->exit */
+	unsigned int leftovers_refused;	/* leftovers that cannot be undone */
+	bool undo_failed;	/* an undo failed: do not repair */
 };
 
 /* targets.c */
@@ -91,6 +101,12 @@ void fr_heal_loader(void);
 /* users.c: callers hold no lock. */
 unsigned int fr_report_users(const struct fr_rescue *t);
 int fr_refuse_users(void);
+
+/* leftovers.c: callers hold no lock. */
+int fr_parse_leftovers(const char *mode, enum fr_leftovers_policy *policy);
+unsigned int fr_find_leftovers(void);
+int fr_refuse_leftovers(enum fr_leftovers_policy policy);
+void fr_undo_leftovers(void);
 
 /* expedite.c */
 void fr_expedite(void);
