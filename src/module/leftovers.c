@@ -44,6 +44,7 @@
 
 #include <linux/delay.h>
 #include <linux/fdtable.h>
+#include <linux/kallsyms.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
 #include <linux/major.h>
@@ -467,7 +468,7 @@ static struct rb_root * __init fr_pde_subdir(void *pde)
 	return (struct rb_root *)((char *)pde + fr_pde.subdir);
 }
 
-/* Does @pde read as a directory named @name whose parent is @parent? */
+/* Does @pde read as an entry named @name whose parent is @parent? */
 static bool __init fr_pde_is(void *pde, const char *name, void *parent)
 {
 	char buf[8] = "";
@@ -480,8 +481,7 @@ static bool __init fr_pde_is(void *pde, const char *name, void *parent)
 	    copy_from_kernel_nofault(buf, p, len))
 		return false;
 	return !memcmp(buf, name, len) &&
-	       fr_pde_field(pde, parent, void *) == parent &&
-	       S_ISDIR(fr_pde_field(pde, mode, umode_t));
+	       fr_pde_field(pde, parent, void *) == parent;
 }
 
 /* Look up proc_root and check that the layout reads it and /proc/net. */
@@ -494,9 +494,13 @@ static void __init fr_find_proc_root(void)
 		pr_warn("/proc not looked at: proc_root not found\n");
 		return;
 	}
+	/* proc_root (fs/proc/root.c) and init_net's (fs/proc/proc_net.c). */
 	if (!fr_pde_is(root, "/proc", root) ||
 	    fr_pde_field(root, low_ino, unsigned int) != FR_PROC_ROOT_INO ||
-	    (init_net.proc_net && !fr_pde_is(init_net.proc_net, "net", root))) {
+	    !S_ISDIR(fr_pde_field(root, mode, umode_t)) ||
+	    (init_net.proc_net &&
+	     (!fr_pde_is(init_net.proc_net, "net", root) ||
+	      fr_pde_field(init_net.proc_net, data, void *) != &init_net))) {
 		pr_warn("/proc not looked at: its root does not read back as checked\n");
 		return;
 	}
@@ -652,12 +656,19 @@ static const char * __init fr_undo_proc(struct fr_leftover *lo)
  */
 static void __init fr_timer_found(struct timer_list *t, bool dwork)
 {
-	struct fr_leftover *lo;
 	void *obj = dwork ? (void *)container_of(t, struct delayed_work, timer) : t;
+	char sym[KSYM_SYMBOL_LEN], *mod;
+	struct fr_leftover *lo;
 
 	lo = fr_lo_add(dwork ? FR_LO_DWORK : FR_LO_TIMER, obj);
-	if (lo)
-		snprintf(lo->name, sizeof(lo->name), "%ps", obj);
+	if (!lo)
+		return;
+	/* "fr_left_timer [fr_left]": the symbol, without its module. */
+	sprint_symbol_no_offset(sym, (unsigned long)obj);
+	mod = strstr(sym, " [");
+	if (mod)
+		*mod = '\0';
+	strscpy(lo->name, sym, sizeof(lo->name));
 }
 
 static void __init fr_scan_timers(struct fr_range *r)
@@ -874,11 +885,13 @@ int __init fr_refuse_leftovers(enum fr_leftovers_policy policy)
 		if (!t->leftovers_refused)
 			continue;
 		if (policy == FR_FORCE_LEFTOVERS) {
-			pr_warn("%s: " FR_LOG_LEFTOVERS_LEFT "%u leftover(s) registered (" FR_LO_FORCE ")\n",
+			pr_warn("%s: " FR_LOG_LEFTOVERS_LEFT
+				"%u leftover(s) registered (" FR_LO_FORCE ")\n",
 				t->name, t->leftovers_refused);
 			continue;
 		}
-		pr_err("%s: " FR_LOG_LEFTOVERS "%u leftover(s), refusing (" FR_LO_FORCE " forces)\n",
+		pr_err("%s: " FR_LOG_LEFTOVERS
+		       "%u leftover(s), refusing (" FR_LO_FORCE " forces)\n",
 		       t->name, t->leftovers_refused);
 		ret = -EBUSY;
 	}
