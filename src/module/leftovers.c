@@ -838,6 +838,7 @@ unsigned int __init fr_find_leftovers(void)
 	ktime_t start = ktime_get();
 	unsigned int i, n = 0;
 	struct fr_leftover *lo;
+	s64 us;
 
 	fr_nr_los = 0;
 	fr_lookup_lists();
@@ -856,6 +857,7 @@ unsigned int __init fr_find_leftovers(void)
 			t->leftovers_refused++;
 		}
 	}
+	us = ktime_us_delta(ktime_get(), start);
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
 		if (lo->refuse) {
 			pr_warn("%s: " FR_LOG_LEFTOVER "%s %s -> " FR_LO_ACT_REFUSE " (%s)\n",
@@ -869,7 +871,7 @@ unsigned int __init fr_find_leftovers(void)
 		}
 	}
 	pr_info(FR_LOG_LEFTOVER_SCAN "%u target(s), %u leftover(s), %lld us\n",
-		n, fr_nr_los, ktime_us_delta(ktime_get(), start));
+		n, fr_nr_los, us);
 	return fr_nr_los;
 }
 
