@@ -828,6 +828,16 @@ static void __init fr_find_target(struct fr_rescue *t)
 	fr_find_netdevs();
 }
 
+static bool __init fr_any_stub(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < fr_nr_rescues; i++)
+		if (fr_rescues[i].stub)
+			return true;
+	return false;
+}
+
 /*
  * Find and log the leftovers of every target whose exit will not run; set
  * each target's number of refused ones.  Caller holds no lock.  Returns how
@@ -841,11 +851,14 @@ unsigned int __init fr_find_leftovers(void)
 	s64 us;
 
 	fr_nr_los = 0;
+	for (i = 0; i < fr_nr_rescues; i++)
+		fr_rescues[i].leftovers_refused = 0;
+	if (!fr_any_stub())
+		return 0;	/* every target's own exit runs */
 	fr_lookup_lists();
 	for (i = 0; i < fr_nr_rescues; i++) {
 		struct fr_rescue *t = &fr_rescues[i];
 
-		t->leftovers_refused = 0;
 		if (!t->stub)
 			continue;
 		n++;
