@@ -80,24 +80,57 @@
 enum fr_lo_kind { FR_LO_FS, FR_LO_MISC, FR_LO_PROC, FR_LO_TIMER, FR_LO_DWORK,
 		  FR_LO_NETDEV };
 
-static const char *const fr_lo_kinds[] __initconst = {
+/*
+ * Words kept in init memory (char arrays, not pointers to literals, which
+ * would stay in the helper's core): the helper that stays loaded is small.
+ */
+static const char fr_lo_kinds[][16] __initconst = {
 	[FR_LO_FS] = FR_LO_KIND_FS, [FR_LO_MISC] = FR_LO_KIND_MISC,
 	[FR_LO_PROC] = FR_LO_KIND_PROC, [FR_LO_TIMER] = FR_LO_KIND_TIMER,
 	[FR_LO_DWORK] = FR_LO_KIND_DWORK, [FR_LO_NETDEV] = FR_LO_KIND_NETDEV,
 };
 
-static const char *const fr_lo_actions[] __initconst = {
+static const char fr_lo_refuse[] __initconst = FR_LO_ACT_REFUSE;
+static const char fr_lo_actions[][12] __initconst = {
 	[FR_LO_FS] = FR_LO_ACT_UNREGISTER, [FR_LO_MISC] = FR_LO_ACT_UNREGISTER,
 	[FR_LO_PROC] = FR_LO_ACT_REMOVE, [FR_LO_TIMER] = FR_LO_ACT_STOP,
-	[FR_LO_DWORK] = FR_LO_ACT_CANCEL, [FR_LO_NETDEV] = FR_LO_ACT_REFUSE,
+	[FR_LO_DWORK] = FR_LO_ACT_CANCEL,
 };
+
+/* Why a leftover cannot be undone safely. */
+enum fr_why { FR_OK, FR_MOUNTED, FR_OPEN, FR_BUSY, FR_OTHERS, FR_PERMANENT,
+	      FR_NETDEV, FR_LOCKED, FR_GONE, FR_RUNNING, FR_UNCHECKED };
+
+static const char fr_whys[][32] __initconst = {
+	[FR_MOUNTED] = "mounted", [FR_OPEN] = "open",
+	[FR_BUSY] = "open or in use", [FR_OTHERS] = "holds others' entries",
+	[FR_PERMANENT] = "permanent",
+	[FR_NETDEV] = "unregister_netdev runs its code",
+	[FR_LOCKED] = "lock held", [FR_GONE] = "not registered",
+	[FR_RUNNING] = "still running", [FR_UNCHECKED] = "not checked",
+};
+
+/* The private data looked up, and why a list may not be looked at. */
+static const char fr_sym_fs[] __initconst = "file_systems";
+static const char fr_sym_fs_lock[] __initconst = "file_systems_lock";
+static const char fr_sym_misc[] __initconst = "misc_list";
+static const char fr_sym_misc_mtx[] __initconst = "misc_mtx";
+static const char fr_sym_proc_root[] __initconst = "proc_root";
+static const char fr_sym_proc_lock[] __initconst = "proc_subdir_lock";
+static const char fr_why_proc_root[] __initconst = "proc_root as checked";
+
+/* A list whose leftovers cannot be looked for: said loudly, once. */
+static void __init fr_not_looked_at(const char *what)
+{
+	pr_warn("no %s: leftovers there not looked for\n", what);
+}
 
 struct fr_leftover {
 	struct fr_rescue *t;
 	enum fr_lo_kind kind;
 	void *obj;		/* the registered object, as the list holds it */
 	char name[64];		/* fs name, device name, /proc path, symbol */
-	const char *refuse;	/* why it cannot be undone safely, or NULL */
+	enum fr_why refuse;	/* why it cannot be undone safely, or FR_OK */
 };
 
 static struct fr_leftover fr_los[FR_MAX_LEFTOVERS] __initdata;
@@ -120,36 +153,32 @@ static struct fr_leftover * __init fr_lo_add(enum fr_lo_kind kind, void *obj)
 	lo->kind = kind;
 	lo->obj = obj;
 	lo->name[0] = '\0';
-	lo->refuse = NULL;
+	lo->refuse = FR_OK;
 	return lo;
 }
 
 /*
- * A lock a crashed task may hold forever is never waited on: tried for
- * 100 ms at most.  fr_try(cond) polls any condition that long; fr_lock_free()
- * tells whether a lock that a kernel function will take is free now.
+ * A lock a crashed task may hold forever is never waited on: it is tried
+ * for 100 ms at most, then the undo that needs it is refused.  The kernel
+ * functions that undo take their lock unconditionally: it is tried first.
  */
-#define fr_try(cond) ({							\
-	unsigned int __n = 0;						\
-	bool __ok;							\
-	while (!(__ok = (cond)) && ++__n < FR_TRIES)			\
-		usleep_range(1000, 1100);				\
-	__ok;								\
-})
+static void __init fr_pause(void)
+{
+	usleep_range(1000, 1100);
+}
 
-#define fr_lock_free(trylock, unlock) ({				\
-	unsigned int __n;						\
-	bool __free = false;						\
-	for (__n = 0; __n < FR_TRIES; __n++) {				\
-		if (trylock) {						\
-			unlock;						\
-			__free = true;					\
-			break;						\
-		}							\
-		usleep_range(1000, 1100);				\
-	}								\
-	__free;								\
-})
+static bool __init fr_rwlock_free(rwlock_t *lock)
+{
+	unsigned int n;
+
+	for (n = 0; n < FR_TRIES; n++, fr_pause()) {
+		if (write_trylock(lock)) {
+			write_unlock(lock);
+			return true;
+		}
+	}
+	return false;
+}
 
 /*
  * The target's memory.  Since 6.4 struct module describes each kind of
@@ -238,7 +267,7 @@ static void __init fr_fs_found(struct file_system_type *fs)
 	strscpy(lo->name, fs->name, sizeof(lo->name));
 	/* unregister_filesystem() while a superblock lives would free its type. */
 	if (!hlist_empty(&fs->fs_supers))
-		lo->refuse = "mounted";
+		lo->refuse = FR_MOUNTED;
 }
 
 static int __init fr_find_fs(void)
@@ -263,7 +292,7 @@ static int __init fr_find_fs(void)
 			read_unlock(fr_fs_lock);
 			return 0;
 		}
-		usleep_range(1000, 1100);
+		fr_pause();
 	}
 	return -EBUSY;
 #endif
@@ -271,20 +300,24 @@ static int __init fr_find_fs(void)
 }
 
 /* unregister_filesystem() takes file_systems_lock unconditionally. */
-static const char * __init fr_undo_fs(struct fr_leftover *lo)
+static enum fr_why __init fr_undo_fs(struct fr_leftover *lo)
 {
 	struct file_system_type *fs = lo->obj;
 
 #ifdef FR_FS_RCU_HLIST
-	if (!fr_lock_free(spin_trylock(fr_fs_lock), spin_unlock(fr_fs_lock)))
-		return "filesystems lock held";
+	unsigned int n;
+
+	for (n = 0; !spin_trylock(fr_fs_lock); n++, fr_pause())
+		if (n == FR_TRIES)
+			return FR_LOCKED;
+	spin_unlock(fr_fs_lock);
 #else
-	if (!fr_lock_free(write_trylock(fr_fs_lock), write_unlock(fr_fs_lock)))
-		return "filesystems lock held";
+	if (!fr_rwlock_free(fr_fs_lock))
+		return FR_LOCKED;
 #endif
 	if (!hlist_empty(&fs->fs_supers))
-		return "mounted";
-	return unregister_filesystem(fs) ? "not registered" : NULL;
+		return FR_MOUNTED;
+	return unregister_filesystem(fs) ? FR_GONE : FR_OK;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -329,6 +362,16 @@ static bool __init fr_node_open(dev_t rdev)
 	return scan.open;
 }
 
+static bool __init fr_misc_lock(void)
+{
+	unsigned int n;
+
+	for (n = 0; !mutex_trylock(fr_misc_mtx); n++, fr_pause())
+		if (n == FR_TRIES)
+			return false;
+	return true;
+}
+
 static int __init fr_find_misc(void)
 {
 	struct miscdevice *misc;
@@ -336,7 +379,7 @@ static int __init fr_find_misc(void)
 
 	if (!fr_misc_list || !fr_misc_mtx)
 		return -ENOENT;
-	if (!fr_try(mutex_trylock(fr_misc_mtx)))
+	if (!fr_misc_lock())
 		return -EBUSY;
 	list_for_each_entry(misc, fr_misc_list, list) {
 		if (!fr_in_target(misc) && !fr_in_target(misc->fops))
@@ -353,199 +396,158 @@ static int __init fr_find_misc(void)
 		misc = lo->obj;
 		if (lo->t == fr_lo_target && lo->kind == FR_LO_MISC &&
 		    fr_node_open(MKDEV(MISC_MAJOR, misc->minor)))
-			lo->refuse = "open";
+			lo->refuse = FR_OPEN;
 	}
 	return 0;
 }
 
-static const char * __init fr_undo_misc(struct fr_leftover *lo)
+static enum fr_why __init fr_undo_misc(struct fr_leftover *lo)
 {
 	struct miscdevice *misc = lo->obj;
 
-	if (!fr_lock_free(mutex_trylock(fr_misc_mtx), mutex_unlock(fr_misc_mtx)))
-		return "misc lock held";
+	if (!fr_misc_lock())
+		return FR_LOCKED;
+	mutex_unlock(fr_misc_mtx);
 	if (fr_node_open(MKDEV(MISC_MAJOR, misc->minor)))
-		return "open";
+		return FR_OPEN;
 	misc_deregister(misc);
-	return NULL;
+	return FR_OK;
 }
 
 /* ------------------------------------------------------------------------ */
 /*
  * /proc entries (fs/proc/): struct proc_dir_entry is private.  Its layout
- * up to the field this file reads last, as fs/proc/internal.h has it:
- * fr_pde_a checked on 6.1 and 6.12; fr_pde_b on 7.2 and 7.3, where
- * proc_dops is gone.  On other releases /proc is not looked at.  The tree,
- * an rbtree of children per directory, is guarded by proc_subdir_lock.
+ * up to the last field read here, as fs/proc/internal.h has it, checked on
+ * 6.1 and 6.12 (FR_PDE_DOPS), and on 7.2 and 7.3, where proc_dops is gone.
+ * On other releases /proc is not looked at.  The tree, an rbtree of children
+ * per directory, is guarded by proc_subdir_lock.
  */
-struct fr_pde_a {
-	atomic_t in_use;
-	refcount_t refcnt;
-	struct list_head pde_openers;
-	spinlock_t pde_unload_lock;	/* guards pde_openers */
-	struct completion *pde_unload_completion;
-	const struct inode_operations *proc_iops;
-	const void *proc_ops;		/* or proc_dir_ops */
-	const struct dentry_operations *proc_dops;
-	const void *seq_ops;		/* or single_show */
-	proc_write_t write;
-	void *data;
-	unsigned int state_size;
-	unsigned int low_ino;
-	nlink_t nlink;
-	kuid_t uid;
-	kgid_t gid;
-	loff_t size;
-	void *parent;
-	struct rb_root subdir;
-	struct rb_node subdir_node;
-	char *name;
-	umode_t mode;
-	u8 flags;
-	u8 namelen;
-};
-
-struct fr_pde_b {
-	atomic_t in_use;
-	refcount_t refcnt;
-	struct list_head pde_openers;
-	spinlock_t pde_unload_lock;	/* guards pde_openers */
-	struct completion *pde_unload_completion;
-	const struct inode_operations *proc_iops;
-	const void *proc_ops;		/* or proc_dir_ops */
-	const void *seq_ops;		/* or single_show */
-	proc_write_t write;
-	void *data;
-	unsigned int state_size;
-	unsigned int low_ino;
-	nlink_t nlink;
-	kuid_t uid;
-	kgid_t gid;
-	loff_t size;
-	void *parent;
-	struct rb_root subdir;
-	struct rb_node subdir_node;
-	char *name;
-	umode_t mode;
-	u8 flags;
-	u8 namelen;
-};
-
-struct fr_pde_layout {
-	size_t in_use, openers, iops, ops, seq_ops, write, data, low_ino,
-	       parent, subdir, subdir_node, name, mode, flags, namelen;
-};
-
-#define FR_PDE_LAYOUT(s) {						\
-	offsetof(s, in_use), offsetof(s, pde_openers),			\
-	offsetof(s, proc_iops), offsetof(s, proc_ops),			\
-	offsetof(s, seq_ops), offsetof(s, write), offsetof(s, data),	\
-	offsetof(s, low_ino), offsetof(s, parent), offsetof(s, subdir),	\
-	offsetof(s, subdir_node), offsetof(s, name), offsetof(s, mode),	\
-	offsetof(s, flags), offsetof(s, namelen) }
-
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0) && \
 	LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
-static const struct fr_pde_layout fr_pde __initconst = FR_PDE_LAYOUT(struct fr_pde_a);
 #define FR_PDE_CHECKED
+#define FR_PDE_DOPS
 #elif LINUX_VERSION_CODE >= KERNEL_VERSION(7, 2, 0) && \
 	LINUX_VERSION_CODE < KERNEL_VERSION(7, 4, 0)
-static const struct fr_pde_layout fr_pde __initconst = FR_PDE_LAYOUT(struct fr_pde_b);
 #define FR_PDE_CHECKED
 #endif
 
+#ifdef FR_PDE_CHECKED
+struct fr_pde {
+	atomic_t in_use;
+	refcount_t refcnt;
+	struct list_head pde_openers;
+	spinlock_t pde_unload_lock;	/* guards pde_openers */
+	struct completion *pde_unload_completion;
+	const struct inode_operations *proc_iops;
+	const void *proc_ops;		/* or proc_dir_ops */
+#ifdef FR_PDE_DOPS
+	const struct dentry_operations *proc_dops;
+#endif
+	const void *seq_ops;		/* or single_show */
+	proc_write_t write;
+	void *data;
+	unsigned int state_size;
+	unsigned int low_ino;
+	nlink_t nlink;
+	kuid_t uid;
+	kgid_t gid;
+	loff_t size;
+	struct fr_pde *parent;
+	struct rb_root subdir;
+	struct rb_node subdir_node;
+	char *name;
+	umode_t mode;
+	u8 flags;
+	u8 namelen;
+};
+
 #define FR_PROC_ROOT_INO	1
 
-static void *fr_proc_root __initdata;	/* &proc_root, once validated */
+static struct fr_pde *fr_proc_root __initdata;	/* once it reads back */
 static rwlock_t *fr_proc_lock __initdata;	/* proc_subdir_lock */
 
-#ifdef FR_PDE_CHECKED
-#define fr_pde_field(pde, f, type)	(*(type *)((char *)(pde) + fr_pde.f))
-#define fr_pde_of(node)	((void *)((char *)(node) - fr_pde.subdir_node))
-
-static struct rb_root * __init fr_pde_subdir(void *pde)
-{
-	return (struct rb_root *)((char *)pde + fr_pde.subdir);
-}
-
 /* Does @pde read as an entry named @name whose parent is @parent? */
-static bool __init fr_pde_is(void *pde, const char *name, void *parent)
+static bool __init fr_pde_is(struct fr_pde *pde, const char *name,
+			     struct fr_pde *parent)
 {
 	char buf[8] = "";
-	char *p;
-	u8 len;
+	struct fr_pde copy;
 
-	if (copy_from_kernel_nofault(&p, (char *)pde + fr_pde.name, sizeof(p)) ||
-	    copy_from_kernel_nofault(&len, (char *)pde + fr_pde.namelen, 1) ||
-	    len != strlen(name) || len >= sizeof(buf) ||
-	    copy_from_kernel_nofault(buf, p, len))
+	if (copy_from_kernel_nofault(&copy, pde, sizeof(copy)) ||
+	    copy.namelen != strlen(name) || copy.namelen >= sizeof(buf) ||
+	    copy_from_kernel_nofault(buf, copy.name, copy.namelen))
 		return false;
-	return !memcmp(buf, name, len) &&
-	       fr_pde_field(pde, parent, void *) == parent;
+	return !memcmp(buf, name, copy.namelen) && copy.parent == parent;
 }
 
 /* Look up proc_root and check that the layout reads it and /proc/net. */
 static void __init fr_find_proc_root(void)
 {
-	void *root = fr_lookup_data("proc_root", fr_pde.namelen + 1);
+	struct fr_pde *root = fr_lookup_data(fr_sym_proc_root, sizeof(*root));
+	struct fr_pde *net = (struct fr_pde *)init_net.proc_net;
 
-	fr_proc_lock = fr_lookup_data("proc_subdir_lock", sizeof(*fr_proc_lock));
+	fr_proc_lock = fr_lookup_data(fr_sym_proc_lock, sizeof(*fr_proc_lock));
 	if (!root || !fr_proc_lock) {
-		pr_warn("/proc not looked at: proc_root not found\n");
+		fr_not_looked_at(fr_sym_proc_root);
 		return;
 	}
 	/* proc_root (fs/proc/root.c) and init_net's (fs/proc/proc_net.c). */
-	if (!fr_pde_is(root, "/proc", root) ||
-	    fr_pde_field(root, low_ino, unsigned int) != FR_PROC_ROOT_INO ||
-	    !S_ISDIR(fr_pde_field(root, mode, umode_t)) ||
-	    (init_net.proc_net &&
-	     (!fr_pde_is(init_net.proc_net, "net", root) ||
-	      fr_pde_field(init_net.proc_net, data, void *) != &init_net))) {
-		pr_warn("/proc not looked at: its root does not read back as checked\n");
+	if (!fr_pde_is(root, "/proc", root) || !S_ISDIR(root->mode) ||
+	    root->low_ino != FR_PROC_ROOT_INO ||
+	    (net && (!fr_pde_is(net, "net", root) || net->data != &init_net))) {
+		fr_not_looked_at(fr_why_proc_root);
 		return;
 	}
 	fr_proc_root = root;
 }
 
-static bool __init fr_pde_busy(void *pde)
+static bool __init fr_pde_busy(struct fr_pde *pde)
 {
-	struct list_head *openers = (struct list_head *)((char *)pde + fr_pde.openers);
-
-	return atomic_read(&fr_pde_field(pde, in_use, atomic_t)) ||
-	       READ_ONCE(openers->next) != openers;
+	return atomic_read(&pde->in_use) ||
+	       READ_ONCE(pde->pde_openers.next) != &pde->pde_openers;
 }
 
-static bool __init fr_pde_owned(void *pde)
+static bool __init fr_pde_owned(struct fr_pde *pde)
 {
-	return fr_in_target(fr_pde_field(pde, ops, void *)) ||
-	       fr_in_target(fr_pde_field(pde, iops, void *)) ||
-	       fr_in_target(fr_pde_field(pde, seq_ops, void *)) ||
-	       fr_in_target(fr_pde_field(pde, write, void *)) ||
-	       fr_in_target(fr_pde_field(pde, data, void *));
+	return fr_in_target(pde->proc_ops) || fr_in_target(pde->proc_iops) ||
+	       fr_in_target(pde->seq_ops) || fr_in_target(pde->write) ||
+	       fr_in_target(pde->data);
 }
 
 /* "/proc/a/b" from the names up to proc_root.  Caller holds the lock. */
-static void __init fr_pde_path(void *pde, char *buf, size_t size)
+static void __init fr_pde_path(struct fr_pde *pde, char *buf, size_t size)
 {
-	void *chain[FR_PROC_DEPTH];
+	struct fr_pde *chain[FR_PROC_DEPTH];
 	unsigned int n = 0;
-	size_t used;
+	ssize_t used, len;
 
 	while (pde != fr_proc_root && n < FR_PROC_DEPTH) {
 		chain[n++] = pde;
-		pde = fr_pde_field(pde, parent, void *);
+		pde = pde->parent;
 	}
 	used = strscpy(buf, "/proc", size);
-	while (n-- && used < size - 1) {
-		void *p = chain[n];
-		size_t len = min_t(size_t, fr_pde_field(p, namelen, u8),
-				   size - used - 2);
-
+	while (n-- && used + 1 < size) {
 		buf[used++] = '/';
-		memcpy(buf + used, fr_pde_field(p, name, char *), len);
+		len = strscpy(buf + used, chain[n]->name, size - used);
+		if (len < 0)
+			return;
 		used += len;
-		buf[used] = '\0';
 	}
+}
+
+/* An entry whose things lie in the target, not under one already listed. */
+static struct fr_leftover * __init fr_proc_found(struct fr_pde *pde)
+{
+	struct fr_leftover *lo = fr_lo_add(FR_LO_PROC, pde);
+
+	if (!lo)
+		return NULL;
+	fr_pde_path(pde, lo->name, sizeof(lo->name));
+	if (pde->flags & PROC_ENTRY_PERMANENT)
+		lo->refuse = FR_PERMANENT;
+	else if (fr_pde_busy(pde))
+		lo->refuse = FR_OPEN;
+	return lo;
 }
 
 /*
@@ -554,47 +556,34 @@ static void __init fr_pde_path(void *pde, char *buf, size_t size)
  * if it holds an entry that is not the target's, or one in use or open, it
  * is refused.  Caller holds proc_subdir_lock for reading.
  */
-static void __init fr_walk_proc(void *top)
+static void __init fr_walk_proc(struct fr_pde *top)
 {
 	struct fr_leftover *owners[FR_PROC_DEPTH] = { NULL };
-	struct rb_node *node = rb_first(fr_pde_subdir(top));
+	struct rb_node *node = rb_first(&top->subdir);
 	unsigned int depth = 0;
-	void *pde;
+	struct fr_pde *pde;
 
 	while (node) {
 		struct fr_leftover *above = depth ? owners[depth - 1] : NULL;
-		bool owned;
 
-		pde = fr_pde_of(node);
-		owned = fr_pde_owned(pde);
+		pde = rb_entry(node, struct fr_pde, subdir_node);
 		owners[depth] = above;
-		if (above) {
-			if (!owned && !S_ISDIR(fr_pde_field(pde, mode, umode_t)))
-				above->refuse = "holds others' entries";
-			else if (fr_pde_busy(pde))
-				above->refuse = "open or in use";
-		} else if (owned) {
-			struct fr_leftover *lo = fr_lo_add(FR_LO_PROC, pde);
-
-			if (lo) {
-				fr_pde_path(pde, lo->name, sizeof(lo->name));
-				if (fr_pde_field(pde, flags, u8) & PROC_ENTRY_PERMANENT)
-					lo->refuse = "permanent";
-				else if (fr_pde_busy(pde))
-					lo->refuse = "open";
-			}
-			owners[depth] = lo;
-		}
+		if (!above && fr_pde_owned(pde))
+			owners[depth] = fr_proc_found(pde);
+		else if (above && !fr_pde_owned(pde) && !S_ISDIR(pde->mode))
+			above->refuse = FR_OTHERS;
+		else if (above && fr_pde_busy(pde))
+			above->refuse = FR_BUSY;
 		/* Down into a directory, else on to the next sibling or up. */
-		if (!RB_EMPTY_ROOT(fr_pde_subdir(pde)) && depth + 1 < FR_PROC_DEPTH) {
+		if (!RB_EMPTY_ROOT(&pde->subdir) && depth + 1 < FR_PROC_DEPTH) {
 			depth++;
-			node = rb_first(fr_pde_subdir(pde));
+			node = rb_first(&pde->subdir);
 			continue;
 		}
 		while (!(node = rb_next(node)) && depth) {
 			depth--;
-			pde = fr_pde_field(pde, parent, void *);
-			node = (struct rb_node *)((char *)pde + fr_pde.subdir_node);
+			pde = pde->parent;
+			node = &pde->subdir_node;
 		}
 	}
 }
@@ -605,34 +594,34 @@ static int __init fr_find_proc(void)
 
 	if (!fr_proc_root)
 		return -ENOENT;
-	for (n = 0; n < FR_TRIES; n++) {
+	for (n = 0; n < FR_TRIES; n++, fr_pause()) {
 		if (read_trylock(fr_proc_lock)) {
 			fr_walk_proc(fr_proc_root);
 			if (init_net.proc_net)
-				fr_walk_proc(init_net.proc_net);
+				fr_walk_proc((struct fr_pde *)init_net.proc_net);
 			read_unlock(fr_proc_lock);
 			return 0;
 		}
-		usleep_range(1000, 1100);
 	}
 	return -EBUSY;
 }
 
 /* remove_proc_subtree() takes proc_subdir_lock and waits for users. */
-static const char * __init fr_undo_proc(struct fr_leftover *lo)
+static enum fr_why __init fr_undo_proc(struct fr_leftover *lo)
 {
-	if (!fr_lock_free(write_trylock(fr_proc_lock), write_unlock(fr_proc_lock)))
-		return "/proc lock held";
+	if (!fr_rwlock_free(fr_proc_lock))
+		return FR_LOCKED;
 	if (fr_pde_busy(lo->obj))
-		return "open";
+		return FR_OPEN;
 	proc_remove(lo->obj);
-	return NULL;
+	return FR_OK;
 }
 #else
+static const char fr_why_pde[] __initconst = "proc_dir_entry checked for this release";
+
 static void __init fr_find_proc_root(void)
 {
-	pr_warn("/proc not looked at: struct proc_dir_entry not checked for Linux %u.%u\n",
-		LINUX_VERSION_CODE >> 16, (LINUX_VERSION_CODE >> 8) & 0xff);
+	fr_not_looked_at(fr_why_pde);
 }
 
 static int __init fr_find_proc(void)
@@ -640,9 +629,9 @@ static int __init fr_find_proc(void)
 	return -ENOENT;
 }
 
-static const char * __init fr_undo_proc(struct fr_leftover *lo)
+static enum fr_why __init fr_undo_proc(struct fr_leftover *lo)
 {
-	return "not checked";
+	return FR_UNCHECKED;
 }
 #endif
 
@@ -722,26 +711,32 @@ static void __init fr_find_timers(void)
  * again (6.2, 6.1.84); then it is deleted once its callback is not running,
  * which is never waited for more than 100 ms.
  */
-static const char * __init fr_undo_timer(struct fr_leftover *lo)
+static enum fr_why __init fr_undo_timer(struct fr_leftover *lo)
 {
 	struct timer_list *t = lo->obj;
+	unsigned int n;
 
 #ifdef FR_HAVE_TIMER_SHUTDOWN
 	timer_shutdown(t);
 #endif
-	if (!fr_try(timer_delete_sync_try(t) >= 0))
-		return "callback running";
-	return NULL;
+
+	for (n = 0; timer_delete_sync_try(t) < 0; n++, fr_pause())
+		if (n == FR_TRIES)
+			return FR_RUNNING;
+	return FR_OK;
 }
 
 /* Cancel until neither queued nor running; no waiting on a stuck work. */
-static const char * __init fr_undo_dwork(struct fr_leftover *lo)
+static enum fr_why __init fr_undo_dwork(struct fr_leftover *lo)
 {
 	struct delayed_work *dw = lo->obj;
 
-	if (!fr_try((cancel_delayed_work(dw), !work_busy(&dw->work))))
-		return "work running";
-	return NULL;
+	unsigned int n;
+
+	for (n = 0; cancel_delayed_work(dw), work_busy(&dw->work); n++, fr_pause())
+		if (n == FR_TRIES)
+			return FR_RUNNING;
+	return FR_OK;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -762,7 +757,7 @@ static void __init fr_find_netdevs(void)
 			if (!lo)
 				break;
 			strscpy(lo->name, dev->name, sizeof(lo->name));
-			lo->refuse = "unregister_netdev runs its code";
+			lo->refuse = FR_NETDEV;
 		}
 	}
 	rcu_read_unlock();
@@ -790,14 +785,14 @@ static void __init fr_lookup_lists(void)
 	if (done)
 		return;
 	done = true;
-	fr_fs_list = fr_lookup_data("file_systems", sizeof(*fr_fs_list));
-	fr_fs_lock = fr_lookup_data("file_systems_lock", sizeof(*fr_fs_lock));
-	fr_misc_list = fr_lookup_data("misc_list", sizeof(*fr_misc_list));
-	fr_misc_mtx = fr_lookup_data("misc_mtx", sizeof(*fr_misc_mtx));
+	fr_fs_list = fr_lookup_data(fr_sym_fs, sizeof(*fr_fs_list));
+	fr_fs_lock = fr_lookup_data(fr_sym_fs_lock, sizeof(*fr_fs_lock));
+	fr_misc_list = fr_lookup_data(fr_sym_misc, sizeof(*fr_misc_list));
+	fr_misc_mtx = fr_lookup_data(fr_sym_misc_mtx, sizeof(*fr_misc_mtx));
 	if (!fr_fs_list || !fr_fs_lock)
-		pr_warn("filesystem types not looked at: file_systems not found\n");
+		fr_not_looked_at(fr_sym_fs);
 	if (!fr_misc_list || !fr_misc_mtx)
-		pr_warn("misc devices not looked at: misc_list not found\n");
+		fr_not_looked_at(fr_sym_misc);
 	fr_find_proc_root();
 }
 
@@ -815,7 +810,7 @@ static void __init fr_unreadable(enum fr_lo_kind kind, int err)
 	if (!lo)
 		return;
 	strscpy(lo->name, "?", sizeof(lo->name));
-	lo->refuse = "list locked";
+	lo->refuse = FR_LOCKED;
 }
 
 static void __init fr_find_target(struct fr_rescue *t)
@@ -872,16 +867,15 @@ unsigned int __init fr_find_leftovers(void)
 	}
 	us = ktime_us_delta(ktime_get(), start);
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
-		if (lo->refuse) {
-			pr_warn("%s: " FR_LOG_LEFTOVER "%s %s -> " FR_LO_ACT_REFUSE " (%s)\n",
-				lo->t->name, fr_lo_kinds[lo->kind], lo->name,
-				lo->refuse);
-			lo->t->leftovers_refused++;
-		} else {
-			pr_info("%s: " FR_LOG_LEFTOVER "%s %s -> %s\n", lo->t->name,
-				fr_lo_kinds[lo->kind], lo->name,
-				fr_lo_actions[lo->kind]);
-		}
+		bool refuse = lo->refuse != FR_OK;
+
+		/* One format for both: "-> unregister", "-> refuse (open)". */
+		pr_warn("%s: " FR_LOG_LEFTOVER "%s %s -> %s%s%s%s\n", lo->t->name,
+			fr_lo_kinds[lo->kind], lo->name,
+			refuse ? fr_lo_refuse : fr_lo_actions[lo->kind],
+			refuse ? " (" : "", refuse ? fr_whys[lo->refuse] : "",
+			refuse ? ")" : "");
+		lo->t->leftovers_refused += refuse;
 	}
 	pr_info(FR_LOG_LEFTOVER_SCAN "%u target(s), %u leftover(s), %lld us\n",
 		n, fr_nr_los, us);
@@ -913,10 +907,10 @@ int __init fr_refuse_leftovers(enum fr_leftovers_policy policy)
 	return ret;
 }
 
-static const char *const fr_lo_done[] __initconst = {
+static const char fr_lo_done[][28] __initconst = {
 	[FR_LO_FS] = FR_LOG_UNDONE_FS, [FR_LO_MISC] = FR_LOG_UNDONE_MISC,
 	[FR_LO_PROC] = FR_LOG_UNDONE_PROC, [FR_LO_TIMER] = FR_LOG_UNDONE_TIMER,
-	[FR_LO_DWORK] = FR_LOG_UNDONE_DWORK, [FR_LO_NETDEV] = "",
+	[FR_LO_DWORK] = FR_LOG_UNDONE_DWORK,
 };
 
 /*
@@ -927,7 +921,7 @@ static const char *const fr_lo_done[] __initconst = {
 void __init fr_undo_leftovers(void)
 {
 	struct fr_leftover *lo;
-	const char *why;
+	enum fr_why why;
 
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
 		if (lo->refuse || lo->t->undo_failed)
@@ -953,7 +947,8 @@ void __init fr_undo_leftovers(void)
 		}
 		if (why) {
 			pr_err("%s: " FR_LOG_UNDO_FAILED "%s %s (%s), not repaired\n",
-			       lo->t->name, fr_lo_kinds[lo->kind], lo->name, why);
+			       lo->t->name, fr_lo_kinds[lo->kind], lo->name,
+			       fr_whys[why]);
 			lo->t->undo_failed = true;
 			continue;
 		}

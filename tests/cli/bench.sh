@@ -48,8 +48,9 @@ bench floor-noexit "insmod /tmp/fr_no_ex_0.ko" \
 	"insmod $M/force_rmmod.ko modname=fr_no_ex_0; rmmod fr_no_ex_0; rmmod force_rmmod"
 bench single-noexit "insmod /tmp/fr_no_ex_0.ko" "$fr fr_no_ex_0 > /dev/null"
 # Leftovers to undo: fr_left registers a filesystem, a misc device, /proc
-# entries, a timer and a delayed work; with its exit replaced they are undone.
-bench left "insmod $M/fr_left.ko" "$fr --exit=stub fr_left > /dev/null"
+# entries, a timer and a delayed work, and leaks a reference; with its exit
+# replaced they are undone.
+bench left "insmod $M/fr_left.ko leak=1" "$fr --exit=stub fr_left > /dev/null"
 left=$(grep -cE '^fr_(leak_r0|no_ex_0|left) ' /proc/modules)
 
 # Durations in microseconds, one "LABEL US" line per repetition.
