@@ -32,16 +32,17 @@ DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/force-rmmod
 
 # The force-rmmod command: a small library of mechanisms (src/cli/fr.h) and
-# the command's steps on top (src/cli/cli.h: main.c, diagnose.c, rescue.c).
+# the command's steps on top (src/cli/steps.h: main.c, diagnose.c, users.c,
+# rescue.c; the layers are described in src/cli/table.h).
 # liblzma, libzstd and zlib decompress the helper, because it is loaded from
 # memory.  The command is linked statically: a rescue is a few system calls,
 # and starting a dynamic binary costs more than all of them (measured under
 # QEMU TCG: 53 ms against 11 ms).  The packages link it dynamically, as
 # their distributions require (debian/rules, rpm/).
 CLI_PKGS := liblzma libzstd zlib
-CLI_STEPS := src/cli/main.c src/cli/diagnose.c src/cli/rescue.c
+CLI_STEPS := src/cli/main.c src/cli/diagnose.c src/cli/users.c src/cli/rescue.c
 CLI_LIB := $(filter-out $(CLI_STEPS),$(wildcard src/cli/*.c))
-CLI_HDRS := $(wildcard src/cli/*.h) src/module/version.h
+CLI_HDRS := $(wildcard src/cli/*.h) src/module/version.h src/module/contract.h
 CLI_CFLAGS = $(shell pkg-config --cflags $(CLI_PKGS))
 CLI_LIBS = $(shell pkg-config --libs $(CLI_PKGS))
 CLI_LDFLAGS = -static
@@ -58,9 +59,10 @@ SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Wall -Wextra -Werror -std=gnu11 -Isrc/cli
 FUZZ_TIME ?= 20
 
-check-unit: $(BUILD)/cli-unit $(BUILD)/cli-fuzz
+check-unit: $(BUILD)/cli-unit $(BUILD)/cli-steps $(BUILD)/cli-fuzz
 	tests/cli/modules-index $(BUILD)/unit-modules
 	$(BUILD)/cli-unit $(BUILD)/unit-modules
+	$(BUILD)/cli-steps
 	@mkdir -p $(BUILD)/fuzz-corpus
 	$(BUILD)/cli-fuzz -max_total_time=$(FUZZ_TIME) -max_len=4096 \
 		-print_final_stats=0 $(BUILD)/fuzz-corpus tests/cli/corpus
@@ -68,6 +70,14 @@ check-unit: $(BUILD)/cli-unit $(BUILD)/cli-fuzz
 $(BUILD)/cli-unit: tests/cli/unit.c $(CLI_LIB) $(CLI_HDRS)
 	@mkdir -p $(BUILD)
 	$(SAN_CC) $(SAN_FLAGS) $(CLI_CFLAGS) -o $@ tests/cli/unit.c $(CLI_LIB) $(CLI_LIBS)
+
+# The steps: the whole command on prepared trees, with a fake kernel
+# (tests/cli/steps.c) in place of src/cli/kernel.c.
+$(BUILD)/cli-steps: tests/cli/steps.c $(CLI_STEPS) $(CLI_LIB) $(CLI_HDRS)
+	@mkdir -p $(BUILD)
+	$(SAN_CC) $(SAN_FLAGS) -Dmain=fr_main $(CLI_CFLAGS) -c -o $(BUILD)/cli-steps-main.o src/cli/main.c
+	$(SAN_CC) $(SAN_FLAGS) $(CLI_CFLAGS) -o $@ tests/cli/steps.c $(BUILD)/cli-steps-main.o \
+		$(filter-out src/cli/main.c,$(CLI_STEPS)) $(filter-out src/cli/kernel.c,$(CLI_LIB)) $(CLI_LIBS)
 
 $(BUILD)/cli-fuzz: tests/cli/fuzz.c $(CLI_LIB) $(CLI_HDRS)
 	@mkdir -p $(BUILD)

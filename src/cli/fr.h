@@ -9,13 +9,17 @@
  *   kmsg.c       the kernel log: /dev/kmsg records
  *   helperlog.c  the rescue module's own log lines ("force_rmmod: NAME: ...")
  *   leftovers.c  its leftover lines: what a target left registered (leftovers.h)
- *   helper.c     finding, decompressing and loading force_rmmod.ko
+ *   helper.c     finding, decompressing and checking force_rmmod.ko
+ *   kernel.c     the kernel itself: init_module(2), delete_module(2) and
+ *                /dev/kmsg opened (the step tests replace this file)
  *   output.c     the per-module report: text lines and JSON
  *
  * Functions return 0 or a negative errno; none of them prints, except output.c.
  * Everything that reads /proc or /sys takes @root ("" for the real system), so
- * that the unit tests can run it on a prepared tree.  The command's own steps,
- * built on these, are in cli.h.
+ * that the unit tests can run it on a prepared tree.  This is the lowest
+ * layer of the command: it includes and calls nothing above it (table.h,
+ * call.h, steps.h; tests/cli/layers checks it).  The words of the helper's
+ * parameters and log lines are src/module/contract.h, shared with it.
  */
 #ifndef FR_H
 #define FR_H
@@ -24,13 +28,13 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../module/contract.h"
+
 #define FR_NAME_MAX	56	/* the kernel's MODULE_NAME_LEN, with the NUL */
 #define FR_MAX_HOLDERS	64
 #define FR_MAX_TASKS	16
 #define FR_MAX_USERS	16
 #define FR_TEXT_MAX	256
-#define FR_HELPER_NAME	"force_rmmod"
-#define FR_MAX_TARGETS	64	/* modules one helper load takes (modname=) */
 
 /* names.c */
 enum fr_name_error {
@@ -47,10 +51,13 @@ const char *fr_name_strerror(enum fr_name_error err);
 enum fr_kind { FR_KIND_NOT_LOADED, FR_KIND_BUILTIN, FR_KIND_LOADABLE };
 enum fr_state { FR_STATE_UNKNOWN, FR_STATE_LIVE, FR_STATE_COMING, FR_STATE_GOING };
 
+/* What a task in a module's code executes (JSON "executing"). */
+enum fr_exec { FR_EXEC_CODE, FR_EXEC_INIT, FR_EXEC_EXIT };
+
 struct fr_task {
 	int pid;
 	char comm[32];
-	char what[16];		/* "init", "exit" or "code": what it executes */
+	enum fr_exec what;
 };
 
 struct fr_module {
@@ -70,8 +77,10 @@ int fr_modules_line_parse(const char *line, struct fr_module *m);
 int fr_module_read(const char *root, const char *name, struct fr_module *m);
 int fr_module_has_exit(const char *root, const char *name);
 bool fr_module_is_loaded(const char *root, const char *name);
-bool fr_module_is_healthy(const struct fr_module *m);
+bool fr_module_is_healthy(const struct fr_module *m, int leaving);
+bool fr_module_refs_unexplained(const struct fr_module *m);
 const char *fr_state_name(enum fr_state state);
+const char *fr_exec_name(enum fr_exec what);
 /* Why the kernel may refuse any module: sysctl modules_disabled, lockdown. */
 enum fr_load_policy { FR_LOAD_OPEN, FR_LOAD_DISABLED, FR_LOAD_LOCKDOWN };
 enum fr_load_policy fr_load_policy(const char *root);
@@ -81,7 +90,6 @@ int fr_tasks_scan(const char *root, struct fr_module **mods, int n);
 int fr_stack_line_in_module(const char *line, const char *name);
 
 /* kmsg.c */
-int fr_kmsg_open(void);
 int fr_kmsg_record_parse(const char *rec, size_t len, char *msg, size_t size);
 typedef void (*fr_kmsg_fn)(const char *msg, void *data);
 int fr_kmsg_drain(int fd, fr_kmsg_fn fn, void *data);
@@ -131,7 +139,10 @@ struct fr_image {
 int fr_helper_read(const char *path, struct fr_image *img);
 void fr_image_release(struct fr_image *img);
 int fr_image_decompress(const void *in, size_t len, void **out, size_t *outlen);
-bool fr_helper_has_param(const void *image, size_t len, const char *param);
+int fr_helper_version(const void *image, size_t len, char *version, size_t size);
+
+/* kernel.c */
+int fr_kmsg_open(const char *root);
 int fr_helper_load(const void *image, size_t len, const char *params);
 int fr_module_remove(const char *name);
 
@@ -147,6 +158,29 @@ enum fr_result {
 	FR_RESULT_SKIPPED,	/* another name was invalid: nothing was done */
 };
 
+enum fr_action { FR_ACTION_NONE, FR_ACTION_UNLOAD, FR_ACTION_RESCUE };
+
+/*
+ * What is known of a target's real users (open files, mounts, sockets), one
+ * state machine:
+ *
+ *   UNKNOWN --(references explained by holders)---------------> KNOWN (none)
+ *   UNKNOWN --(unexplained: fr_decide)--> WANTED
+ *   WANTED --(kernel log readable, no --force, no --dry-run)--> IN_RESCUE
+ *   WANTED --(check mode: "check: ... users N")--> COUNTED --(judged)--> KNOWN
+ *   IN_RESCUE --("has N real user(s)", judged; or the load went on)--> KNOWN
+ *
+ * Only KNOWN is reported as a list (maybe empty); any other state is "not
+ * checked" (JSON null).  WANTED and COUNTED targets are the check mode's.
+ */
+enum fr_users {
+	FR_USERS_UNKNOWN,
+	FR_USERS_WANTED,	/* references unexplained: look for users */
+	FR_USERS_IN_RESCUE,	/* the rescue load looks for them (users=refuse) */
+	FR_USERS_COUNTED,	/* the check mode counted them: users_total */
+	FR_USERS_KNOWN,		/* users[] lists them (users_total in all) */
+};
+
 /* One named module through the whole run. */
 struct fr_target {
 	char arg[FR_TEXT_MAX];	/* as given */
@@ -154,19 +188,18 @@ struct fr_target {
 	bool cascaded;		/* added by --cascade, not named */
 	bool loaded;
 	struct fr_module mod;	/* diagnosis before anything changed */
+	enum fr_users users_state;
 	char users[FR_MAX_USERS][FR_TEXT_MAX];
 	int nr_users;
-	bool needs_check;	/* references unexplained: look for users */
-	bool users_known;	/* the helper reported on it, or none possible */
-	int users_counted;	/* the helper's count ("check:" or "has N"
-				 * line; 0 when a rescue went on), -1 before */
-	const char *action;	/* "unload", "rescue", "none" */
+	int users_total;	/* the helper's count (COUNTED, KNOWN) */
+	enum fr_action action;
 	bool exit_replaced;
 	enum fr_result result;
 	char error[FR_TEXT_MAX];
 };
 
 const char *fr_result_name(enum fr_result result);
+const char *fr_action_name(enum fr_action action);
 void fr_report_line(FILE *out, const struct fr_target *t);
 void fr_report_json(FILE *out, const struct fr_target *t, int n);
 void fr_json_string(FILE *out, const char *s);

@@ -2,7 +2,8 @@
 /*
  * The rescue module force_rmmod.ko: found through the modules index of the
  * running kernel (depmod's modules.dep), as DKMS installs it, possibly
- * compressed; read and decompressed into memory; loaded with init_module(2).
+ * compressed; read and decompressed into memory, its version read; loaded
+ * with init_module(2) (kernel.c).
  *
  * Never finit_module(2): since Linux 6.6 it records each load in a table
  * that a crashed init leaves poisoned, and a crashed init is what we rescue.
@@ -18,7 +19,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -295,6 +295,8 @@ static void fr_shdr_read(const uint8_t *p, bool is64, struct fr_shdr *sh)
  * The .modinfo section of ELF image @image (native byte order, as the
  * running kernel's modules), checked against the image's bounds; the whole
  * image when it is no ELF file we can read (the search then costs more).
+ * Kept for the version alone: a "version=" string elsewhere in the image
+ * (code, data) must not count.  About 50 lines: ELF32 and ELF64 headers.
  */
 static void fr_modinfo(const uint8_t *image, size_t len, const uint8_t **info,
 		       size_t *size)
@@ -348,36 +350,31 @@ static void fr_modinfo(const uint8_t *image, size_t len, const uint8_t **info,
 	}
 }
 
-/* Does the module declare parameter @param ("parmtype=PARAM:" in .modinfo)? */
-bool fr_helper_has_param(const void *image, size_t len, const char *param)
+/*
+ * The module's version, "version=" in .modinfo (MODULE_VERSION), copied to
+ * @version: -ENOENT when it declares none, -ENAMETOOLONG when it does not
+ * fit.  The command uses only a helper of its own version: their contract
+ * (src/module/contract.h) is not negotiated.
+ */
+int fr_helper_version(const void *image, size_t len, char *version, size_t size)
 {
-	const uint8_t *info;
-	char key[96];
-	size_t klen, size;
+	static const char key[] = "version=";
+	const uint8_t *info, *p, *end;
+	size_t n, klen = sizeof(key) - 1, isize;
 
-	klen = snprintf(key, sizeof(key), "parmtype=%s:", param);
-	if (klen >= sizeof(key))
-		return false;
-	fr_modinfo(image, len, &info, &size);
-	/* Each entry starts the section or follows a NUL. */
-	for (const uint8_t *p = info; size && (p = memmem(p, size - (p - info), key, klen));
-	     p++)
-		if (p == info || p[-1] == '\0')
-			return true;
-	return false;
-}
-
-int fr_helper_load(const void *image, size_t len, const char *params)
-{
-	if (syscall(SYS_init_module, image, len, params) != 0)
-		return -errno;
-	return 0;
-}
-
-/* delete_module(2) as rmmod does it: O_NONBLOCK, never forced. */
-int fr_module_remove(const char *name)
-{
-	if (syscall(SYS_delete_module, name, O_NONBLOCK) != 0)
-		return -errno;
-	return 0;
+	fr_modinfo(image, len, &info, &isize);
+	/* Each entry starts the section or follows a NUL ("srcversion=" does not). */
+	for (p = info; isize && (p = memmem(p, isize - (p - info), key, klen)); p++) {
+		if (p != info && p[-1] != '\0')
+			continue;
+		p += klen;
+		end = memchr(p, '\0', isize - (p - info));
+		n = end ? (size_t)(end - p) : isize - (p - info);
+		if (n >= size)
+			return -ENAMETOOLONG;
+		memcpy(version, p, n);
+		version[n] = '\0';
+		return 0;
+	}
+	return -ENOENT;
 }

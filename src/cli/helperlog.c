@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The rescue module's kernel log lines, "force_rmmod: NAME: TEXT", as
- * src/module/force_rmmod.c writes them.  This is the one place that knows
- * their wording: change it here when the module's messages change.
+ * the module writes them.  Their first words are the contract's
+ * (src/module/contract.h, FR_LOG_*); this is the one place of the command
+ * that knows the rest of their wording.
  *
  *   NAME: state S -> live, refcount A -> B, exit E -> F; rmmod NAME now
  *   NAME: healthy (live, refcount N, exit E), nothing to do
@@ -23,7 +24,6 @@
 
 #include "fr.h"
 #include "leftovers.h"
-#include "../module/contract.h"
 
 #define FR_PREFIX	FR_HELPER_NAME ": "
 
@@ -43,7 +43,16 @@ static void fr_copy(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src);
 }
 
-/* 0 when @msg is a line of the helper (filled in @line), -1 otherwise. */
+static bool fr_starts(const char *s, const char *word)
+{
+	return !strncmp(s, word, strlen(word));
+}
+
+/*
+ * 0 when @msg is a line of the helper (filled in @line), -1 otherwise.
+ * Long only because it is one flat branch per kind of line, in the order
+ * they must be tried.
+ */
 int fr_helper_line_parse(const char *msg, struct fr_line *line)
 {
 	const char *rest, *colon;
@@ -67,7 +76,7 @@ int fr_helper_line_parse(const char *msg, struct fr_line *line)
 	rest = colon + 2;
 	fr_copy(line->text, sizeof(line->text), rest);
 
-	if (sscanf(rest, "state %15s -> live, refcount %d -> %d, exit %7s -> %7[a-z];",
+	if (sscanf(rest, FR_LOG_REPAIR "%15s -> live, refcount %d -> %d, exit %7s -> %7[a-z];",
 		   sb, &a, &b, eb, ea) == 5) {
 		line->kind = FR_LINE_REPAIR;
 		fr_copy(line->state_before, sizeof(line->state_before), sb);
@@ -75,34 +84,34 @@ int fr_helper_line_parse(const char *msg, struct fr_line *line)
 		line->refs_after = b;
 		fr_copy(line->exit_before, sizeof(line->exit_before), eb);
 		fr_copy(line->exit_after, sizeof(line->exit_after), ea);
-	} else if (!strncmp(rest, "healthy", 7)) {
+	} else if (fr_starts(rest, FR_LOG_HEALTHY)) {
 		line->kind = FR_LINE_HEALTHY;
-	} else if (sscanf(rest, "task %d (%31[^)]) may be executing", &pid, comm) == 2) {
+	} else if (sscanf(rest, FR_LOG_TASK "%d (%31[^)]) may be executing", &pid, comm) == 2) {
 		line->kind = FR_LINE_TASK;
 		line->pid = pid;
 		fr_copy(line->comm, sizeof(line->comm), comm);
-	} else if (sscanf(rest, "used by module %55[A-Za-z0-9_]", holder) == 1) {
+	} else if (sscanf(rest, FR_LOG_HOLDER "%55[A-Za-z0-9_]", holder) == 1) {
 		line->kind = FR_LINE_HOLDER;
 		fr_copy(line->holder, sizeof(line->holder), holder);
-	} else if (!strncmp(rest, "user: ", 6)) {
+	} else if (fr_starts(rest, FR_LOG_USER)) {
 		line->kind = FR_LINE_USER;
-		fr_copy(line->text, sizeof(line->text), rest + 6);
-	} else if (sscanf(rest, "has %d real user", &a) == 1 && a >= 0) {
+		fr_copy(line->text, sizeof(line->text), rest + strlen(FR_LOG_USER));
+	} else if (sscanf(rest, FR_LOG_USERS "%d real user", &a) == 1 && a >= 0) {
 		line->kind = FR_LINE_USERS;
 		line->users = a;
-	} else if (!strncmp(rest, FR_LOG_LEFTOVER, strlen(FR_LOG_LEFTOVER))) {
+	} else if (fr_starts(rest, FR_LOG_LEFTOVER)) {
 		line->kind = FR_LINE_LEFTOVER;
 		fr_copy(line->text, sizeof(line->text), rest + strlen(FR_LOG_LEFTOVER));
 	} else if (!fr_leftover_undone_parse(rest, &lkind, object, sizeof(object))) {
 		line->kind = FR_LINE_UNDONE;
 	} else if (!fr_leftovers_count_parse(rest, &line->leftovers)) {
-		line->kind = !strncmp(rest, FR_LOG_LEFTOVERS, strlen(FR_LOG_LEFTOVERS)) ?
+		line->kind = fr_starts(rest, FR_LOG_LEFTOVERS) ?
 			     FR_LINE_LEFTOVERS : FR_LINE_LEFTOVERS_LEFT;
-	} else if (!strncmp(rest, "check: ", 7)) {
+	} else if (fr_starts(rest, FR_LOG_CHECK)) {
 		const char *u = strstr(rest, ", users ");
 
 		line->kind = FR_LINE_CHECK;
-		fr_copy(line->text, sizeof(line->text), rest + 7);
+		fr_copy(line->text, sizeof(line->text), rest + strlen(FR_LOG_CHECK));
 		if (!u || sscanf(u, ", users %d", &line->users) != 1 || line->users < 0)
 			line->users = -1;
 	} else {

@@ -1,44 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kernel log through /dev/kmsg: opened and moved to its end before the
- * helper is loaded, then drained after, so that only the lines of this run
- * are read, whatever else the log holds.  One read() returns one record:
+ * The kernel log through /dev/kmsg: opened at its end (kernel.c) before
+ * the helper is loaded, then drained after, so that only the lines of this
+ * run are read, whatever else the log holds.  One read() returns one record:
  *   PRIORITY,SEQUENCE,MICROSECONDS,FLAGS[,...];MESSAGE\n[ KEY=VALUE\n]...
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fr.h"
-
-/* drivers/char/mem.c: /dev/kmsg is character device 1:11. */
-#define FR_KMSG_MAJOR	1
-#define FR_KMSG_MINOR	11
-
-/* The kernel log, at its end; -ENODEV if /dev/kmsg is another file (hidden). */
-int fr_kmsg_open(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
-	    st.st_rdev != makedev(FR_KMSG_MAJOR, FR_KMSG_MINOR)) {
-		close(fd);
-		return -ENODEV;
-	}
-	if (lseek(fd, 0, SEEK_END) < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
 
 /* Copy the MESSAGE of record @rec (@len bytes) to @msg; -EINVAL if malformed. */
 int fr_kmsg_record_parse(const char *rec, size_t len, char *msg, size_t size)

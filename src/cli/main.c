@@ -1,99 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * force-rmmod MODULE...: diagnose stuck modules, rescue them with
- * force_rmmod.ko, remove them, remove the helper, verify.  main() below is
- * the sequence of steps (see cli.h); the mechanisms are in fr.h.
+ * force_rmmod.ko, remove them, remove the helper, verify.  This file is the
+ * top layer: the options, the lock, the sequence of steps (steps.h) and the
+ * report.  Below it: the steps, the helper's loads (call.h), the table of
+ * targets (table.h), and the library of mechanisms (fr.h).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "steps.h"
 #include "../module/version.h"
 
 #define FR_LOCK_PATH	"/run/force-rmmod.lock"
 
-struct fr_options opt = { .exit_mode = "auto" };
-struct fr_target *targets;
-int nr_targets;
-static enum fr_status status = FR_EXIT_OK;
-
-/* ---- messages ------------------------------------------------------------ */
-
-void fr_log(const char *level, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: %s: ", FR_PROG, level);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void fr_raise(enum fr_status s)
-{
-	if (s > status)
-		status = s;
-}
-
-/* Mark @t as not removed, with a reason on stderr and in the report. */
-void fr_fail(struct fr_target *t, enum fr_result result, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(t->error, sizeof(t->error), fmt, ap);
-	va_end(ap);
-	t->result = result;
-	if (result != FR_RESULT_INVALID)
-		t->action = "none";
-	ERR("%s: %s", t->name[0] ? t->name : t->arg, t->error);
-	fr_raise(result == FR_RESULT_INVALID ? FR_EXIT_USAGE : FR_EXIT_NOT_REMOVED);
-}
-
-/* Kernel errnos in words a user understands (kmod's mod_strerror). */
-const char *fr_strerror(int err)
-{
-	switch (err) {
-	case EPERM:
-		return "operation not permitted (needs root with CAP_SYS_MODULE; "
-		       "module loading may be disabled or the kernel locked down)";
-	case ENOEXEC:
-		return "invalid module format (built for another kernel?)";
-	case EKEYREJECTED:
-	case ENOKEY:
-		return "module signature rejected (sign it with a key this kernel trusts, e.g. the DKMS MOK)";
-	case EEXIST:
-		return "a force_rmmod module is already loaded";
-	default:
-		return strerror(err);
-	}
-}
-
-/* Why init_module(2) refused the helper: EPERM has causes we can name. */
-const char *fr_load_strerror(int err)
-{
-	if (err != EPERM)
-		return fr_strerror(err);
-	switch (fr_load_policy("")) {
-	case FR_LOAD_DISABLED:
-		return "module loading is disabled (kernel.modules_disabled = 1, until reboot)";
-	case FR_LOAD_LOCKDOWN:
-		return "the kernel is locked down and loads only signed modules (sign the helper with a key it trusts, e.g. the DKMS MOK)";
-	default:
-		return fr_strerror(err);
-	}
-}
-
 /* ---- usage ----------------------------------------------------------------- */
 
+/* The --help text: one string, long because it is the whole manual in short. */
 static void fr_help(FILE *out)
 {
 	fprintf(out,
@@ -144,12 +73,16 @@ static void fr_help(FILE *out)
 "     never be unloaded (empty, too long, a path, built into the kernel,\n"
 "     force_rmmod itself); nothing was changed\n"
 "  3  the helper module is unavailable or the kernel refused to load it (not\n"
-"     installed for this kernel release, lockdown, modules_disabled, no\n"
-"     CAP_SYS_MODULE)\n",
+"     installed for this kernel release, of another version, lockdown,\n"
+"     modules_disabled, no CAP_SYS_MODULE)\n",
 		FR_PROG);
 }
 
-static int fr_parse_args(int argc, char **argv)
+/*
+ * Exits for --help and --version; -1 on a usage error.  Long only because
+ * it is one flat case per option, as getopt_long() wants.
+ */
+static int fr_parse_args(int argc, char **argv, struct fr_options *opt)
 {
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, 'n' },
@@ -169,33 +102,33 @@ static int fr_parse_args(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "nqvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			opt.dry_run = true;
+			opt->dry_run = true;
 			break;
 		case 'j':
-			opt.json = true;
+			opt->json = true;
 			break;
 		case 'c':
-			opt.cascade = true;
+			opt->cascade = true;
 			break;
 		case 'f':
-			opt.force = true;
+			opt->force = true;
 			break;
 		case 'e':
-			if (strcmp(optarg, "auto") && strcmp(optarg, "keep") &&
-			    strcmp(optarg, "stub")) {
+			if (strcmp(optarg, FR_EXIT_MODE_AUTO) && strcmp(optarg, FR_EXIT_MODE_KEEP) &&
+			    strcmp(optarg, FR_EXIT_MODE_STUB)) {
 				ERR("--exit=%s: expected auto, keep or stub", optarg);
 				return -1;
 			}
-			opt.exit_mode = optarg;
+			opt->exit_mode = optarg;
 			break;
 		case 'H':
-			opt.helper = optarg;
+			opt->helper = optarg;
 			break;
 		case 'q':
-			opt.verbose = -1;
+			opt->verbose = -1;
 			break;
 		case 'v':
-			opt.verbose = 1;
+			opt->verbose = 1;
 			break;
 		case 'h':
 			fr_help(stdout);
@@ -217,14 +150,17 @@ static int fr_parse_args(int argc, char **argv)
 }
 
 /* One lock for all runs: a second run waits, then sees the new state. */
-static int fr_lock(void)
+static int fr_lock(const struct fr_options *opt)
 {
-	int fd = open(FR_LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	char path[4096];
+	int fd;
 
+	snprintf(path, sizeof(path), "%s%s", opt->root, FR_LOCK_PATH);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		INFO("waiting for another force-rmmod to finish (%s)", FR_LOCK_PATH);
+		INFO(opt, "waiting for another force-rmmod to finish (%s)", FR_LOCK_PATH);
 		if (flock(fd, LOCK_EX) < 0) {
 			int err = -errno;
 
@@ -235,71 +171,93 @@ static int fr_lock(void)
 	return fd;
 }
 
-static void fr_report(void)
+static void fr_print_report(const struct fr_table *tab, const struct fr_options *opt)
 {
-	if (opt.json) {
-		fr_report_json(stdout, targets, nr_targets);
+	if (opt->json) {
+		fr_report_json(stdout, tab->t, tab->n);
 		return;
 	}
-	if (opt.verbose < 0)
+	if (opt->verbose < 0)
 		return;
-	for (int i = 0; i < nr_targets; i++)
-		fr_report_line(stdout, &targets[i]);
+	for (int i = 0; i < tab->n; i++)
+		fr_report_line(stdout, &tab->t[i]);
+}
+
+/*
+ * Under the lock: 0 to go on, or the exit status when it cannot be taken.
+ * --dry-run goes on without it.
+ */
+static int fr_take_lock(const struct fr_options *opt, int *lock)
+{
+	bool denied;
+
+	*lock = fr_lock(opt);
+	if (*lock >= 0)
+		return 0;
+	if (opt->dry_run) {
+		WARN(opt, "cannot take the lock %s: %s; diagnosing without it", FR_LOCK_PATH,
+		     strerror(-*lock));
+		return 0;
+	}
+	/* Not root: nothing could be loaded or removed either. */
+	denied = *lock == -EACCES || *lock == -EPERM || *lock == -EROFS;
+
+	ERR("cannot take the lock %s: %s%s", FR_LOCK_PATH, strerror(-*lock),
+	    denied ? " (force-rmmod must run as root)" : "");
+	return denied ? FR_STATUS_HELPER : FR_STATUS_NOT_REMOVED;
+}
+
+/* The steps under the lock, in order (steps.h), until the table is complete. */
+static void fr_run(struct fr_table *tab, const struct fr_options *opt, struct fr_helper *h)
+{
+	fr_classify(tab, opt);
+	if (fr_any_invalid(tab))
+		return;
+	fr_remove_leftover_helper(opt);
+	fr_diagnose(tab, opt);
+	fr_decide(tab);
+	fr_find_users(tab, opt, h);
+	if (opt->dry_run) {
+		fr_dry_run(tab);
+		return;
+	}
+	fr_unload_healthy(tab, opt);
+	fr_rescue(tab, opt, h);
+	fr_verify(tab, opt, h);
+}
+
+/*
+ * The command on the system under @root ("" for the real one; the step
+ * tests, tests/cli/steps.c, run it on prepared trees): its exit status.
+ */
+int fr_command(const char *root, int argc, char **argv)
+{
+	struct fr_options opt = { .root = root, .exit_mode = FR_EXIT_MODE_AUTO };
+	struct fr_table tab = { 0 };
+	struct fr_helper helper = { 0 };
+	int lock = -1, err;
+
+	if (fr_parse_args(argc, argv, &opt))
+		return FR_STATUS_USAGE;
+	fr_validate_names(&tab, argc - optind, argv + optind);
+	if (!fr_any_invalid(&tab)) {
+		err = fr_take_lock(&opt, &lock);
+		if (err) {
+			fr_table_free(&tab);
+			return err;
+		}
+		fr_run(&tab, &opt, &helper);
+	}
+	fr_table_finish(&tab);
+	fr_print_report(&tab, &opt);
+	fr_helper_release(&helper);
+	fr_table_free(&tab);
+	if (lock >= 0)
+		close(lock);
+	return tab.status;
 }
 
 int main(int argc, char **argv)
 {
-	int lock;
-
-	if (fr_parse_args(argc, argv))
-		return FR_EXIT_USAGE;
-	fr_validate_names(argc - optind, argv + optind);
-	if (fr_any_invalid())
-		goto out_report;
-
-	lock = fr_lock();
-	if (lock < 0 && opt.dry_run) {
-		WARN("cannot take the lock %s: %s; diagnosing without it", FR_LOCK_PATH,
-		     strerror(-lock));
-	} else if (lock < 0) {
-		/* Not root: nothing could be loaded or removed either. */
-		bool denied = lock == -EACCES || lock == -EPERM || lock == -EROFS;
-
-		ERR("cannot take the lock %s: %s%s", FR_LOCK_PATH, strerror(-lock),
-		    denied ? " (force-rmmod must run as root)" : "");
-		return denied ? FR_EXIT_HELPER : FR_EXIT_NOT_REMOVED;
-	}
-	fr_classify();
-	if (fr_any_invalid())
-		goto out_report;
-	fr_remove_leftover_helper();
-	fr_diagnose();
-	fr_decide();
-	if (opt.dry_run) {
-		fr_dry_run();
-		goto out_report;
-	}
-	fr_check_users();
-	fr_unload_healthy();
-	fr_rescue();
-	fr_verify();
-
-out_report:
-	for (int i = 0; i < nr_targets; i++) {
-		struct fr_target *t = &targets[i];
-
-		if (t->result != FR_RESULT_PENDING)
-			continue;
-		if (fr_any_invalid()) {
-			t->result = FR_RESULT_SKIPPED;
-			t->loaded = false;	/* facts not read, or not to be shown */
-			snprintf(t->error, sizeof(t->error), "skipped: another name is invalid");
-		} else {
-			fr_fail(t, FR_RESULT_FAILED, "not handled");
-		}
-	}
-	fr_report();
-	fr_helper_release();
-	free(targets);
-	return status;
+	return fr_command("", argc, argv);
 }

@@ -188,7 +188,6 @@ int fr_module_read(const char *root, const char *name, struct fr_module *m)
 	return 0;
 }
 
-/* What delete_module() accepts without help: live, unused, removable. */
 /*
  * Whether the kernel loads modules at all: kernel.modules_disabled, and the
  * lockdown LSM ("none [integrity] confidentiality": the bracketed one is in
@@ -219,8 +218,38 @@ enum fr_load_policy fr_load_policy(const char *root)
 	return FR_LOAD_OPEN;
 }
 
-bool fr_module_is_healthy(const struct fr_module *m)
+/*
+ * What delete_module() accepts without help, once @leaving of its holders
+ * (all of them: targets removed first) are gone: live, removable, no task in
+ * its code, and no reference but theirs.  The one rule of the command.
+ */
+bool fr_module_is_healthy(const struct fr_module *m, int leaving)
 {
-	return m->state == FR_STATE_LIVE && m->refcount == 0 &&
-	       m->nr_holders == 0 && !m->permanent && m->nr_tasks == 0;
+	return m->state == FR_STATE_LIVE && !m->permanent && m->nr_tasks == 0 &&
+	       m->nr_holders == leaving && m->refcount == leaving;
+}
+
+/*
+ * References nobody accounts for, so real users are possible: an open file,
+ * a mount or a socket always holds one (fops_get(), get_filesystem(), the
+ * socket's owner).  Holders hold one each, and the dead loader of a module
+ * stuck coming one more; a going module holds none.
+ */
+bool fr_module_refs_unexplained(const struct fr_module *m)
+{
+	if (m->state == FR_STATE_GOING)
+		return m->refcount > 0;
+	return m->refcount > m->nr_holders + (m->state == FR_STATE_COMING);
+}
+
+const char *fr_exec_name(enum fr_exec what)
+{
+	switch (what) {
+	case FR_EXEC_INIT:
+		return "init";
+	case FR_EXEC_EXIT:
+		return "exit";
+	default:
+		return "code";
+	}
 }

@@ -2,6 +2,10 @@
 /*
  * The report: one line per module on stdout, or with --json one document,
  * an array of one object per module.  Messages go to stderr elsewhere.
+ *
+ * To report one more list per module (as holders, tasks and users are):
+ * a field in struct fr_target, one fr_text_list() call in fr_facts() and one
+ * fr_json_list() call in fr_json_target().
  */
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +34,40 @@ const char *fr_result_name(enum fr_result result)
 	}
 }
 
+const char *fr_action_name(enum fr_action action)
+{
+	switch (action) {
+	case FR_ACTION_UNLOAD:
+		return "unload";
+	case FR_ACTION_RESCUE:
+		return "rescue";
+	default:
+		return "none";
+	}
+}
+
+static bool fr_users_known(const struct fr_target *t)
+{
+	return t->users_state == FR_USERS_KNOWN;
+}
+
+/*
+ * A list of @n strings, @stride bytes apart, joined by @sep: @none when it
+ * is empty, @unknown (if not NULL) instead when it is not known.
+ */
+static void fr_text_list(FILE *out, const char *items, size_t stride, int n,
+			 const char *sep, const char *none, const char *unknown)
+{
+	if (unknown) {
+		fputs(unknown, out);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		fprintf(out, "%s%s", i ? sep : "", items + i * stride);
+	if (!n)
+		fputs(none, out);
+}
+
 static const char *fr_exit_word(int has_exit)
 {
 	return has_exit > 0 ? "yes" : has_exit == 0 ? "no" : "unknown";
@@ -42,20 +80,15 @@ static void fr_facts(FILE *out, const struct fr_target *t)
 	int i;
 
 	fprintf(out, "%s, refcount %d, holders ", fr_state_name(m->state), m->refcount);
-	for (i = 0; i < m->nr_holders; i++)
-		fprintf(out, "%s%s", i ? "," : "", m->holders[i]);
-	fprintf(out, "%s, exit %s, tasks ", m->nr_holders ? "" : "-",
-		fr_exit_word(m->has_exit));
+	fr_text_list(out, m->holders[0], sizeof(m->holders[0]), m->nr_holders, ",", "-",
+		     NULL);
+	fprintf(out, ", exit %s, tasks ", fr_exit_word(m->has_exit));
 	for (i = 0; i < m->nr_tasks; i++)
 		fprintf(out, "%s%d (%s, %s)", i ? "," : "", m->tasks[i].pid,
-			m->tasks[i].comm, m->tasks[i].what);
+			m->tasks[i].comm, fr_exec_name(m->tasks[i].what));
 	fprintf(out, "%s, users ", m->nr_tasks ? "" : "-");
-	if (!t->users_known)
-		fputs("not checked", out);
-	for (i = 0; i < t->nr_users; i++)
-		fprintf(out, "%s%s", i ? "; " : "", t->users[i]);
-	if (t->users_known && !t->nr_users)
-		fputs("-", out);
+	fr_text_list(out, t->users[0], sizeof(t->users[0]), t->nr_users, "; ", "-",
+		     fr_users_known(t) ? NULL : "not checked");
 }
 
 void fr_report_line(FILE *out, const struct fr_target *t)
@@ -72,7 +105,7 @@ void fr_report_line(FILE *out, const struct fr_target *t)
 		break;
 	case FR_RESULT_WOULD_REMOVE:
 		fprintf(out, "would be removed %s (",
-			!strcmp(t->action, "unload") ? "with a plain rmmod" :
+			t->action == FR_ACTION_UNLOAD ? "with a plain rmmod" :
 			"after a rescue");
 		fr_facts(out, t);
 		fputc(')', out);
@@ -103,24 +136,83 @@ void fr_report_line(FILE *out, const struct fr_target *t)
 	fputc('\n', out);
 }
 
+/*
+ * The length of the valid UTF-8 sequence at @s (RFC 3629: shortest form, no
+ * surrogates, at most U+10FFFF), 0 if there is none.
+ */
+static size_t fr_utf8_len(const unsigned char *s)
+{
+	size_t n;
+	unsigned int cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+/*
+ * @s as a JSON string: valid UTF-8 passes through, and only what JSON
+ * requires is escaped ('"', '\\' and control characters); a byte that is not
+ * UTF-8 (a task's comm can hold any) becomes U+FFFD, so the document stays
+ * valid.
+ */
 void fr_json_string(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = *s;
+	const unsigned char *p = (const unsigned char *)s;
 
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
+	fputc('"', out);
+	while (*p) {
+		size_t n = fr_utf8_len(p);
+
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p == '\n')
 			fputs("\\n", out);
-		else if (c == '\t')
+		else if (*p == '\t')
 			fputs("\\t", out);
-		else if (c < 0x20 || c == 0x7f || c >= 0x80)
-			fprintf(out, "\\u%04x", c);	/* names are ASCII; keep it valid */
+		else if (*p < 0x20)
+			fprintf(out, "\\u%04x", *p);
+		else if (!n)
+			fputs("\\ufffd", out);
 		else
-			fputc(c, out);
+			fwrite(p, 1, n, out);
+		p += n ? n : 1;
 	}
 	fputc('"', out);
+}
+
+/* "KEY":[...] of @n strings @stride bytes apart, or "KEY":null if @known is false. */
+static void fr_json_list(FILE *out, const char *key, const char *items, size_t stride,
+			 int n, bool known)
+{
+	fprintf(out, ",\"%s\":", key);
+	if (!known) {
+		fputs("null", out);
+		return;
+	}
+	fputc('[', out);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			fputc(',', out);
+		fr_json_string(out, items + i * stride);
+	}
+	fputc(']', out);
 }
 
 static void fr_json_target(FILE *out, const struct fr_target *t)
@@ -140,35 +232,22 @@ static void fr_json_target(FILE *out, const struct fr_target *t)
 		fprintf(out, ",\"refcount\":%d", m->refcount);
 	else
 		fputs(",\"refcount\":null", out);
-	fputs(",\"holders\":[", out);
-	for (i = 0; facts && i < m->nr_holders; i++) {
-		if (i)
-			fputc(',', out);
-		fr_json_string(out, m->holders[i]);
-	}
-	fprintf(out, "],\"has_exit\":%s,\"tasks\":[",
+	fr_json_list(out, "holders", m->holders[0], sizeof(m->holders[0]),
+		     facts ? m->nr_holders : 0, true);
+	fprintf(out, ",\"has_exit\":%s,\"tasks\":[",
 		!facts || m->has_exit < 0 ? "null" : m->has_exit ? "true" : "false");
 	for (i = 0; facts && i < m->nr_tasks; i++) {
 		fprintf(out, "%s{\"pid\":%d,\"comm\":", i ? "," : "", m->tasks[i].pid);
 		fr_json_string(out, m->tasks[i].comm);
 		fputs(",\"executing\":", out);
-		fr_json_string(out, m->tasks[i].what);
+		fr_json_string(out, fr_exec_name(m->tasks[i].what));
 		fputc('}', out);
 	}
-	fputs("],\"users\":", out);
-	if (t->users_known) {
-		fputc('[', out);
-		for (i = 0; i < t->nr_users; i++) {
-			if (i)
-				fputc(',', out);
-			fr_json_string(out, t->users[i]);
-		}
-		fputc(']', out);
-	} else {
-		fputs("null", out);
-	}
+	fputc(']', out);
+	fr_json_list(out, "users", t->users[0], sizeof(t->users[0]), t->nr_users,
+		     fr_users_known(t));
 	fputs(",\"action\":", out);
-	fr_json_string(out, t->action ? t->action : "none");
+	fr_json_string(out, fr_action_name(t->action));
 	fputs(",\"result\":", out);
 	fr_json_string(out, fr_result_name(t->result));
 	fputs(",\"error\":", out);

@@ -15,13 +15,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "fr.h"
 
-/* x86_64 system call numbers, as /proc/PID/syscall prints them. */
-#define FR_NR_INIT_MODULE	175
-#define FR_NR_DELETE_MODULE	176
-#define FR_NR_FINIT_MODULE	313
+/*
+ * /proc/PID/syscall prints the number of the system call in progress, in
+ * the running kernel's native numbering: the C library's SYS_* for this
+ * build's architecture (finit_module(2) is absent from the oldest headers).
+ */
+#ifndef SYS_finit_module
+#error "<sys/syscall.h> has no SYS_finit_module: headers too old for this architecture"
+#endif
 
 /* 1 when a /proc/PID/stack line is a frame of module @name. */
 int fr_stack_line_in_module(const char *line, const char *name)
@@ -54,20 +59,20 @@ static void fr_task_what(const char *dir, const char *frame, struct fr_task *tas
 	long nr;
 	FILE *f;
 
-	strcpy(task->what, "code");
+	task->what = FR_EXEC_CODE;
 	if (below && strstr(below, "do_one_initcall")) {
-		strcpy(task->what, "init");
+		task->what = FR_EXEC_INIT;
 	} else if (below && strstr(below, "delete_module")) {
-		strcpy(task->what, "exit");
+		task->what = FR_EXEC_EXIT;
 	} else {
 		snprintf(path, sizeof(path), "%s/syscall", dir);
 		f = fopen(path, "re");
 		if (f) {
 			if (fscanf(f, "%ld", &nr) == 1) {
-				if (nr == FR_NR_INIT_MODULE || nr == FR_NR_FINIT_MODULE)
-					strcpy(task->what, "init");
-				else if (nr == FR_NR_DELETE_MODULE)
-					strcpy(task->what, "exit");
+				if (nr == SYS_init_module || nr == SYS_finit_module)
+					task->what = FR_EXEC_INIT;
+				else if (nr == SYS_delete_module)
+					task->what = FR_EXEC_EXIT;
 			}
 			fclose(f);
 		}

@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 5:
 		if (!fr_image_decompress(data + 1, size - 1, &image, &len)) {
-			fr_helper_has_param(image, len, "check");
+			fr_helper_version(image, len, msg, sizeof(msg));
 			free(image);
 		}
 		break;

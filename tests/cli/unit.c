@@ -18,34 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
 #include "fr.h"
 #include "leftovers.h"
-
-static int passed, failed;
-
-#define CHECK(cond) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-	}								\
-} while (0)
-
-#define CHECK_STR(got, want) do {					\
-	const char *g_ = (got), *w_ = (want);				\
-	if (!strcmp(g_, w_)) {						\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		fprintf(stderr, "FAIL %s:%d: got\n  %s\nwanted\n  %s\n",	\
-			__FILE__, __LINE__, g_, w_);			\
-	}								\
-} while (0)
+#include "check.h"
 
 /* ---- names.c --------------------------------------------------------------- */
 
@@ -88,15 +68,36 @@ static void test_modules_line(void)
 	CHECK(fr_modules_line_parse("fr_healthy 12288 0 - Live 0xffffffffc02dd000 (OE)\n", &m) == 0);
 	CHECK_STR(m.name, "fr_healthy");
 	CHECK(m.state == FR_STATE_LIVE && m.refcount == 0 && m.nr_holders == 0 && !m.permanent);
-	CHECK(fr_module_is_healthy(&m));
+	CHECK(fr_module_is_healthy(&m, 0));
+	CHECK(!fr_module_refs_unexplained(&m));
 
 	CHECK(fr_modules_line_parse("fr_dep_base 12288 2 fr_dep_user, Live 0xffffffffc02eb000 (OE)", &m) == 0);
 	CHECK(m.refcount == 2 && m.nr_holders == 1);
 	CHECK_STR(m.holders[0], "fr_dep_user");
-	CHECK(!fr_module_is_healthy(&m));
+	CHECK(!fr_module_is_healthy(&m, 0));
+	CHECK(!fr_module_is_healthy(&m, 1));	/* one reference more than its holder's */
+	CHECK(fr_module_refs_unexplained(&m));
+	m.refcount = 1;
+	CHECK(fr_module_is_healthy(&m, 1));	/* once its holder, a target, is gone */
+	CHECK(!fr_module_is_healthy(&m, 0));
+	CHECK(!fr_module_refs_unexplained(&m));
+	m.nr_tasks = 1;
+	CHECK(!fr_module_is_healthy(&m, 1));	/* a task in its code */
+	m.nr_tasks = 0;
+	m.state = FR_STATE_COMING;
+	CHECK(!fr_module_is_healthy(&m, 1));
+	m.refcount = 2;				/* its holder's and the dead loader's */
+	CHECK(!fr_module_refs_unexplained(&m));
+	m.refcount = 3;
+	CHECK(fr_module_refs_unexplained(&m));
+	m.state = FR_STATE_GOING;
+	m.refcount = 0;
+	CHECK(!fr_module_refs_unexplained(&m));
+	m.refcount = 1;
+	CHECK(fr_module_refs_unexplained(&m));
 
 	CHECK(fr_modules_line_parse("fr_no_exit 8192 0 [permanent], Live 0x0000000000000000 (OE)", &m) == 0);
-	CHECK(m.permanent && m.nr_holders == 0 && !fr_module_is_healthy(&m));
+	CHECK(m.permanent && m.nr_holders == 0 && !fr_module_is_healthy(&m, 0));
 
 	CHECK(fr_modules_line_parse("fr_block_exit 12288 -1 - Unloading 0xffffffffc02f7000 (OE-)", &m) == 0);
 	CHECK(m.state == FR_STATE_GOING && m.refcount == -1);
@@ -115,35 +116,6 @@ static void test_modules_line(void)
 }
 
 /* ---- modules.c and tasks.c on a prepared tree -------------------------------- */
-
-static char root[64];
-
-static void put(const char *rel, const char *fmt, ...)
-{
-	char path[512], *slash;
-	va_list ap;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (slash = strchr(path + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		mkdir(path, 0755);
-		*slash = '/';
-	}
-	if (!fmt) {
-		mkdir(path, 0755);
-		return;
-	}
-	f = fopen(path, "w");
-	if (!f) {
-		perror(path);
-		exit(2);
-	}
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fclose(f);
-}
 
 static void make_tree(void)
 {
@@ -232,29 +204,29 @@ static void test_tree(void)
 	CHECK(m.nr_tasks == 1);
 	CHECK(m.tasks[0].pid == 146);
 	CHECK_STR(m.tasks[0].comm, "insmod");
-	CHECK_STR(m.tasks[0].what, "init");
+	CHECK_STR(fr_exec_name(m.tasks[0].what), "init");
 
 	CHECK(read_with_tasks("fr_block_exit", &m) == 0);
 	CHECK(m.state == FR_STATE_GOING && m.refcount == -1 && m.nr_tasks == 1);
 	CHECK(m.tasks[0].pid == 147);
-	CHECK_STR(m.tasks[0].what, "exit");
+	CHECK_STR(fr_exec_name(m.tasks[0].what), "exit");
 
 	CHECK(read_with_tasks("fr_leak_ref", &m) == 0);
 	CHECK(m.refcount == 2 && m.has_exit == 1 && m.nr_tasks == 1);
 	CHECK(m.tasks[0].pid == 201);
 	CHECK_STR(m.tasks[0].comm, "worker-2");
-	CHECK_STR(m.tasks[0].what, "code");
+	CHECK_STR(fr_exec_name(m.tasks[0].what), "code");
 
 	CHECK(read_with_tasks("fr_no_exit", &m) == 0);
 	CHECK(m.permanent && m.has_exit == 0 && m.nr_tasks == 0);
 
 	CHECK(read_with_tasks("fr_healthy", &m) == 0);
-	CHECK(m.has_exit == 1 && m.nr_tasks == 0 && fr_module_is_healthy(&m));
+	CHECK(m.has_exit == 1 && m.nr_tasks == 0 && fr_module_is_healthy(&m, 0));
 
 	CHECK(read_with_tasks("fr_dep_base", &m) == 0);
 	CHECK(m.nr_holders == 1 && m.has_exit == -1);	/* not in kallsyms */
 	CHECK(read_with_tasks("fr_dep_user", &m) == 0);
-	CHECK(fr_module_is_healthy(&m));
+	CHECK(fr_module_is_healthy(&m, 0));
 	CHECK(fr_module_read(root, "fr_nosuch", &m) == -ENOENT);
 	CHECK(fr_module_read("/nonexistent-root", "fr_healthy", &m) == -ENOENT);
 
@@ -263,7 +235,7 @@ static void test_tree(void)
 	CHECK(fr_module_read(root, "fr_block_exit", &b) == 0);
 	CHECK(fr_tasks_scan(root, two, 2) == 0);
 	CHECK(a.nr_tasks == 1 && a.tasks[0].pid == 300 && b.nr_tasks == 1 && b.tasks[0].pid == 147);
-	CHECK_STR(a.tasks[0].what, "code");
+	CHECK_STR(fr_exec_name(a.tasks[0].what), "code");
 	CHECK(fr_tasks_scan("/nonexistent-root", two, 2) == -ENOENT);
 	CHECK(a.nr_tasks == 0);
 
@@ -286,6 +258,34 @@ static void test_stack_line(void)
 	CHECK(!fr_stack_line_in_module("]", "fr_x"));
 }
 
+/*
+ * What a task runs, told by its system call when no frame tells: the
+ * numbers of this architecture (SYS_*), as /proc/PID/syscall prints them.
+ */
+static void test_syscall_numbers(void)
+{
+	struct fr_module a, b, c, *three[] = { &a, &b, &c };
+	char sub[128];
+
+	snprintf(sub, sizeof(sub), "%s/sysnr", root);
+	put("sysnr/proc/modules", "fr_a 1 1 - Loading 0x0\nfr_b 1 0 - Unloading 0x0\n"
+	    "fr_c 1 1 - Loading 0x0\n");
+	put("sysnr/proc/10/task/10/stack", "[<0>] a+0x1/0x2 [fr_a]\n");
+	put("sysnr/proc/10/task/10/syscall", "%d 0x3 0x0\n", (int)SYS_init_module);
+	put("sysnr/proc/11/task/11/stack", "[<0>] b+0x1/0x2 [fr_b]\n");
+	put("sysnr/proc/11/task/11/syscall", "%d 0x3 0x0\n", (int)SYS_delete_module);
+	put("sysnr/proc/12/task/12/stack", "[<0>] c+0x1/0x2 [fr_c]\n");
+	put("sysnr/proc/12/task/12/syscall", "%d 0x3 0x0\n", (int)SYS_finit_module);
+	CHECK(fr_module_read(sub, "fr_a", &a) == 0 && fr_module_read(sub, "fr_b", &b) == 0 &&
+	      fr_module_read(sub, "fr_c", &c) == 0);
+	CHECK(fr_tasks_scan(sub, three, 3) == 0);
+	CHECK(a.nr_tasks == 1 && a.tasks[0].what == FR_EXEC_INIT);
+	CHECK(b.nr_tasks == 1 && b.tasks[0].what == FR_EXEC_EXIT);
+	CHECK(c.nr_tasks == 1 && c.tasks[0].what == FR_EXEC_INIT);
+	put("sysnr/proc/11/task/11/syscall", "%d 0x3 0x0\n", (int)SYS_read);
+	CHECK(fr_tasks_scan(sub, three, 3) == 0 && b.tasks[0].what == FR_EXEC_CODE);
+}
+
 /* ---- kmsg.c and helperlog.c --------------------------------------------------- */
 
 static void test_kmsg(void)
@@ -302,6 +302,10 @@ static void test_kmsg(void)
 	CHECK(fr_kmsg_record_parse("no separator", 12, msg, sizeof(msg)) == -EINVAL);
 	CHECK(fr_kmsg_record_parse("a b;x", 5, msg, sizeof(msg)) == -EINVAL);
 	CHECK(fr_kmsg_record_parse("6,1,0,-;x", 9, msg, 0) == -EINVAL);
+	/* Under a root: absent, or a plain file (not the 1:11 device) is refused. */
+	CHECK(fr_kmsg_open(root) == -ENOENT);
+	put("dev/kmsg", "6,1,0,-;force_rmmod: fr_x: user: fake\n");
+	CHECK(fr_kmsg_open(root) == -ENODEV);
 }
 
 static void test_helper_lines(void)
@@ -492,20 +496,22 @@ static void test_images(void)
 	void *out;
 	size_t len, plen, i;
 	z_stream z;
-	char path[256], want[256];
+	char path[256], want[256], version[16];
 	struct fr_image img;
 	FILE *f;
 
 	memcpy(elf, "\x7f" "ELF", 4);
 	for (i = 4; i < sizeof(elf); i++)
 		elf[i] = (unsigned char)(i * 7 / 5);
-	memcpy(elf + 30000, "\0parmtype=check:bool\0", 21);
+	memcpy(elf + 20000, "\0srcversion=9.9\0", 17);	/* not an entry "version=" */
+	memcpy(elf + 30000, "\0version=0.1.0\0", 16);
 
 	CHECK(fr_image_decompress(elf, sizeof(elf), &out, &len) == 0);
 	CHECK(len == sizeof(elf) && !memcmp(out, elf, len));
-	CHECK(fr_helper_has_param(out, len, "check"));
-	CHECK(!fr_helper_has_param(out, len, "exit"));
-	CHECK(!fr_helper_has_param(out, len, "chec"));
+	CHECK(fr_helper_version(out, len, version, sizeof(version)) == 0);
+	CHECK_STR(version, "0.1.0");
+	CHECK(fr_helper_version(out, len, version, 5) == -ENAMETOOLONG);
+	CHECK(fr_helper_version(out, 30000, version, sizeof(version)) == -ENOENT);
 	free(out);
 
 	plen = 0;
@@ -553,7 +559,7 @@ static void test_images(void)
 	fclose(f);
 	CHECK(fr_helper_read(path, &img) == 0);
 	CHECK(!img.mapped && img.len == sizeof(elf) &&
-	      fr_helper_has_param(img.data, img.len, "check"));
+	      fr_helper_version(img.data, img.len, version, sizeof(version)) == 0);
 	fr_image_release(&img);
 	CHECK(img.data == NULL);
 	/* Not compressed: used in place, mapped. */
@@ -594,7 +600,7 @@ static void test_images(void)
 /* The lookup in modules.dep, in an index made by depmod (tests/cli/modules-index). */
 static void test_helper_find(const char *index_root)
 {
-	char path[4096], want[4096];
+	char path[4096], want[4096], version[32];
 	struct fr_image img;
 
 	CHECK(index_root != NULL);	/* never skipped: missing is a failure */
@@ -606,11 +612,10 @@ static void test_helper_find(const char *index_root)
 	CHECK_STR(path, want);
 	CHECK(fr_helper_read(path, &img) == 0);
 	CHECK(img.len > 4 && !memcmp(img.data, "\x7f" "ELF", 4));
-	/* Parameters are looked for in .modinfo only (see modules-index). */
-	CHECK(fr_helper_has_param(img.data, img.len, "users"));
-	CHECK(!fr_helper_has_param(img.data, img.len, "check"));
-	CHECK(memmem(img.data, img.len, "parmtype=check:", 15) != NULL);
-	CHECK(!fr_helper_has_param(img.data, img.len, "user"));
+	/* The version is looked for in .modinfo only (see modules-index). */
+	CHECK(fr_helper_version(img.data, img.len, version, sizeof(version)) == 0);
+	CHECK_STR(version, "0.1.0-unit");
+	CHECK(memmem(img.data, img.len, "\0version=0.0.0-decoy", 20) != NULL);
 	fr_image_release(&img);
 	CHECK(fr_helper_find(index_root, "9.9.9-none", path, sizeof(path)) == -ENOENT);
 	CHECK(fr_helper_find(index_root, "9.9.9-absent", path, sizeof(path)) == -ENOENT);
@@ -669,8 +674,8 @@ static void test_output(void)
 	t[0].mod.state = FR_STATE_COMING;
 	t[0].mod.refcount = 1;
 	t[0].mod.has_exit = 1;
-	t[0].users_known = true;
-	t[0].action = "rescue";
+	t[0].users_state = FR_USERS_KNOWN;
+	t[0].action = FR_ACTION_RESCUE;
 	t[0].exit_replaced = true;
 	t[0].result = FR_RESULT_REMOVED;
 	CHECK_STR(report(fr_report_line, &t[0]),
@@ -691,8 +696,8 @@ static void test_output(void)
 	t[1].mod.nr_tasks = 1;
 	t[1].mod.tasks[0].pid = 146;
 	strcpy(t[1].mod.tasks[0].comm, "in\"s\\mod\n");
-	strcpy(t[1].mod.tasks[0].what, "init");
-	t[1].action = "none";
+	t[1].mod.tasks[0].what = FR_EXEC_INIT;
+	t[1].action = FR_ACTION_NONE;
 	t[1].result = FR_RESULT_REFUSED;
 	strcpy(t[1].error, "task 146 (insmod) is executing its init function");
 	CHECK_STR(report(fr_report_line, &t[1]),
@@ -724,7 +729,7 @@ static void test_output(void)
 	strcpy(t[0].arg, "bad\x01\x7f\xff");
 	t[0].result = FR_RESULT_INVALID;
 	strcpy(t[0].error, "malformed");
-	CHECK(strstr(report(json1, &t[0]), "\"name\":\"bad\\u0001\\u007f\\u00ff\"") != NULL);
+	CHECK(strstr(report(json1, &t[0]), "\"name\":\"bad\\u0001\x7f\\ufffd\"") != NULL);
 
 	t[0].result = FR_RESULT_SKIPPED;
 	strcpy(t[0].arg, "fr_x");
@@ -745,6 +750,39 @@ static void test_output(void)
 	report_buf = NULL;
 }
 
+static char *json(const char *s)
+{
+	size_t size;
+	FILE *f;
+
+	free(report_buf);
+	f = open_memstream(&report_buf, &size);
+	fr_json_string(f, s);
+	fclose(f);
+	return report_buf;
+}
+
+/* JSON strings: valid UTF-8 passes through; only what JSON requires is escaped. */
+static void test_json_utf8(void)
+{
+	CHECK_STR(json("plain ~ text/"), "\"plain ~ text/\"");
+	CHECK_STR(json("q\"b\\n\nt\tc\x01\x1f"), "\"q\\\"b\\\\n\\nt\\tc\\u0001\\u001f\"");
+	CHECK_STR(json("del\x7f"), "\"del\x7f\"");
+	CHECK_STR(json("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
+		  "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
+	CHECK_STR(json("\xef\xbf\xbf\xf4\x8f\xbf\xbf"), "\"\xef\xbf\xbf\xf4\x8f\xbf\xbf\"");
+	/* Not UTF-8: each byte that starts no valid sequence is U+FFFD. */
+	CHECK_STR(json("\xff"), "\"\\ufffd\"");
+	CHECK_STR(json("\xc0\xaf"), "\"\\ufffd\\ufffd\"");		/* overlong '/' */
+	CHECK_STR(json("\xe0\x80\xaf"), "\"\\ufffd\\ufffd\\ufffd\"");	/* overlong */
+	CHECK_STR(json("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");	/* a surrogate */
+	CHECK_STR(json("\xf4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");	/* > U+10FFFF */
+	CHECK_STR(json("a\xe2\x82"), "\"a\\ufffd\\ufffd\"");	/* cut short by the end */
+	CHECK_STR(json("\xe2\x82z"), "\"\\ufffd\\ufffdz\"");
+	free(report_buf);
+	report_buf = NULL;
+}
+
 int main(int argc, char **argv)
 {
 	char cmd[128];
@@ -753,6 +791,7 @@ int main(int argc, char **argv)
 	test_modules_line();
 	test_tree();
 	test_stack_line();
+	test_syscall_numbers();
 	test_kmsg();
 	test_helper_lines();
 	test_leftovers();
@@ -760,6 +799,7 @@ int main(int argc, char **argv)
 	test_helper_find(argc > 1 ? argv[1] : NULL);
 	test_load_policy();
 	test_output();
+	test_json_utf8();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd) != 0)
 		fprintf(stderr, "warning: could not remove %s\n", root);

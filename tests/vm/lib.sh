@@ -1,20 +1,39 @@
 # shellcheck shell=sh
-# Helpers for the guest test scripts (busybox sh).  Each check records
-# "FR-RESULT pass|fail DESCRIPTION" in /tmp/results, which /init prints in one
-# block at the end for tests/vm/boot (an oops makes the kernel log verbose on
-# the console, which could break lines printed meanwhile), and on the console
-# at once, to show progress.
+# The one shell library of the guest suites (busybox sh in tests/vm/*.test,
+# dash in the packaging guest's tests/pkg/guest-test; see tests/vm/README.md).
+# Each check records "FR-RESULT pass|fail DESCRIPTION" in $FR_RESULTS, which
+# /init prints in one block at the end for tests/vm/boot (an oops makes the
+# kernel log verbose on the console, which could break lines printed
+# meanwhile), and on the console at once, to show progress.  A setup step
+# is not a check: it records only its failure.
 
 M=/fr	# force_rmmod.ko and the fixtures
+: "${FR_RESULTS:=/tmp/results}"	# the FR-RESULT lines
+: "${FR_TMP:=/tmp}"		# scratch files
 
+# check DESC CMD...: one check, passed when CMD succeeds; its output is
+# shown when it fails.
 check() {
 	c_desc=$1
 	shift
-	if "$@" > /tmp/check.out 2>&1; then
-		echo "FR-RESULT pass $c_desc" | tee -a /tmp/results
+	if "$@" > "$FR_TMP/check.out" 2>&1; then
+		echo "FR-RESULT pass $c_desc" | tee -a "$FR_RESULTS"
 	else
-		echo "FR-RESULT fail $c_desc" | tee -a /tmp/results
-		sed 's/^/    | /' /tmp/check.out
+		echo "FR-RESULT fail $c_desc" | tee -a "$FR_RESULTS"
+		sed 's/^/    | /' "$FR_TMP/check.out"
+	fi
+}
+
+# setup DESC CMD...: a step the checks need, not a check itself: only its
+# failure is recorded ("fail setup: DESC"), so the run still fails.
+setup() {
+	s_desc=$1
+	shift
+	if "$@" > "$FR_TMP/check.out" 2>&1; then
+		echo "FR-SETUP ok $s_desc"
+	else
+		echo "FR-RESULT fail setup: $s_desc" | tee -a "$FR_RESULTS"
+		sed 's/^/    | /' "$FR_TMP/check.out"
 	fi
 }
 
@@ -31,7 +50,7 @@ r_taint() { [ $(($(cat /proc/sys/kernel/tainted) & 8)) -ne 0 ]; }
 helper() { load-module "$M/force_rmmod.ko" "$@"; }
 
 # Start a fresh stretch of kernel log; everything is kept in /tmp/dmesg.all.
-newlog() { dmesg -c >> /tmp/dmesg.all; }
+newlog() { dmesg -c >> "$FR_TMP/dmesg.all"; }
 log_has() { dmesg | grep -qF -- "$1"; }
 helper_said() { log_has "force_rmmod: $1"; }
 
@@ -76,3 +95,48 @@ rescued() {
 	check "$name: gone from /proc/modules and /sys/module" gone "$name"
 	check "$name: helper gone" gone force_rmmod
 }
+
+# oopses N DESC: the whole kernel log holds exactly N oopses, all NULL
+# dereferences (DESC says which), and no other BUG:, WARNING: or general
+# protection fault.
+oopses() {
+	newlog
+	check "kernel log: $2" \
+		[ "$(grep -c 'BUG: kernel NULL pointer dereference' "$FR_TMP/dmesg.all")" = "$1" ]
+	check "kernel log: no other BUG:" [ "$(grep -c 'BUG:' "$FR_TMP/dmesg.all")" = "$1" ]
+	check "kernel log: no WARNING:" not grep -q 'WARNING:' "$FR_TMP/dmesg.all"
+	check "kernel log: no general protection fault" \
+		not grep -q 'general protection' "$FR_TMP/dmesg.all"
+}
+
+# killed PID: stop background job PID (a child of this shell) with SIGTERM:
+# it must have been running, end by that signal, and be gone.
+killed() {
+	kill "$1" || return 1
+	k_status=0
+	wait "$1" || k_status=$?
+	[ "$k_status" = 143 ] || { echo "pid $1 ended with status $k_status, not by SIGTERM"; return 1; }
+	[ ! -e "/proc/$1" ]
+}
+
+# The force-rmmod command, its report in $FR_TMP/fr.out and messages in
+# $FR_TMP/fr.err.
+# fr STATUS ARGS...: run it, show its output, want exit STATUS.  It is given
+# --helper $helper_file (default $M/force_rmmod.ko), unless no_helper is
+# set: then it looks the helper up itself.  With fr_user set, it runs as
+# that user (su).
+fr() {
+	f_want=$1
+	shift
+	[ -n "${no_helper:-}" ] || set -- --helper "${helper_file:-$M/force_rmmod.ko}" "$@"
+	if [ -n "${fr_user:-}" ]; then
+		su -s /bin/sh "$fr_user" -c "force-rmmod $*" > "$FR_TMP/fr.out" 2> "$FR_TMP/fr.err"
+	else
+		force-rmmod "$@" > "$FR_TMP/fr.out" 2> "$FR_TMP/fr.err"
+	fi
+	f_got=$?
+	cat "$FR_TMP/fr.out" "$FR_TMP/fr.err"
+	[ "$f_got" = "$f_want" ] || { echo "exit status $f_got, expected $f_want"; return 1; }
+}
+out_has() { grep -qF -- "$1" "$FR_TMP/fr.out"; }
+err_has() { grep -qF -- "$1" "$FR_TMP/fr.err"; }
