@@ -6,9 +6,11 @@
 #   make fixtures [KVER=R]   build/R/fixtures/*.ko, the broken test modules
 #   make check               the whole test suite, in QEMU guests
 #   make demo                boot a guest and rescue a module whose init crashed
+#
+# R may also be a kernel of the Debian 13 build root (tests/vm/trixie-root,
+# FR_TRIXIE_ROOT, default build/trixie): "tests/vm/kernels --all" lists them.
 
 KVER ?= $(shell uname -r)
-KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(CURDIR)/build
 OUT := $(BUILD)/$(KVER)
 
@@ -26,7 +28,7 @@ COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION := $(shell sed -n 's/^\#define FORCE_RMMOD_VERSION "\(.*\)"/\1/p' src/module/version.h)
 DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 
-.PHONY: all module fixtures check check-unit demo install clean bench \
+.PHONY: all module fixtures check check-unit demo install clean distclean bench \
 	install-dkms deb rpm
 
 all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/force-rmmod
@@ -125,17 +127,17 @@ $(BUILD)/hold-socket: tests/vm/hold-socket.c
 
 # Kbuild puts objects beside the sources: build from a copy per kernel, so
 # that releases do not clobber each other and src/ stays clean for DKMS.
+# tests/vm/kbuild runs Kbuild here, or in the Debian 13 root for kernels
+# whose headers only work there.
 module:
-	@test -d $(KDIR) || { echo "no kernel headers at $(KDIR)" >&2; exit 1; }
 	@mkdir -p $(OUT)
 	cp src/module/Kbuild src/module/*.[ch] $(OUT)/
-	$(MAKE) -C $(KDIR) M=$(OUT) modules
+	+tests/vm/kbuild $(KVER) $(OUT)
 
 fixtures:
-	@test -d $(KDIR) || { echo "no kernel headers at $(KDIR)" >&2; exit 1; }
 	@mkdir -p $(OUT)/fixtures
 	cp tests/fixtures/Kbuild tests/fixtures/*.[ch] $(OUT)/fixtures/
-	$(MAKE) -C $(KDIR) M=$(OUT)/fixtures modules
+	+tests/vm/kbuild $(KVER) $(OUT)/fixtures
 
 check:
 	tests/run-tests
@@ -143,5 +145,10 @@ check:
 demo:
 	tests/vm/demo
 
+# The Debian 13 root (build/trixie*) is a cache that outlives "make clean";
+# "make distclean" removes it too.
 clean:
+	rm -rf $(filter-out $(BUILD)/trixie%,$(wildcard $(BUILD)/* $(BUILD)/.[!.]*))
+
+distclean:
 	rm -rf $(BUILD)

@@ -5,7 +5,7 @@
  * compressed; read and decompressed into memory, its version read; loaded
  * with init_module(2) (kernel.c).
  *
- * Never finit_module(2): since Linux 6.6 it records each load in a table
+ * Never finit_module(2): since Linux 6.5 it records each load in a table
  * that a crashed init leaves poisoned, and a crashed init is what we rescue.
  */
 #define _GNU_SOURCE

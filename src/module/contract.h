@@ -21,6 +21,8 @@
 #define FR_PARAM_USERS		users
 #define FR_PARAM_CHECK		check
 #define FR_PARAM_LEFTOVERS	leftovers
+/* Test only: treat these private layouts as outside their checked range. */
+#define FR_PARAM_DISTRUST	distrust
 #define FR_STR_(x)		#x
 #define FR_STR(x)		FR_STR_(x)
 
@@ -69,5 +71,7 @@
 #define FR_LOG_LOADER		"loader table: "
 /* "force_rmmod: leftover scan: N target(s), M leftover(s), T us" */
 #define FR_LOG_LEFTOVER_SCAN	"leftover scan: "
+/* "force_rmmod: layout: SYMBOL ...": a private layout not trusted here. */
+#define FR_LOG_LAYOUT		"layout: "
 
 #endif

@@ -80,11 +80,30 @@ int fr_decide_exits(enum fr_exit_policy policy);
 const char *fr_state_name(enum module_state state);
 const char *fr_exit_name(const struct module *mod);
 
-/* lookup.c */
+/*
+ * lookup.c: private kernel layouts, each with the releases it was checked
+ * against; one found but not trusted means that part is not done.
+ */
+enum fr_layout {
+	FR_LAYOUT_MODULE_MUTEX,
+	FR_LAYOUT_MODULE_USE,
+	FR_LAYOUT_IDEM,
+	FR_LAYOUT_FILE_SYSTEMS,
+	FR_LAYOUT_MISC,		/* leftovers.c */
+	FR_LAYOUT_PROC,		/* leftovers.c */
+	FR_NR_LAYOUTS,
+};
+
+struct file_system_type;
+
 void *fr_lookup_data(const char *name, size_t size);
+bool fr_layout_trusted(enum fr_layout layout);
+void *fr_lookup_layout(enum fr_layout layout, const char *name, size_t size);
 void fr_find_module_mutex(void);
 void fr_lock_modules(void);
 void fr_unlock_modules(void);
+int fr_fs_owned(const struct module *mod, struct file_system_type **owned,
+		unsigned int max);
 
 /* tasks.c */
 int fr_check_tasks(void);

@@ -30,10 +30,11 @@
  * The undo itself runs after every check, without module_mutex, each lock
  * tried first so that none is waited on.
  *
- * None of the lists or their locks is exported: they are found with
- * fr_lookup_data(), and struct proc_dir_entry, which is private, is read
- * through a copy of its layout for the releases it was checked against, and
- * only after that layout reads /proc's root and /proc/net back correctly.
+ * None of the lists or their locks is exported: they are found by name,
+ * each with the releases its layout was checked against (lookup.c's
+ * FR_LAYOUT_FILE_SYSTEMS, _MISC, _PROC); struct proc_dir_entry, private, is
+ * read through a copy of its layout, and only after that copy reads /proc's
+ * root and /proc/net back correctly.
  *
  * Not looked for: timers and works in heap memory, hrtimers, plain work
  * items, sysctl tables, character devices, notifier blocks, IRQ handlers,
@@ -43,6 +44,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/delay.h>
+#include <linux/err.h>
 #include <linux/fdtable.h>
 #include <linux/kallsyms.h>
 #include <linux/fs.h>
@@ -123,6 +125,17 @@ static const char fr_why_proc_root[] __initconst = "proc_root as checked";
 static void __init fr_not_looked_at(const char *what)
 {
 	pr_warn("no %s: leftovers there not looked for\n", what);
+}
+
+/* A looked-up object: NULL if absent or its layout is not trusted here. */
+static void * __init fr_lookup(enum fr_layout layout, const char *name,
+			       size_t size)
+{
+	void *addr = fr_lookup_layout(layout, name, size);
+
+	if (!addr)
+		fr_not_looked_at(name);
+	return IS_ERR(addr) ? NULL : addr;
 }
 
 struct fr_leftover {
@@ -242,17 +255,16 @@ static bool __init fr_in_target(const void *p)
 
 /* ------------------------------------------------------------------------ */
 /*
- * Filesystem types (fs/filesystems.c).  Up to 7.0: a list through ->next
- * under an rwlock (checked on 6.1 and 6.12); since 7.1 ("fs: RCU-ify
- * filesystems list"): an RCU hlist under a spinlock (checked on 7.2, 7.3).
+ * Filesystem types (fs/filesystems.c): a list through ->next under an rwlock
+ * (FR_FS_NEXT, up to 6.12), an RCU hlist under a spinlock since (7.2, 7.3);
+ * lookup.c's FR_LAYOUT_FILE_SYSTEMS says where that was checked.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 1, 0)
-#define FR_FS_RCU_HLIST
-static struct hlist_head *fr_fs_list __initdata;
-static spinlock_t *fr_fs_lock __initdata;
-#else
+#ifdef FR_FS_NEXT
 static struct file_system_type **fr_fs_list __initdata;
 static rwlock_t *fr_fs_lock __initdata;
+#else
+static struct hlist_head *fr_fs_list __initdata;
+static spinlock_t *fr_fs_lock __initdata;
 #endif
 
 static void __init fr_fs_found(struct file_system_type *fs)
@@ -273,13 +285,13 @@ static void __init fr_fs_found(struct file_system_type *fs)
 static int __init fr_find_fs(void)
 {
 	struct file_system_type *fs;
-#ifndef FR_FS_RCU_HLIST
+#ifdef FR_FS_NEXT
 	unsigned int n;
 #endif
 
 	if (!fr_fs_list || !fr_fs_lock)
 		return -ENOENT;
-#ifdef FR_FS_RCU_HLIST
+#ifndef FR_FS_NEXT
 	rcu_read_lock();
 	hlist_for_each_entry_rcu(fs, fr_fs_list, list)
 		fr_fs_found(fs);
@@ -304,7 +316,7 @@ static enum fr_why __init fr_undo_fs(struct fr_leftover *lo)
 {
 	struct file_system_type *fs = lo->obj;
 
-#ifdef FR_FS_RCU_HLIST
+#ifndef FR_FS_NEXT
 	unsigned int n;
 
 	for (n = 0; !spin_trylock(fr_fs_lock); n++, fr_pause())
@@ -483,14 +495,14 @@ static bool __init fr_pde_is(struct fr_pde *pde, const char *name,
 /* Look up proc_root and check that the layout reads it and /proc/net. */
 static void __init fr_find_proc_root(void)
 {
-	struct fr_pde *root = fr_lookup_data(fr_sym_proc_root, sizeof(*root));
+	struct fr_pde *root = fr_lookup(FR_LAYOUT_PROC, fr_sym_proc_root,
+					sizeof(*root));
 	struct fr_pde *net = (struct fr_pde *)init_net.proc_net;
 
-	fr_proc_lock = fr_lookup_data(fr_sym_proc_lock, sizeof(*fr_proc_lock));
-	if (!root || !fr_proc_lock) {
-		fr_not_looked_at(fr_sym_proc_root);
+	fr_proc_lock = fr_lookup(FR_LAYOUT_PROC, fr_sym_proc_lock,
+				 sizeof(*fr_proc_lock));
+	if (!root || !fr_proc_lock)
 		return;
-	}
 	/* proc_root (fs/proc/root.c) and init_net's (fs/proc/proc_net.c). */
 	if (!fr_pde_is(root, "/proc", root) || !S_ISDIR(root->mode) ||
 	    root->low_ino != FR_PROC_ROOT_INO ||
@@ -617,11 +629,10 @@ static enum fr_why __init fr_undo_proc(struct fr_leftover *lo)
 	return FR_OK;
 }
 #else
-static const char fr_why_pde[] __initconst = "proc_dir_entry checked for this release";
-
+/* Out of every checked range: lookup.c says so, loudly. */
 static void __init fr_find_proc_root(void)
 {
-	fr_not_looked_at(fr_why_pde);
+	fr_layout_trusted(FR_LAYOUT_PROC);
 }
 
 static int __init fr_find_proc(void)
@@ -785,14 +796,11 @@ static void __init fr_lookup_lists(void)
 	if (done)
 		return;
 	done = true;
-	fr_fs_list = fr_lookup_data(fr_sym_fs, sizeof(*fr_fs_list));
-	fr_fs_lock = fr_lookup_data(fr_sym_fs_lock, sizeof(*fr_fs_lock));
-	fr_misc_list = fr_lookup_data(fr_sym_misc, sizeof(*fr_misc_list));
-	fr_misc_mtx = fr_lookup_data(fr_sym_misc_mtx, sizeof(*fr_misc_mtx));
-	if (!fr_fs_list || !fr_fs_lock)
-		fr_not_looked_at(fr_sym_fs);
-	if (!fr_misc_list || !fr_misc_mtx)
-		fr_not_looked_at(fr_sym_misc);
+	fr_fs_list = fr_lookup(FR_LAYOUT_FILE_SYSTEMS, fr_sym_fs, sizeof(*fr_fs_list));
+	fr_fs_lock = fr_lookup(FR_LAYOUT_FILE_SYSTEMS, fr_sym_fs_lock,
+			       sizeof(*fr_fs_lock));
+	fr_misc_list = fr_lookup(FR_LAYOUT_MISC, fr_sym_misc, sizeof(*fr_misc_list));
+	fr_misc_mtx = fr_lookup(FR_LAYOUT_MISC, fr_sym_misc_mtx, sizeof(*fr_misc_mtx));
 	fr_find_proc_root();
 }
 

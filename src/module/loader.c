@@ -39,20 +39,21 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/completion.h>
+#include <linux/err.h>
 #include <linux/hash.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
-#include <linux/version.h>
 #include <asm/syscall.h>
 
 #include "force_rmmod.h"
 
-/* finit_module() keeps its table since Linux 6.5. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-
-/* Must match struct idempotent in kernel/module/main.c (6.5 to 6.12). */
+/*
+ * finit_module() keeps its table since Linux 6.5, and wherever idem_hash is
+ * found (a backport): no version test here.  Must match struct idempotent in
+ * kernel/module/main.c; trusted in the range of FR_LAYOUT_IDEM (lookup.c).
+ */
 struct fr_idem {
 	const void *cookie;
 	struct hlist_node entry;
@@ -239,10 +240,15 @@ void __init fr_heal_loader(void)
 	spinlock_t *lock;		/* idem_lock: guards the table */
 	unsigned int b;
 
-	hash = fr_lookup_data("idem_hash", sizeof(*hash) << FR_IDEM_BITS);
+	hash = fr_lookup_layout(FR_LAYOUT_IDEM, "idem_hash",
+				sizeof(*hash) << FR_IDEM_BITS);
+	if (!hash)
+		return;		/* no table in this kernel (before 6.5) */
+	if (IS_ERR(hash))
+		return;		/* not trusted here, and said so */
 	lock = fr_lookup_data("idem_lock", sizeof(*lock));
-	if (!hash || !lock) {
-		pr_err("loader table (idem_hash) not found: loading a crashed module's file again may crash the kernel until reboot\n");
+	if (!lock) {
+		pr_err(FR_LOG_LOADER "idem_lock not found: not healed, loading a crashed module's file again may crash the kernel until reboot\n");
 		return;
 	}
 
@@ -261,12 +267,3 @@ void __init fr_heal_loader(void)
 	pr_warn(FR_LOG_LOADER "removed %u stale record(s) (%u unreadable), released %u waiting loader(s), kept %u load(s) in flight\n",
 		st.removed, st.cuts, st.released, st.kept);
 }
-
-#else
-
-/* No table before 6.5: finit_module() keeps no records. */
-void __init fr_heal_loader(void)
-{
-}
-
-#endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Private kernel data found by name
+ * Private kernel data found by name, and the layouts the module assumes
  *
  * module_mutex, the loader's table and the filesystem list are not exported.
  * Find them through kallsyms without calling a looked-up address (which IBT
@@ -9,15 +9,161 @@
  * Trust it only if sprint_symbol() names exactly @name+0x0 in the kernel
  * proper (no "[module]" suffix) and the symbol spans at least @size bytes.
  * Nothing looked up is ever called.
+ *
+ * A size that fits says nothing about the type: on 7.x file_systems is an
+ * hlist head and its lock a spinlock, on 6.12 a pointer and an rwlock, both
+ * one word.  So every looked-up object whose type the module assumes, and
+ * every private structure it copies, is listed in fr_layouts[] below with
+ * the releases it was checked against.  The symbol decides whether a
+ * feature exists (distributions backport: the loader table exists wherever
+ * idem_hash is found, whatever the version says); the checked range decides
+ * whether its layout is trusted.  Found but out of range: that part is not
+ * done, a "force_rmmod: layout: ..." line says so, and where that leaves a
+ * safety check unable to tell (holders, real users), the rescue is refused.
+ *
+ * To support a new kernel series: read the sources named in the table for
+ * it, then extend each range (or add a variant, as file_systems has).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
+#include <linux/fs.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/utsname.h>
+#include <linux/version.h>
 
 #include "force_rmmod.h"
+#include "kernel_private.h"
+
+/* Test only: a guest test proves what happens out of range (lookup.c). */
+static char *distrust;
+module_param_named(FR_PARAM_DISTRUST, distrust, charp, 0444);
+MODULE_PARM_DESC(FR_PARAM_DISTRUST,
+		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, or all) to treat as outside their checked range (default: none)");
+
+#define FR_FROM(a, b)		KERNEL_VERSION(a, b, 0)
+#define FR_UNTIL(a, b)		KERNEL_VERSION(a, b, 255)
+
+struct fr_layout_range {
+	const char *name;	/* the symbol, or the structure copied */
+	const char *assumed;	/* what the module assumes of it */
+	unsigned int from, until;	/* LINUX_VERSION_CODE, series checked */
+	const char *read;	/* the releases whose sources were read */
+	const char *otherwise;	/* what is not done out of range */
+};
+
+/*
+ * The private layouts.  "read": the sources compared line by line with what
+ * this module assumes (Debian's 6.1, 6.12, and trixie-backports' 7.2, 7.3).
+ */
+static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
+	[FR_LAYOUT_MODULE_MUTEX] = {
+		"module_mutex", "a struct mutex in kernel/module/main.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3), "6.1, 6.12, 7.2, 7.3",
+		"working without it",
+	},
+#ifdef FR_HAVE_MODULE_USE
+	/* Public: the compiler checks it. */
+	[FR_LAYOUT_MODULE_USE] = {
+		"module_use", "from <linux/module.h>",
+		0, UINT_MAX, "any",
+		"holders unknown, refusing",
+	},
+#else
+	/* Private since 6.17: copied in kernel_private.h. */
+	[FR_LAYOUT_MODULE_USE] = {
+		"module_use", "copied from kernel/module/internal.h",
+		FR_FROM(6, 17), FR_UNTIL(7, 3), "7.2, 7.3",
+		"holders unknown, refusing",
+	},
+#endif
+	/* Since 6.5; 1 << 8 buckets, idem_lock a spinlock. */
+	[FR_LAYOUT_IDEM] = {
+		"idem_hash",
+		"struct idempotent and the spinlock idem_lock in kernel/module/main.c",
+		FR_FROM(6, 5), FR_UNTIL(7, 3), "6.12, 7.2, 7.3",
+		"not healed: loading a crashed module's file again may hang or crash the kernel",
+	},
+#ifdef FR_FS_NEXT
+	[FR_LAYOUT_FILE_SYSTEMS] = {
+		"file_systems",
+		"a list by ->next under the rwlock file_systems_lock in fs/filesystems.c",
+		FR_FROM(6, 1), FR_UNTIL(6, 12), "6.1, 6.12",
+		"mounts unknown, counted as a real user",
+	},
+#else
+	[FR_LAYOUT_FILE_SYSTEMS] = {
+		"file_systems", "an RCU hlist by ->list in fs/filesystems.c",
+		FR_FROM(7, 2), FR_UNTIL(7, 3), "7.2, 7.3",
+		"mounts unknown, counted as a real user",
+	},
+#endif
+	/* leftovers.c: what a target left registered. */
+	[FR_LAYOUT_MISC] = {
+		"misc_list", "a list_head under the mutex misc_mtx in drivers/char/misc.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3), "6.1, 6.12, 7.2, 7.3",
+		"misc devices left behind not looked for",
+	},
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+	[FR_LAYOUT_PROC] = {
+		"proc_root", "struct proc_dir_entry with proc_dops, in fs/proc/internal.h",
+		FR_FROM(6, 1), FR_UNTIL(6, 12), "6.1, 6.12",
+		"/proc entries left behind not looked for",
+	},
+#else
+	[FR_LAYOUT_PROC] = {
+		"proc_root", "struct proc_dir_entry without proc_dops, in fs/proc/internal.h",
+		FR_FROM(7, 2), FR_UNTIL(7, 3), "7.2, 7.3",
+		"/proc entries left behind not looked for",
+	},
+#endif
+};
+
+static unsigned long fr_layouts_warned __initdata;
+
+static bool __init fr_distrusted(const char *name)
+{
+	const char *p = distrust;
+	size_t len = strlen(name);
+
+	while (p && *p) {
+		if ((!strncmp(p, name, len) && (p[len] == ',' || !p[len])) ||
+		    (!strncmp(p, "all", 3) && (p[3] == ',' || !p[3])))
+			return true;
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+/* Whether @layout may be used here; says loudly (once) when not. */
+bool __init fr_layout_trusted(enum fr_layout layout)
+{
+	const struct fr_layout_range *l = &fr_layouts[layout];
+	bool distrusted = fr_distrusted(l->name);
+
+	if (!distrusted && LINUX_VERSION_CODE >= l->from &&
+	    LINUX_VERSION_CODE <= l->until)
+		return true;
+	if (__test_and_set_bit(layout, &fr_layouts_warned))
+		return false;
+	if (distrusted)
+		pr_err(FR_LOG_LAYOUT "%s, %s: distrusted by " FR_STR(FR_PARAM_DISTRUST) "=: %s\n",
+		       l->name, l->assumed, l->otherwise);
+	else
+		pr_err(FR_LOG_LAYOUT "%s, %s: checked for Linux %u.%u to %u.%u only (read: %s), this is %s: %s\n",
+		       l->name, l->assumed, l->from >> 16, (l->from >> 8) & 0xff,
+		       l->until >> 16, (l->until >> 8) & 0xff, l->read,
+		       utsname()->release, l->otherwise);
+	return false;
+}
 
 void * __init fr_lookup_data(const char *name, size_t size)
 {
@@ -41,14 +187,31 @@ void * __init fr_lookup_data(const char *name, size_t size)
 	return kp.addr;
 }
 
+/*
+ * @name, part of @layout: NULL when not found (the feature is absent),
+ * ERR_PTR(-ERANGE) when found but @layout is not trusted here.
+ */
+void * __init fr_lookup_layout(enum fr_layout layout, const char *name,
+			       size_t size)
+{
+	void *addr = fr_lookup_data(name, size);
+
+	if (addr && !fr_layout_trusted(layout))
+		return ERR_PTR(-ERANGE);
+	return addr;
+}
+
 /* kernel/module/main.c: guards the module list and every module's state. */
 static struct mutex *fr_module_mutex __initdata;
 
 void __init fr_find_module_mutex(void)
 {
-	fr_module_mutex = fr_lookup_data("module_mutex",
-					 sizeof(*fr_module_mutex));
-	if (!fr_module_mutex)
+	fr_module_mutex = fr_lookup_layout(FR_LAYOUT_MODULE_MUTEX,
+					   "module_mutex",
+					   sizeof(*fr_module_mutex));
+	if (IS_ERR(fr_module_mutex))
+		fr_module_mutex = NULL;
+	else if (!fr_module_mutex)
 		pr_warn("module_mutex not found: working without it\n");
 }
 
@@ -63,3 +226,61 @@ void __init fr_unlock_modules(void)
 	if (fr_module_mutex)
 		mutex_unlock(fr_module_mutex);
 }
+
+/*
+ * The filesystem types @mod registered, at most @max of them, into @owned:
+ * returns how many, or -ENOENT (list not found) or -ERANGE (layout not
+ * trusted).  The types live in @mod, which the caller keeps from going.
+ * The list changed shape between 6.12 and 7.2 (FR_FS_NEXT from Kbuild).
+ */
+#ifdef FR_FS_NEXT
+int __init fr_fs_owned(const struct module *mod,
+		       struct file_system_type **owned, unsigned int max)
+{
+	static struct file_system_type **list __initdata;
+	static rwlock_t *lock __initdata;	/* file_systems_lock */
+	struct file_system_type *fs;
+	unsigned int n = 0;
+
+	if (!list || !lock) {
+		list = fr_lookup_layout(FR_LAYOUT_FILE_SYSTEMS, "file_systems",
+					sizeof(*list));
+		lock = fr_lookup_layout(FR_LAYOUT_FILE_SYSTEMS,
+					"file_systems_lock", sizeof(*lock));
+	}
+	if (IS_ERR(list) || IS_ERR(lock))
+		return -ERANGE;
+	if (!list || !lock)
+		return -ENOENT;
+	/* An rwlock_t sleeps on PREEMPT_RT: fine, nothing here is atomic. */
+	read_lock(lock);
+	for (fs = *list; fs && n < max; fs = fs->next)
+		if (fs->owner == mod)
+			owned[n++] = fs;
+	read_unlock(lock);
+	return n;
+}
+#else
+int __init fr_fs_owned(const struct module *mod,
+		       struct file_system_type **owned, unsigned int max)
+{
+	static struct hlist_head *list __initdata;
+	struct file_system_type *fs;
+	unsigned int n = 0;
+
+	/* Readers walk under rcu_read_lock() alone: no lock is taken. */
+	if (!list)
+		list = fr_lookup_layout(FR_LAYOUT_FILE_SYSTEMS, "file_systems",
+					sizeof(*list));
+	if (IS_ERR(list))
+		return -ERANGE;
+	if (!list)
+		return -ENOENT;
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(fs, list, list)
+		if (n < max && fs->owner == mod)
+			owned[n++] = fs;
+	rcu_read_unlock();
+	return n;
+}
+#endif

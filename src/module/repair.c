@@ -11,6 +11,7 @@
 #include <linux/module.h>
 
 #include "force_rmmod.h"
+#include "kernel_private.h"
 
 int __init fr_check_holders(void)
 {
@@ -18,6 +19,9 @@ int __init fr_check_holders(void)
 	unsigned int i;
 	int ret = 0;
 
+	/* Without a trusted struct module_use, another module may depend on one. */
+	if (!fr_layout_trusted(FR_LAYOUT_MODULE_USE))
+		return -EWOULDBLOCK;
 	for (i = 0; i < fr_nr_rescues; i++) {
 		struct module *mod = fr_rescues[i].mod;
 
@@ -36,12 +40,15 @@ int __init fr_check_holders(void)
  * Each module using @mod's symbols holds one reference, which it drops when
  * it is unloaded (ref_module(), module_unload_free()).  All holders are
  * targets that go first, so these references are the only ones to keep.
+ * -1: unknown (struct module_use not trusted; fr_check_holders() refuses).
  */
 int __init fr_nr_holders(struct module *mod)
 {
 	struct module_use *use;
 	int n = 0;
 
+	if (!fr_layout_trusted(FR_LAYOUT_MODULE_USE))
+		return -1;
 	list_for_each_entry(use, &mod->source_list, source_list)
 		n++;
 	return n;

@@ -39,25 +39,18 @@ static void __init fr_count_sb(struct super_block *sb, void *arg)
 	(*(unsigned int *)arg)++;
 }
 
-/* fs/filesystems.c: the registered filesystem types and their lock. */
-static struct file_system_type **fr_file_systems __initdata;
-static rwlock_t *fr_file_systems_lock __initdata;
-
 static unsigned int __init fr_report_mounts(const struct fr_rescue *t)
 {
-	struct file_system_type *fs, *owned[FR_MAX_FS];
-	unsigned int i, n = 0, sbs, users = 0;
+	struct file_system_type *owned[FR_MAX_FS];
+	unsigned int sbs, users = 0;
+	int i, n;
 
-	if (!fr_file_systems || !fr_file_systems_lock) {
-		pr_warn("%s: " FR_LOG_USER "unknown (filesystem list not found)\n",
-			t->name);
+	n = fr_fs_owned(t->mod, owned, FR_MAX_FS);
+	if (n < 0) {
+		pr_warn("%s: " FR_LOG_USER "unknown (filesystem list %s)\n",
+			t->name, n == -ERANGE ? "not trusted here" : "not found");
 		return 1;
 	}
-	read_lock(fr_file_systems_lock);
-	for (fs = *fr_file_systems; fs && n < FR_MAX_FS; fs = fs->next)
-		if (fs->owner == t->mod)
-			owned[n++] = fs;
-	read_unlock(fr_file_systems_lock);
 
 	/* The types live in the target, which cannot go while we hold it. */
 	for (i = 0; i < n; i++) {
@@ -128,13 +121,6 @@ static unsigned int __init fr_report_files(const struct fr_rescue *t)
  */
 unsigned int __init fr_report_users(const struct fr_rescue *t)
 {
-	if (!fr_file_systems)
-		fr_file_systems = fr_lookup_data("file_systems",
-						 sizeof(*fr_file_systems));
-	if (!fr_file_systems_lock)
-		fr_file_systems_lock =
-			fr_lookup_data("file_systems_lock",
-				       sizeof(*fr_file_systems_lock));
 	return fr_report_mounts(t) + fr_report_files(t);
 }
 

@@ -3,7 +3,7 @@
  * load-module FILE [PARAMS...]: load a module from memory with init_module(2).
  *
  * finit_module(2), which busybox and kmod use for an uncompressed .ko, walks
- * the kernel's table of loads in flight (6.6+), which an init crash poisons.
+ * the kernel's table of loads in flight (6.5+), which an init crash poisons.
  * The helper is therefore always loaded from memory.  Exit status: 0 loaded,
  * 1 the kernel refused it (errno printed), 2 usage or file error.
  */
