@@ -8,6 +8,7 @@
  *   tasks.c      tasks executing a module's code, from /proc/PID/task/TID/stack
  *   kmsg.c       the kernel log: /dev/kmsg records
  *   helperlog.c  the rescue module's own log lines ("force_rmmod: NAME: ...")
+ *   leftovers.c  its leftover lines: what a target left registered (leftovers.h)
  *   helper.c     finding, decompressing and checking force_rmmod.ko
  *   kernel.c     the kernel itself: init_module(2), delete_module(2) and
  *                /dev/kmsg opened (the step tests replace this file)
@@ -105,6 +106,11 @@ enum fr_line_kind {
 	FR_LINE_USER,		/* "user: ..." (check mode, or a rescue refusing) */
 	FR_LINE_CHECK,		/* "check: ..." (check mode) */
 	FR_LINE_USERS,		/* "has N real user(s), refusing ..." (rescue) */
+	FR_LINE_LEFTOVER,	/* "leftover: KIND OBJECT -> ACTION": text is what
+				 * follows "leftover: " (fr_leftover_parse()) */
+	FR_LINE_UNDONE,		/* "unregistered filesystem X" and the like */
+	FR_LINE_LEFTOVERS,	/* "cannot undo N leftover(s), refusing ..." */
+	FR_LINE_LEFTOVERS_LEFT,	/* "left N leftover(s) registered (leftovers=force)" */
 	FR_LINE_ERROR,		/* any other line naming a module */
 	FR_LINE_REFS,		/* "references N: ..." (blockusers.h: fr_refs_line_parse()) */
 };
@@ -121,6 +127,7 @@ struct fr_line {
 	char holder[FR_NAME_MAX]; /* FR_LINE_HOLDER */
 	int users;		/* FR_LINE_CHECK: "users N", -1 if absent;
 				 * FR_LINE_USERS: N */
+	int leftovers;		/* FR_LINE_LEFTOVERS, FR_LINE_LEFTOVERS_LEFT: N */
 };
 int fr_helper_line_parse(const char *msg, struct fr_line *line);
 

@@ -14,11 +14,16 @@
  *   NAME: user: ...           (a real user the kernel sees)
  *   NAME: has N real user(s), refusing (users=ignore forces)
  *                             (a rescue, after its users' lines)
+ *   NAME: leftover: KIND OBJECT -> ACTION     (see leftovers.h: what a target
+ *   NAME: unregistered filesystem OBJECT      whose exit will not run left
+ *   NAME: cannot undo N leftover(s), ...      registered, what was undone,
+ *   NAME: left N leftover(s) registered ...   what was refused or left)
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "fr.h"
+#include "leftovers.h"
 
 #define FR_PREFIX	FR_HELPER_NAME ": "
 
@@ -52,6 +57,8 @@ int fr_helper_line_parse(const char *msg, struct fr_line *line)
 {
 	const char *rest, *colon;
 	char sb[16], eb[8], ea[8], comm[32], holder[FR_NAME_MAX];
+	char object[FR_LEFTOVER_OBJECT_MAX];
+	enum fr_leftover_kind lkind;
 	int a, b, pid;
 
 	memset(line, 0, sizeof(*line));
@@ -94,6 +101,14 @@ int fr_helper_line_parse(const char *msg, struct fr_line *line)
 		line->users = a;
 	} else if (fr_starts(rest, FR_LOG_REFS)) {
 		line->kind = FR_LINE_REFS;
+	} else if (fr_starts(rest, FR_LOG_LEFTOVER)) {
+		line->kind = FR_LINE_LEFTOVER;
+		fr_copy(line->text, sizeof(line->text), rest + strlen(FR_LOG_LEFTOVER));
+	} else if (!fr_leftover_undone_parse(rest, &lkind, object, sizeof(object))) {
+		line->kind = FR_LINE_UNDONE;
+	} else if (!fr_leftovers_count_parse(rest, &line->leftovers)) {
+		line->kind = fr_starts(rest, FR_LOG_LEFTOVERS) ?
+			     FR_LINE_LEFTOVERS : FR_LINE_LEFTOVERS_LEFT;
 	} else if (fr_starts(rest, FR_LOG_CHECK)) {
 		const char *u = strstr(rest, ", users ");
 

@@ -32,6 +32,9 @@
 #define FR_EXIT_MODE_STUB	"stub"
 #define FR_USERS_REFUSE		"refuse"
 #define FR_USERS_IGNORE		"ignore"
+/* Values of leftovers=: undo what is safe and refuse the rest, or go on. */
+#define FR_LEFTOVERS_UNDO	"undo"
+#define FR_LEFTOVERS_FORCE	"force"
 
 /* First words of TEXT in "force_rmmod: NAME: TEXT". */
 #define FR_LOG_REPAIR		"state "	/* state S -> live, refcount ... */
@@ -41,10 +44,34 @@
 #define FR_LOG_USER		"user: "
 #define FR_LOG_USERS		"has "		/* has N real user(s), refusing */
 #define FR_LOG_CHECK		"check: "
-#define FR_LOG_LEFTOVER		"leftover: "
+#define FR_LOG_LEFTOVER		"leftover: "	/* leftover: KIND OBJECT -> ACTION */
+#define FR_LOG_LEFTOVER_TO	" -> "
+#define FR_LOG_LEFTOVERS	"cannot undo "	/* cannot undo N leftover(s), refusing */
+#define FR_LOG_LEFTOVERS_LEFT	"left "		/* left N leftover(s) registered */
+#define FR_LOG_UNDO_FAILED	"could not undo "	/* a race: not repaired */
+
+/* Leftover kinds (KIND), what undoes each (ACTION), and the line saying so. */
+#define FR_LO_KIND_FS		"filesystem"
+#define FR_LO_KIND_MISC		"misc"
+#define FR_LO_KIND_PROC		"proc"
+#define FR_LO_KIND_TIMER	"timer"
+#define FR_LO_KIND_DWORK	"delayed_work"
+#define FR_LO_KIND_NETDEV	"netdev"
+#define FR_LO_ACT_UNREGISTER	"unregister"
+#define FR_LO_ACT_REMOVE	"remove"
+#define FR_LO_ACT_STOP		"stop"
+#define FR_LO_ACT_CANCEL	"cancel"
+#define FR_LO_ACT_REFUSE	"refuse"	/* refuse (REASON) */
+#define FR_LOG_UNDONE_FS	"unregistered filesystem "
+#define FR_LOG_UNDONE_MISC	"unregistered misc device "
+#define FR_LOG_UNDONE_PROC	"removed /proc entry "
+#define FR_LOG_UNDONE_TIMER	"stopped timer "
+#define FR_LOG_UNDONE_DWORK	"cancelled delayed work "
 #define FR_LOG_REFS		"references "	/* FR_REFS_FMT */
 /* A line without a module name: "force_rmmod: loader table: ..." */
 #define FR_LOG_LOADER		"loader table: "
+/* "force_rmmod: leftover scan: N target(s), M leftover(s), T us" */
+#define FR_LOG_LEFTOVER_SCAN	"leftover scan: "
 /* "force_rmmod: layout: SYMBOL ...": a private layout not trusted here. */
 #define FR_LOG_LAYOUT		"layout: "
 

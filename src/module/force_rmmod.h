@@ -13,6 +13,8 @@
  *   users.c     real users: mounts, open files, sockets; the account of
  *               a target's references
  *   devices.c   real users through the block and tty layers
+ *   leftovers.c what a target whose exit will not run left registered:
+ *               found, undone or refused
  *   expedite.c  expedited RCU grace periods after a repair
  *
  * Everything but expedite.c runs once, from init: it is __init.
@@ -51,6 +53,12 @@ enum fr_users_policy {
 	FR_IGNORE_USERS,	/* ignore */
 };
 
+/* leftovers=: what leftovers that cannot be undone mean. */
+enum fr_leftovers_policy {
+	FR_UNDO_LEFTOVERS,	/* undo: refuse the target */
+	FR_FORCE_LEFTOVERS,	/* force: leave them registered, go on */
+};
+
 /* One module named in modname=. */
 struct fr_rescue {
 	char name[MODULE_NAME_LEN];
@@ -60,6 +68,8 @@ struct fr_rescue {
 	/* Seen under module_mutex before the checks; repaired only if still so. */
 	enum module_state state_seen;
 	int refs_seen;
+	unsigned int leftovers_refused;	/* leftovers that cannot be undone */
+	bool undo_failed;	/* an undo failed: do not repair */
 };
 
 /* targets.c */
@@ -84,6 +94,8 @@ enum fr_layout {
 	FR_LAYOUT_MODULE_USE,
 	FR_LAYOUT_IDEM,
 	FR_LAYOUT_FILE_SYSTEMS,
+	FR_LAYOUT_MISC,		/* leftovers.c */
+	FR_LAYOUT_PROC,		/* leftovers.c */
 	FR_NR_LAYOUTS,
 };
 
@@ -145,6 +157,12 @@ __printf(3, 4) void fr_user_line(const struct fr_rescue *t, struct fr_users *u,
 void fr_find_device_data(void);
 void fr_report_blockdevs(const struct fr_rescue *t, struct fr_users *u);
 void fr_report_ttys(const struct fr_rescue *t, struct fr_users *u);
+
+/* leftovers.c: callers hold no lock. */
+int fr_parse_leftovers(const char *mode, enum fr_leftovers_policy *policy);
+unsigned int fr_find_leftovers(void);
+int fr_refuse_leftovers(enum fr_leftovers_policy policy);
+void fr_undo_leftovers(void);
 
 /* expedite.c */
 void fr_expedite(void);

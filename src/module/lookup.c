@@ -104,6 +104,25 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 		"mounts unknown, counted as a real user",
 	},
 #endif
+	/* leftovers.c: what a target left registered. */
+	[FR_LAYOUT_MISC] = {
+		"misc_list", "a list_head under the mutex misc_mtx in drivers/char/misc.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3), "6.1, 6.12, 7.2, 7.3",
+		"misc devices left behind not looked for",
+	},
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+	[FR_LAYOUT_PROC] = {
+		"proc_root", "struct proc_dir_entry with proc_dops, in fs/proc/internal.h",
+		FR_FROM(6, 1), FR_UNTIL(6, 12), "6.1, 6.12",
+		"/proc entries left behind not looked for",
+	},
+#else
+	[FR_LAYOUT_PROC] = {
+		"proc_root", "struct proc_dir_entry without proc_dops, in fs/proc/internal.h",
+		FR_FROM(7, 2), FR_UNTIL(7, 3), "7.2, 7.3",
+		"/proc entries left behind not looked for",
+	},
+#endif
 };
 
 static unsigned long fr_layouts_warned __initdata;

@@ -12,6 +12,9 @@
  * It refuses, changing nothing, when another module depends on a target,
  * when a task may still be executing a target's code, or (unless
  * users=ignore) when a target has real users: mounts, open files, sockets.
+ * What a target whose exit will not run left registered is undone first,
+ * with the kernel's own functions; what cannot be safely undone refuses it
+ * (unless leftovers=force, see leftovers.c).
  * Everything is checked for all targets before anything is written.
  * Forcing taints the kernel with TAINT_FORCED_RMMOD ('R'), as "rmmod -f"
  * does.
@@ -56,6 +59,11 @@ module_param_named(FR_PARAM_USERS, users_mode, charp, 0444);
 fr_param_desc(FR_PARAM_USERS,
 	      "refuse: refuse targets that have real users (mounts, open files, sockets), ignore: force them anyway (default: refuse)");
 
+static char *leftovers_mode = FR_LEFTOVERS_UNDO;
+module_param_named(FR_PARAM_LEFTOVERS, leftovers_mode, charp, 0444);
+fr_param_desc(FR_PARAM_LEFTOVERS,
+	      "undo: undo what a target whose exit will not run left registered, refuse it if something cannot be undone safely, force: leave that and go on (default: undo)");
+
 static bool check_only;
 module_param_named(FR_PARAM_CHECK, check_only, bool, 0444);
 fr_param_desc(FR_PARAM_CHECK,
@@ -87,6 +95,7 @@ static void __init fr_check_report(void)
 	fr_lock_modules();
 	fr_check_holders();
 	fr_unlock_modules();
+	fr_find_leftovers();
 }
 
 #ifdef FR_TEST_PAUSE
@@ -129,6 +138,19 @@ static inline void fr_test_pause(void)
 }
 #endif
 
+/* The checks made under module_mutex, before anything changes. */
+static int __init fr_check_locked(void)
+{
+	int ret;
+
+	fr_lock_modules();
+	ret = fr_check_unchanged();
+	if (!ret)
+		ret = fr_check_holders();
+	fr_unlock_modules();
+	return ret;
+}
+
 /*
  * Refuse, or repair every target; *forced is set when one was repaired.
  *
@@ -137,9 +159,15 @@ static inline void fr_test_pause(void)
  * the repair, which takes place only if both are still what was checked
  * (fr_check_unchanged()).  Anything that loads or unloads a target in
  * between changes one of them: it holds module_mutex when it does.
+ *
+ * What targets whose exit will not run left registered is undone first
+ * (leftovers.c), without module_mutex, as it sleeps; a target whose undo
+ * failed is not repaired.
  */
-static int __init fr_rescue_all(enum fr_users_policy users, bool *forced)
+static int __init fr_rescue_all(enum fr_users_policy users,
+				enum fr_leftovers_policy leftovers, bool *forced)
 {
+	bool undo_failed = false;
 	unsigned int i;
 	int ret;
 
@@ -156,23 +184,37 @@ static int __init fr_rescue_all(enum fr_users_policy users, bool *forced)
 	ret = fr_check_tasks();
 	if (ret)
 		return ret;
+	/* What targets whose exit will not run left registered (leftovers.c). */
+	fr_find_leftovers();
+	ret = fr_refuse_leftovers(leftovers);
+	if (!ret)
+		ret = fr_check_locked();
+	if (ret)
+		return ret;
 	fr_test_pause();
+
+	/* The first change. */
+	fr_undo_leftovers();
 
 	fr_lock_modules();
 	ret = fr_check_unchanged();
 	if (!ret)
 		ret = fr_check_holders();
-	if (!ret)
-		for (i = 0; i < fr_nr_rescues; i++)
+	for (i = 0; !ret && i < fr_nr_rescues; i++) {
+		if (fr_rescues[i].undo_failed)
+			undo_failed = true;
+		else
 			*forced |= fr_repair(&fr_rescues[i]);
+	}
 	fr_unlock_modules();
-	return ret;
+	return !ret && undo_failed && !*forced ? -EBUSY : ret;
 }
 
 static int __init force_rmmod_init(void)
 {
 	enum fr_exit_policy exits;
 	enum fr_users_policy users;
+	enum fr_leftovers_policy leftovers;
 	bool forced = false;
 	int ret;
 
@@ -180,6 +222,9 @@ static int __init force_rmmod_init(void)
 	if (ret)
 		goto out_put;
 	ret = fr_parse_policy(exit_mode, users_mode, &exits, &users);
+	if (ret)
+		goto out_put;
+	ret = fr_parse_leftovers(leftovers_mode, &leftovers);
 	if (ret)
 		goto out_put;
 	ret = fr_decide_exits(exits);
@@ -194,7 +239,7 @@ static int __init force_rmmod_init(void)
 		ret = -ECANCELED;
 		goto out_put;
 	}
-	ret = fr_rescue_all(users, &forced);
+	ret = fr_rescue_all(users, leftovers, &forced);
 
 	/* A rescue also clears what crashed inits left in the loader. */
 	if (forced) {

@@ -47,7 +47,11 @@ bench ten-separate load_all 'for m in $mods; do $fr "$m" > /dev/null; done'
 bench floor-noexit "insmod /tmp/fr_no_ex_0.ko" \
 	"insmod $M/force_rmmod.ko modname=fr_no_ex_0; rmmod fr_no_ex_0; rmmod force_rmmod"
 bench single-noexit "insmod /tmp/fr_no_ex_0.ko" "$fr fr_no_ex_0 > /dev/null"
-left=$(grep -cE '^fr_(leak_r0|no_ex_0)' /proc/modules)
+# Leftovers to undo: fr_left registers a filesystem, a misc device, /proc
+# entries, a timer and a delayed work, and leaks a reference; with its exit
+# replaced they are undone.
+bench left "insmod $M/fr_left.ko leak=1" "$fr --exit=stub fr_left > /dev/null"
+left=$(grep -cE '^fr_(leak_r0|no_ex_0|left) ' /proc/modules)
 
 # Durations in microseconds, one "LABEL US" line per repetition.
 sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\] frb \([SE]\) \([a-z-]*\) \([0-9]*\)$/\1\2 \3 \4 \5/p' \
@@ -62,6 +66,16 @@ ten=$(median ten-at-once)
 sep=$(median ten-separate)
 floor_ne=$(median floor-noexit)
 single_ne=$(median single-noexit)
+with_left=$(median left)
+# The helper's own measure of its leftover search ("leftover scan: ... T us"),
+# per case, from the log lines between each case's marks.
+awk '/ frb S / { l = $(NF - 1) } / frb E / { l = "" }
+	/force_rmmod: leftover scan: / && l != "" { print l, $(NF - 1) }' \
+	/tmp/bench.log > /tmp/bench.scan
+scan() { awk -v l="$1" '$1 == l { print $2 }' /tmp/bench.scan | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] + 0 }'; }
+scan_ne=$(scan single-noexit)
+scan_left=$(scan left)
+found_left=$(grep -c 'force_rmmod: fr_left: leftover: ' /tmp/bench.log)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 insmod "$M/fr_healthy.ko"
@@ -72,13 +86,16 @@ rmmod force_rmmod
 rmmod fr_healthy
 
 {
-	echo "kernel $(uname -r), QEMU TCG, median of $reps runs each (n = $(n floor) $(n single) $(n ten-at-once) $(n ten-separate) $(n floor-noexit) $(n single-noexit)); modules left behind: $left"
+	echo "kernel $(uname -r), QEMU TCG, median of $reps runs each (n = $(n floor) $(n single) $(n ten-at-once) $(n ten-separate) $(n floor-noexit) $(n single-noexit) $(n left)); modules left behind: $left"
 	echo "| case | median | ratio | target |"
 	echo "|---|---|---|---|"
 	echo "| floor: insmod force_rmmod.ko modname=X; rmmod X; rmmod force_rmmod (X leaked 2 references) | $((floor / 1000)) ms | 1.00 x floor | |"
 	echo "| force-rmmod X (one load: the rescue load checks for users) | $((single / 1000)) ms | $(ratio "$single" "$floor") x floor | <= 1.2 |"
 	echo "| floor, X without an exit function | $((floor_ne / 1000)) ms | 1.00 x floor | |"
 	echo "| force-rmmod X without an exit | $((single_ne / 1000)) ms | $(ratio "$single_ne" "$floor_ne") x floor | <= 1.2 |"
+	echo "| its leftover scan (the helper's log), nothing found | $scan_ne us | $(ratio "$scan_ne" "$single_ne") x rescue | |"
+	echo "| force-rmmod --exit=stub X with 8 leftovers, all undone | $((with_left / 1000)) ms | $(ratio "$with_left" "$single_ne") x without an exit | |"
+	echo "| its leftover scan ($((found_left / reps)) found per run) | $scan_left us | $(ratio "$scan_left" "$with_left") x rescue | |"
 	echo "| force-rmmod on 10 stuck modules at once | $((ten / 1000)) ms | $(ratio "$ten" "$single") x single | <= 3 |"
 	echo "| 10 separate force-rmmod runs | $((sep / 1000)) ms | $(ratio "$sep" "$single") x single | |"
 	echo "| coresize: force_rmmod vs fr_healthy (near-empty) | $helper_core vs $empty_core bytes | +$((helper_core - empty_core)) bytes | <= +4096 |"

@@ -2,8 +2,8 @@
 /*
  * libFuzzer target for everything force-rmmod parses from outside: module
  * names (argv), /proc/modules lines, /proc/PID/stack lines, /dev/kmsg
- * records, the helper's log lines, compressed helper images, and the JSON
- * string writer.  The first byte picks the parser.  "make check-unit" runs
+ * records, the helper's log lines (leftover lines too), compressed helper
+ * images, and the JSON string writer.  The first byte picks the parser.  "make check-unit" runs
  * it briefly over tests/cli/corpus/ under ASan and UBSan.
  */
 #include <stdint.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fr.h"
+#include "leftovers.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -19,6 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *s, out[FR_NAME_MAX], msg[512];
 	struct fr_module m;
 	struct fr_line line;
+	struct fr_leftover leftover;
 	void *image;
 	size_t len;
 
@@ -50,6 +52,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 4:
 		if (!fr_helper_line_parse(s, &line) &&
 		    (strlen(line.name) >= FR_NAME_MAX || strlen(line.text) >= FR_TEXT_MAX))
+			abort();
+		if (!fr_helper_line_parse(s, &line) && line.kind == FR_LINE_LEFTOVER &&
+		    !fr_leftover_parse(line.text, &leftover) &&
+		    !fr_leftover_json(&leftover, msg, sizeof(msg)) &&
+		    (msg[0] != '{' || msg[strlen(msg) - 1] != '}'))
 			abort();
 		break;
 	case 5:

@@ -26,6 +26,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "leftovers.h"
 #include "check.h"
 #include "fr.h"
 #include "blockusers.h"
@@ -373,6 +374,125 @@ static void test_helper_lines(void)
 	CHECK(fr_helper_line_parse("force_rmmodx: a: b", &l) == -1);
 	CHECK(fr_helper_line_parse("fr_healthy: exit ran", &l) == -1);
 	CHECK(fr_helper_line_parse("", &l) == -1);
+}
+
+/* ---- leftovers.c: what a target left registered ------------------------------------ */
+
+static void test_leftovers(void)
+{
+	struct fr_leftover lo, list[3];
+	enum fr_leftover_kind kind;
+	struct fr_line l;
+	char obj[64], buf[256];
+	int targets, found, count;
+	long us;
+
+	/* Lines as helperlog.c classifies them. */
+	CHECK(fr_helper_line_parse("force_rmmod: acc: leftover: filesystem accres -> unregister", &l) == 0);
+	CHECK(l.kind == FR_LINE_LEFTOVER);
+	CHECK_STR(l.name, "acc");
+	CHECK_STR(l.text, "filesystem accres -> unregister");
+	CHECK(fr_helper_line_parse("force_rmmod: acc: unregistered filesystem accres", &l) == 0);
+	CHECK(l.kind == FR_LINE_UNDONE);
+	CHECK(fr_helper_line_parse("force_rmmod: acc: removed /proc entry /proc/acc/stats", &l) == 0);
+	CHECK(l.kind == FR_LINE_UNDONE);
+	CHECK(fr_helper_line_parse("force_rmmod: acc: cannot undo 2 leftover(s), refusing (leftovers=force forces)", &l) == 0);
+	CHECK(l.kind == FR_LINE_LEFTOVERS && l.leftovers == 2);
+	CHECK(fr_helper_line_parse("force_rmmod: acc: left 1 leftover(s) registered (leftovers=force)", &l) == 0);
+	CHECK(l.kind == FR_LINE_LEFTOVERS_LEFT && l.leftovers == 1);
+	CHECK(fr_helper_line_parse("force_rmmod: acc: could not undo timer acc_timer (running), not repaired", &l) == 0);
+	CHECK(l.kind == FR_LINE_ERROR);
+	CHECK(fr_helper_line_parse("force_rmmod: acc: cannot undo -1 leftover(s), refusing", &l) == 0);
+	CHECK(l.kind == FR_LINE_ERROR);
+	CHECK(fr_helper_line_parse("force_rmmod: leftover scan: 2 target(s), 3 leftover(s), 154 us", &l) == 0);
+	CHECK(l.kind == FR_LINE_OTHER && l.name[0] == '\0');
+
+	/* leftover: KIND OBJECT -> ACTION */
+	CHECK(fr_leftover_parse("filesystem accres -> unregister", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_FILESYSTEM && lo.action == FR_LEFTOVER_UNREGISTER);
+	CHECK_STR(lo.object, "accres");
+	CHECK(!lo.reason[0] && !lo.undone);
+	CHECK(fr_leftover_parse("proc /proc/acc dir/x -> remove", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_PROC && lo.action == FR_LEFTOVER_REMOVE);
+	CHECK_STR(lo.object, "/proc/acc dir/x");
+	CHECK(fr_leftover_parse("timer acc_timer -> stop", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_TIMER && lo.action == FR_LEFTOVER_STOP);
+	CHECK(fr_leftover_parse("delayed_work acc_work -> cancel", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_DELAYED_WORK && lo.action == FR_LEFTOVER_CANCEL);
+	CHECK(fr_leftover_parse("misc acc -> refuse (open)", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_MISC && lo.action == FR_LEFTOVER_REFUSE);
+	CHECK_STR(lo.reason, "open");
+	CHECK(fr_leftover_parse("netdev acc0 -> refuse (unregister_netdev runs its code)", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_NETDEV);
+	CHECK_STR(lo.reason, "unregister_netdev runs its code");
+	CHECK(fr_leftover_parse("netdev acc0 -> refuse", &lo) == 0 && !lo.reason[0]);
+	CHECK(fr_leftover_parse("netdev acc0 -> refuse open", &lo) == -EINVAL);
+	CHECK(fr_leftover_parse("netdev acc0 -> refuse ()", &lo) == -EINVAL);
+	CHECK(fr_leftover_parse("filesystem accres -> unregister now", &lo) == -EINVAL);
+	CHECK(fr_leftover_parse("filesystem accres -> unregistered", &lo) == -EINVAL);
+	CHECK(fr_leftover_parse("sysctl acc -> remove", &lo) == -EINVAL);
+	CHECK(fr_leftover_parse("filesystem  -> unregister", &lo) == -EINVAL);
+	CHECK(fr_leftover_parse("filesystem", &lo) == -EINVAL);
+	CHECK(fr_leftover_parse("filesystem -> unregister", &lo) == -EINVAL);
+	CHECK(fr_leftover_parse("", &lo) == -EINVAL);
+
+	/* Undo lines, and marking the listed leftover undone. */
+	CHECK(fr_leftover_undone_parse("unregistered filesystem accres", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_FILESYSTEM);
+	CHECK_STR(obj, "accres");
+	CHECK(fr_leftover_undone_parse("unregistered misc device acc", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_MISC);
+	CHECK(fr_leftover_undone_parse("stopped timer acc_timer", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_TIMER);
+	CHECK(fr_leftover_undone_parse("cancelled delayed work acc_work", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_DELAYED_WORK);
+	CHECK(fr_leftover_undone_parse("removed /proc entry /proc/acc", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_PROC);
+	CHECK_STR(obj, "/proc/acc");
+	CHECK(fr_leftover_undone_parse("unregistered filesystem ", &kind, obj, sizeof(obj)) == -EINVAL);
+	CHECK(fr_leftover_undone_parse("unregistered filesystem accres", &kind, obj, 4) == -EINVAL);
+	CHECK(fr_leftover_undone_parse("not loaded", &kind, obj, sizeof(obj)) == -EINVAL);
+
+	CHECK(fr_leftover_parse("filesystem accres -> unregister", &list[0]) == 0);
+	CHECK(fr_leftover_parse("misc accres -> refuse (open)", &list[1]) == 0);
+	CHECK(fr_leftover_parse("misc acc -> unregister", &list[2]) == 0);
+	CHECK(fr_leftover_mark_undone(list, 3, FR_LEFTOVER_MISC, "accres") == -ENOENT);
+	CHECK(fr_leftover_mark_undone(list, 3, FR_LEFTOVER_MISC, "acc") == 0);
+	CHECK(list[2].undone && !list[1].undone && !list[0].undone);
+	CHECK(fr_leftover_mark_undone(list, 3, FR_LEFTOVER_MISC, "acc") == -ENOENT);
+
+	/* Counts and the scan time. */
+	CHECK(fr_leftovers_count_parse("cannot undo 3 leftover(s), refusing", &count) == 0 && count == 3);
+	CHECK(fr_leftovers_count_parse("left 0 leftover(s) registered", &count) == 0 && count == 0);
+	CHECK(fr_leftovers_count_parse("left x leftover(s)", &count) == -EINVAL);
+	CHECK(fr_leftovers_count_parse("cannot undo 99999999999999999999 leftover(s)", &count) == -EINVAL);
+	CHECK(fr_leftovers_count_parse("left 2 users", &count) == -EINVAL);
+	CHECK(fr_leftover_scan_parse("leftover scan: 2 target(s), 3 leftover(s), 154 us", &targets, &found, &us) == 0);
+	CHECK(targets == 2 && found == 3 && us == 154);
+	CHECK(fr_leftover_scan_parse("leftover scan: 2 target(s), 3 leftover(s), 154 ms", &targets, &found, &us) == -EINVAL);
+	CHECK(fr_leftover_scan_parse("leftover scan: 2 target(s), 3 leftover(s), 154 us!", &targets, &found, &us) == -EINVAL);
+	CHECK(fr_leftover_scan_parse("leftover scan: 2 target(s)", &targets, &found, &us) == -EINVAL);
+	CHECK(fr_leftover_scan_parse("loader table: x", &targets, &found, &us) == -EINVAL);
+
+	/* JSON and words. */
+	CHECK(fr_leftover_parse("filesystem accres -> unregister", &lo) == 0);
+	CHECK(fr_leftover_json(&lo, buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, "{\"kind\": \"filesystem\", \"name\": \"accres\", \"action\": \"unregister\"}");
+	lo.undone = true;
+	CHECK(fr_leftover_json(&lo, buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, "{\"kind\": \"filesystem\", \"name\": \"accres\", \"action\": \"unregister\", \"undone\": true}");
+	CHECK(fr_leftover_describe(&lo, buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, "unregister filesystem accres");
+	CHECK(fr_leftover_parse("proc /proc/a\"b\\c -> refuse (open \"x\")", &lo) == 0);
+	CHECK(fr_leftover_json(&lo, buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, "{\"kind\": \"proc\", \"name\": \"/proc/a\\\"b\\\\c\", \"action\": \"refuse\", \"reason\": \"open \\\"x\\\"\"}");
+	CHECK(fr_leftover_describe(&lo, buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, "refuse proc /proc/a\"b\\c (open \"x\")");
+	CHECK(fr_leftover_json(&lo, buf, 20) == -ENOSPC);
+	CHECK(fr_leftover_json(&lo, buf, 0) == -ENOSPC);
+	CHECK(fr_leftover_describe(&lo, buf, 10) == -ENOSPC);
+	CHECK_STR(fr_leftover_kind_name(FR_LEFTOVER_NR_KINDS), "?");
+	CHECK_STR(fr_leftover_action_name(FR_LEFTOVER_NR_ACTIONS), "?");
 }
 
 /* ---- helper.c: images --------------------------------------------------------------- */
@@ -887,6 +1007,7 @@ int main(int argc, char **argv)
 	test_syscall_numbers();
 	test_kmsg();
 	test_helper_lines();
+	test_leftovers();
 	test_images();
 	test_helper_find(argc > 1 ? argv[1] : NULL);
 	test_load_policy();

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Leftovers: what a module whose own exit will not run left registered,
+ * as the helper reports it in the kernel log (src/module/leftovers.c):
+ *
+ *   NAME: leftover: KIND OBJECT -> ACTION            found; undone in a rescue
+ *   NAME: leftover: KIND OBJECT -> refuse (REASON)   cannot be undone safely
+ *   NAME: unregistered filesystem OBJECT             (and the other kinds'
+ *                                                    verbs) undone
+ *   NAME: cannot undo N leftover(s), refusing (leftovers=force forces)
+ *   NAME: left N leftover(s) registered (leftovers=force)
+ *   leftover scan: N target(s), M leftover(s), T us
+ *
+ * helperlog.c classifies the lines (FR_LINE_LEFTOVER, FR_LINE_UNDONE,
+ * FR_LINE_LEFTOVERS, FR_LINE_LEFTOVERS_LEFT); the functions below read their
+ * text.  Pure functions: they return 0 or -EINVAL and never print.
+ */
+#ifndef FR_LEFTOVERS_H
+#define FR_LEFTOVERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define FR_LEFTOVER_OBJECT_MAX	128
+#define FR_LEFTOVER_REASON_MAX	96
+
+enum fr_leftover_kind {
+	FR_LEFTOVER_FILESYSTEM,
+	FR_LEFTOVER_MISC,
+	FR_LEFTOVER_PROC,
+	FR_LEFTOVER_TIMER,
+	FR_LEFTOVER_DELAYED_WORK,
+	FR_LEFTOVER_NETDEV,
+	FR_LEFTOVER_NR_KINDS,
+};
+
+enum fr_leftover_action {
+	FR_LEFTOVER_UNREGISTER,	/* filesystem, misc */
+	FR_LEFTOVER_REMOVE,	/* proc */
+	FR_LEFTOVER_STOP,	/* timer */
+	FR_LEFTOVER_CANCEL,	/* delayed_work */
+	FR_LEFTOVER_REFUSE,	/* cannot be undone safely: reason says why */
+	FR_LEFTOVER_NR_ACTIONS,
+};
+
+struct fr_leftover {
+	enum fr_leftover_kind kind;
+	char object[FR_LEFTOVER_OBJECT_MAX];	/* "accres", "/proc/acc", ... */
+	enum fr_leftover_action action;
+	char reason[FR_LEFTOVER_REASON_MAX];	/* FR_LEFTOVER_REFUSE only */
+	bool undone;				/* its undo line was seen */
+};
+
+/* The words of the log lines and of the JSON: "filesystem", "unregister". */
+const char *fr_leftover_kind_name(enum fr_leftover_kind kind);
+const char *fr_leftover_action_name(enum fr_leftover_action action);
+
+/* @text: what follows "leftover: " (FR_LINE_LEFTOVER's text). */
+int fr_leftover_parse(const char *text, struct fr_leftover *lo);
+/* @text: a whole FR_LINE_UNDONE text, "unregistered filesystem accres". */
+int fr_leftover_undone_parse(const char *text, enum fr_leftover_kind *kind,
+			     char *object, size_t size);
+/* Mark the leftover of @kind and @object undone; -ENOENT if none matches. */
+int fr_leftover_mark_undone(struct fr_leftover *list, int n,
+			    enum fr_leftover_kind kind, const char *object);
+/* @text: a FR_LINE_LEFTOVERS or FR_LINE_LEFTOVERS_LEFT text: its N. */
+int fr_leftovers_count_parse(const char *text, int *count);
+/* @text: the text of "leftover scan: ..." after "force_rmmod: ". */
+int fr_leftover_scan_parse(const char *text, int *targets, int *found,
+			   long *us);
+
+/*
+ * One leftover as a JSON object, {"kind": "filesystem", "name": "accres",
+ * "action": "unregister"} (with "reason" when refused and "undone": true
+ * once undone), or as words for a person: "unregister filesystem accres",
+ * "refuse misc acc (open)".  -ENOSPC if @size is too small.
+ */
+int fr_leftover_json(const struct fr_leftover *lo, char *buf, size_t size);
+int fr_leftover_describe(const struct fr_leftover *lo, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,965 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Leftovers: what a target whose own exit will not run left registered
+ *
+ * A target with a replaced exit (crashed init, crashed exit, no exit) is
+ * freed without undoing its registrations: everything it left on the
+ * kernel's lists points into freed memory, and the next walk of such a list
+ * oopses.  Before the repair, each such target is searched for:
+ *
+ *   filesystem    types on file_systems whose owner is the target;
+ *   misc          devices on misc_list whose miscdevice or fops lie in it;
+ *   proc          /proc and /proc/net (init_net) entries whose operations,
+ *                 show function, write function or data lie in it (a
+ *                 directory with its whole subtree);
+ *   timer         timers armed in its own data, bss and init data, their
+ *                 function in its text;
+ *   delayed_work  delayed works there, armed, queued or running, their
+ *                 work function in its text;
+ *   netdev        network devices (every namespace) whose netdev_ops or
+ *                 rtnl_link_ops lie in it: never undone, unregister_netdev()
+ *                 runs the dead module's own stop code.
+ *
+ * Each is logged "NAME: leftover: KIND OBJECT -> ACTION", ACTION being what
+ * undoes it with the kernel's own exported function (unregister, remove,
+ * stop, cancel), or "refuse (REASON)" when that could wait or run the
+ * target's code: a mounted filesystem, an open device or /proc file, a
+ * /proc entry in use, a running work, a lock held for 100 ms.  With
+ * leftovers=undo (the default) any refusal refuses the target before
+ * anything is changed; leftovers=force leaves those registered and goes on.
+ * The undo itself runs after every check, without module_mutex, each lock
+ * tried first so that none is waited on.
+ *
+ * None of the lists or their locks is exported: they are found by name,
+ * each with the releases its layout was checked against (lookup.c's
+ * FR_LAYOUT_FILE_SYSTEMS, _MISC, _PROC); struct proc_dir_entry, private, is
+ * read through a copy of its layout, and only after that copy reads /proc's
+ * root and /proc/net back correctly.
+ *
+ * Not looked for: timers and works in heap memory, hrtimers, plain work
+ * items, sysctl tables, character devices, notifier blocks, IRQ handlers,
+ * /proc entries of other network namespaces, and pointers kept in another
+ * driver's private data.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/fdtable.h>
+#include <linux/kallsyms.h>
+#include <linux/fs.h>
+#include <linux/ktime.h>
+#include <linux/major.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/proc_fs.h>
+#include <linux/rbtree.h>
+#include <linux/refcount.h>
+#include <linux/sched/signal.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/timer.h>
+#include <linux/uaccess.h>
+#include <linux/version.h>
+#include <linux/workqueue.h>
+#include <net/net_namespace.h>
+#include <net/rtnetlink.h>
+
+#include "force_rmmod.h"
+
+#define FR_MAX_LEFTOVERS	32
+#define FR_TRIES		100	/* a lock or a callback: 100 ms at most */
+#define FR_PROC_DEPTH		16
+#define FR_LO_FORCE		FR_STR(FR_PARAM_LEFTOVERS) "=" FR_LEFTOVERS_FORCE
+
+/* timer_delete_sync_try() was try_to_del_timer_sync() before 6.16. */
+#ifndef FR_HAVE_TIMER_DELETE_SYNC_TRY
+#define timer_delete_sync_try	try_to_del_timer_sync
+#endif
+
+enum fr_lo_kind { FR_LO_FS, FR_LO_MISC, FR_LO_PROC, FR_LO_TIMER, FR_LO_DWORK,
+		  FR_LO_NETDEV };
+
+/*
+ * Words kept in init memory (char arrays, not pointers to literals, which
+ * would stay in the helper's core): the helper that stays loaded is small.
+ */
+static const char fr_lo_kinds[][16] __initconst = {
+	[FR_LO_FS] = FR_LO_KIND_FS, [FR_LO_MISC] = FR_LO_KIND_MISC,
+	[FR_LO_PROC] = FR_LO_KIND_PROC, [FR_LO_TIMER] = FR_LO_KIND_TIMER,
+	[FR_LO_DWORK] = FR_LO_KIND_DWORK, [FR_LO_NETDEV] = FR_LO_KIND_NETDEV,
+};
+
+static const char fr_lo_refuse[] __initconst = FR_LO_ACT_REFUSE;
+static const char fr_lo_actions[][12] __initconst = {
+	[FR_LO_FS] = FR_LO_ACT_UNREGISTER, [FR_LO_MISC] = FR_LO_ACT_UNREGISTER,
+	[FR_LO_PROC] = FR_LO_ACT_REMOVE, [FR_LO_TIMER] = FR_LO_ACT_STOP,
+	[FR_LO_DWORK] = FR_LO_ACT_CANCEL,
+};
+
+/* Why a leftover cannot be undone safely. */
+enum fr_why { FR_OK, FR_MOUNTED, FR_OPEN, FR_BUSY, FR_OTHERS, FR_PERMANENT,
+	      FR_NETDEV, FR_LOCKED, FR_GONE, FR_RUNNING, FR_UNCHECKED };
+
+static const char fr_whys[][32] __initconst = {
+	[FR_MOUNTED] = "mounted", [FR_OPEN] = "open",
+	[FR_BUSY] = "open or in use", [FR_OTHERS] = "holds others' entries",
+	[FR_PERMANENT] = "permanent",
+	[FR_NETDEV] = "unregister_netdev runs its code",
+	[FR_LOCKED] = "lock held", [FR_GONE] = "not registered",
+	[FR_RUNNING] = "still running", [FR_UNCHECKED] = "not checked",
+};
+
+/* The private data looked up, and why a list may not be looked at. */
+static const char fr_sym_fs[] __initconst = "file_systems";
+static const char fr_sym_fs_lock[] __initconst = "file_systems_lock";
+static const char fr_sym_misc[] __initconst = "misc_list";
+static const char fr_sym_misc_mtx[] __initconst = "misc_mtx";
+static const char fr_sym_proc_root[] __initconst = "proc_root";
+static const char fr_sym_proc_lock[] __initconst = "proc_subdir_lock";
+static const char fr_why_proc_root[] __initconst = "proc_root as checked";
+
+/* A list whose leftovers cannot be looked for: said loudly, once. */
+static void __init fr_not_looked_at(const char *what)
+{
+	pr_warn("no %s: leftovers there not looked for\n", what);
+}
+
+/* A looked-up object: NULL if absent or its layout is not trusted here. */
+static void * __init fr_lookup(enum fr_layout layout, const char *name,
+			       size_t size)
+{
+	void *addr = fr_lookup_layout(layout, name, size);
+
+	if (!addr)
+		fr_not_looked_at(name);
+	return IS_ERR(addr) ? NULL : addr;
+}
+
+struct fr_leftover {
+	struct fr_rescue *t;
+	enum fr_lo_kind kind;
+	void *obj;		/* the registered object, as the list holds it */
+	char name[64];		/* fs name, device name, /proc path, symbol */
+	enum fr_why refuse;	/* why it cannot be undone safely, or FR_OK */
+};
+
+static struct fr_leftover fr_los[FR_MAX_LEFTOVERS] __initdata;
+static unsigned int fr_nr_los __initdata;
+
+/* The target being searched, for the walks' callbacks. */
+static struct fr_rescue *fr_lo_target __initdata;
+static bool fr_lo_overflow __initdata;
+
+static struct fr_leftover * __init fr_lo_add(enum fr_lo_kind kind, void *obj)
+{
+	struct fr_leftover *lo;
+
+	if (fr_nr_los == FR_MAX_LEFTOVERS) {
+		fr_lo_overflow = true;
+		return NULL;
+	}
+	lo = &fr_los[fr_nr_los++];
+	lo->t = fr_lo_target;
+	lo->kind = kind;
+	lo->obj = obj;
+	lo->name[0] = '\0';
+	lo->refuse = FR_OK;
+	return lo;
+}
+
+/*
+ * A lock a crashed task may hold forever is never waited on: it is tried
+ * for 100 ms at most, then the undo that needs it is refused.  The kernel
+ * functions that undo take their lock unconditionally: it is tried first.
+ */
+static void __init fr_pause(void)
+{
+	usleep_range(1000, 1100);
+}
+
+static bool __init fr_rwlock_free(rwlock_t *lock)
+{
+	unsigned int n;
+
+	for (n = 0; n < FR_TRIES; n++, fr_pause()) {
+		if (write_trylock(lock)) {
+			write_unlock(lock);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The target's memory.  Since 6.4 struct module describes each kind of
+ * memory in mod->mem[]; before, core_layout and init_layout hold text,
+ * read-only data, read-only-after-init data and data, in that order.  Init
+ * memory is gone (size 0) once init returned.
+ */
+static bool __init fr_in_text(const struct module *mod, unsigned long addr)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	return within_module_mem_type(addr, mod, MOD_TEXT) ||
+	       within_module_mem_type(addr, mod, MOD_INIT_TEXT);
+#else
+	unsigned long core = (unsigned long)mod->core_layout.base;
+	unsigned long init = (unsigned long)mod->init_layout.base;
+
+	return (addr >= core && addr - core < mod->core_layout.text_size) ||
+	       (init && addr >= init && addr - init < mod->init_layout.text_size);
+#endif
+}
+
+struct fr_range {
+	unsigned long start, end;
+};
+
+/* Writable data (data, bss), core then init; returns how many ranges. */
+static unsigned int __init fr_data_ranges(const struct module *mod,
+					  struct fr_range r[2])
+{
+	unsigned int n = 0;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	enum mod_mem_type types[] = { MOD_DATA, MOD_INIT_DATA };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		const struct module_memory *m = &mod->mem[types[i]];
+
+		if (!m->base || !m->size)
+			continue;
+		r[n].start = (unsigned long)m->base;
+		r[n++].end = (unsigned long)m->base + m->size;
+	}
+#else
+	const struct module_layout *l[] = { &mod->core_layout, &mod->init_layout };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(l); i++) {
+		if (!l[i]->base || l[i]->size <= l[i]->ro_after_init_size)
+			continue;
+		r[n].start = (unsigned long)l[i]->base + l[i]->ro_after_init_size;
+		r[n++].end = (unsigned long)l[i]->base + l[i]->size;
+	}
+#endif
+	return n;
+}
+
+static bool __init fr_in_target(const void *p)
+{
+	return p && within_module((unsigned long)p, fr_lo_target->mod);
+}
+
+/* ------------------------------------------------------------------------ */
+/*
+ * Filesystem types (fs/filesystems.c): a list through ->next under an rwlock
+ * (FR_FS_NEXT, up to 6.12), an RCU hlist under a spinlock since (7.2, 7.3);
+ * lookup.c's FR_LAYOUT_FILE_SYSTEMS says where that was checked.
+ */
+#ifdef FR_FS_NEXT
+static struct file_system_type **fr_fs_list __initdata;
+static rwlock_t *fr_fs_lock __initdata;
+#else
+static struct hlist_head *fr_fs_list __initdata;
+static spinlock_t *fr_fs_lock __initdata;
+#endif
+
+static void __init fr_fs_found(struct file_system_type *fs)
+{
+	struct fr_leftover *lo;
+
+	if (fs->owner != fr_lo_target->mod)
+		return;
+	lo = fr_lo_add(FR_LO_FS, fs);
+	if (!lo)
+		return;
+	strscpy(lo->name, fs->name, sizeof(lo->name));
+	/* unregister_filesystem() while a superblock lives would free its type. */
+	if (!hlist_empty(&fs->fs_supers))
+		lo->refuse = FR_MOUNTED;
+}
+
+static int __init fr_find_fs(void)
+{
+	struct file_system_type *fs;
+#ifdef FR_FS_NEXT
+	unsigned int n;
+#endif
+
+	if (!fr_fs_list || !fr_fs_lock)
+		return -ENOENT;
+#ifndef FR_FS_NEXT
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(fs, fr_fs_list, list)
+		fr_fs_found(fs);
+	rcu_read_unlock();
+#else
+	for (n = 0; n < FR_TRIES; n++) {
+		if (read_trylock(fr_fs_lock)) {
+			for (fs = *fr_fs_list; fs; fs = fs->next)
+				fr_fs_found(fs);
+			read_unlock(fr_fs_lock);
+			return 0;
+		}
+		fr_pause();
+	}
+	return -EBUSY;
+#endif
+	return 0;
+}
+
+/* unregister_filesystem() takes file_systems_lock unconditionally. */
+static enum fr_why __init fr_undo_fs(struct fr_leftover *lo)
+{
+	struct file_system_type *fs = lo->obj;
+
+#ifndef FR_FS_NEXT
+	unsigned int n;
+
+	for (n = 0; !spin_trylock(fr_fs_lock); n++, fr_pause())
+		if (n == FR_TRIES)
+			return FR_LOCKED;
+	spin_unlock(fr_fs_lock);
+#else
+	if (!fr_rwlock_free(fr_fs_lock))
+		return FR_LOCKED;
+#endif
+	if (!hlist_empty(&fs->fs_supers))
+		return FR_MOUNTED;
+	return unregister_filesystem(fs) ? FR_GONE : FR_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Misc devices (drivers/char/misc.c): misc_list under misc_mtx. */
+static struct list_head *fr_misc_list __initdata;
+static struct mutex *fr_misc_mtx __initdata;
+
+struct fr_open_scan {
+	dev_t rdev;
+	bool open;
+};
+
+/* Called by iterate_fd() under the task's file_lock: must not sleep. */
+static int __init fr_is_node(const void *arg, struct file *file, unsigned int fd)
+{
+	struct fr_open_scan *scan = (struct fr_open_scan *)arg;
+	struct inode *inode = file_inode(file);
+
+	if (S_ISCHR(inode->i_mode) && inode->i_rdev == scan->rdev) {
+		scan->open = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* Does any task have character device @rdev open? */
+static bool __init fr_node_open(dev_t rdev)
+{
+	struct fr_open_scan scan = { .rdev = rdev };
+	struct task_struct *g, *p;
+
+	rcu_read_lock();
+	for_each_process_thread(g, p) {
+		task_lock(p);
+		if (p->files)
+			iterate_fd(p->files, 0, fr_is_node, &scan);
+		task_unlock(p);
+		if (scan.open)
+			break;
+	}
+	rcu_read_unlock();
+	return scan.open;
+}
+
+static bool __init fr_misc_lock(void)
+{
+	unsigned int n;
+
+	for (n = 0; !mutex_trylock(fr_misc_mtx); n++, fr_pause())
+		if (n == FR_TRIES)
+			return false;
+	return true;
+}
+
+static int __init fr_find_misc(void)
+{
+	struct miscdevice *misc;
+	struct fr_leftover *lo;
+
+	if (!fr_misc_list || !fr_misc_mtx)
+		return -ENOENT;
+	if (!fr_misc_lock())
+		return -EBUSY;
+	list_for_each_entry(misc, fr_misc_list, list) {
+		if (!fr_in_target(misc) && !fr_in_target(misc->fops))
+			continue;
+		lo = fr_lo_add(FR_LO_MISC, misc);
+		if (!lo)
+			break;
+		strscpy(lo->name, misc->name ? misc->name : "?", sizeof(lo->name));
+	}
+	mutex_unlock(fr_misc_mtx);
+
+	/* misc_deregister() leaves an open file with freed operations. */
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
+		misc = lo->obj;
+		if (lo->t == fr_lo_target && lo->kind == FR_LO_MISC &&
+		    fr_node_open(MKDEV(MISC_MAJOR, misc->minor)))
+			lo->refuse = FR_OPEN;
+	}
+	return 0;
+}
+
+static enum fr_why __init fr_undo_misc(struct fr_leftover *lo)
+{
+	struct miscdevice *misc = lo->obj;
+
+	if (!fr_misc_lock())
+		return FR_LOCKED;
+	mutex_unlock(fr_misc_mtx);
+	if (fr_node_open(MKDEV(MISC_MAJOR, misc->minor)))
+		return FR_OPEN;
+	misc_deregister(misc);
+	return FR_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/*
+ * /proc entries (fs/proc/): struct proc_dir_entry is private.  Its layout
+ * up to the last field read here, as fs/proc/internal.h has it, checked on
+ * 6.1 and 6.12 (FR_PDE_DOPS), and on 7.2 and 7.3, where proc_dops is gone.
+ * On other releases /proc is not looked at.  The tree, an rbtree of children
+ * per directory, is guarded by proc_subdir_lock.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0) && \
+	LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+#define FR_PDE_CHECKED
+#define FR_PDE_DOPS
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(7, 2, 0) && \
+	LINUX_VERSION_CODE < KERNEL_VERSION(7, 4, 0)
+#define FR_PDE_CHECKED
+#endif
+
+#ifdef FR_PDE_CHECKED
+struct fr_pde {
+	atomic_t in_use;
+	refcount_t refcnt;
+	struct list_head pde_openers;
+	spinlock_t pde_unload_lock;	/* guards pde_openers */
+	struct completion *pde_unload_completion;
+	const struct inode_operations *proc_iops;
+	const void *proc_ops;		/* or proc_dir_ops */
+#ifdef FR_PDE_DOPS
+	const struct dentry_operations *proc_dops;
+#endif
+	const void *seq_ops;		/* or single_show */
+	proc_write_t write;
+	void *data;
+	unsigned int state_size;
+	unsigned int low_ino;
+	nlink_t nlink;
+	kuid_t uid;
+	kgid_t gid;
+	loff_t size;
+	struct fr_pde *parent;
+	struct rb_root subdir;
+	struct rb_node subdir_node;
+	char *name;
+	umode_t mode;
+	u8 flags;
+	u8 namelen;
+};
+
+#define FR_PROC_ROOT_INO	1
+
+static struct fr_pde *fr_proc_root __initdata;	/* once it reads back */
+static rwlock_t *fr_proc_lock __initdata;	/* proc_subdir_lock */
+
+/* Does @pde read as an entry named @name whose parent is @parent? */
+static bool __init fr_pde_is(struct fr_pde *pde, const char *name,
+			     struct fr_pde *parent)
+{
+	char buf[8] = "";
+	struct fr_pde copy;
+
+	if (copy_from_kernel_nofault(&copy, pde, sizeof(copy)) ||
+	    copy.namelen != strlen(name) || copy.namelen >= sizeof(buf) ||
+	    copy_from_kernel_nofault(buf, copy.name, copy.namelen))
+		return false;
+	return !memcmp(buf, name, copy.namelen) && copy.parent == parent;
+}
+
+/* Look up proc_root and check that the layout reads it and /proc/net. */
+static void __init fr_find_proc_root(void)
+{
+	struct fr_pde *root = fr_lookup(FR_LAYOUT_PROC, fr_sym_proc_root,
+					sizeof(*root));
+	struct fr_pde *net = (struct fr_pde *)init_net.proc_net;
+
+	fr_proc_lock = fr_lookup(FR_LAYOUT_PROC, fr_sym_proc_lock,
+				 sizeof(*fr_proc_lock));
+	if (!root || !fr_proc_lock)
+		return;
+	/* proc_root (fs/proc/root.c) and init_net's (fs/proc/proc_net.c). */
+	if (!fr_pde_is(root, "/proc", root) || !S_ISDIR(root->mode) ||
+	    root->low_ino != FR_PROC_ROOT_INO ||
+	    (net && (!fr_pde_is(net, "net", root) || net->data != &init_net))) {
+		fr_not_looked_at(fr_why_proc_root);
+		return;
+	}
+	fr_proc_root = root;
+}
+
+static bool __init fr_pde_busy(struct fr_pde *pde)
+{
+	return atomic_read(&pde->in_use) ||
+	       READ_ONCE(pde->pde_openers.next) != &pde->pde_openers;
+}
+
+static bool __init fr_pde_owned(struct fr_pde *pde)
+{
+	return fr_in_target(pde->proc_ops) || fr_in_target(pde->proc_iops) ||
+	       fr_in_target(pde->seq_ops) || fr_in_target(pde->write) ||
+	       fr_in_target(pde->data);
+}
+
+/* "/proc/a/b" from the names up to proc_root.  Caller holds the lock. */
+static void __init fr_pde_path(struct fr_pde *pde, char *buf, size_t size)
+{
+	struct fr_pde *chain[FR_PROC_DEPTH];
+	unsigned int n = 0;
+	ssize_t used, len;
+
+	while (pde != fr_proc_root && n < FR_PROC_DEPTH) {
+		chain[n++] = pde;
+		pde = pde->parent;
+	}
+	used = strscpy(buf, "/proc", size);
+	while (n-- && used + 1 < size) {
+		buf[used++] = '/';
+		len = strscpy(buf + used, chain[n]->name, size - used);
+		if (len < 0)
+			return;
+		used += len;
+	}
+}
+
+/* An entry whose things lie in the target, not under one already listed. */
+static struct fr_leftover * __init fr_proc_found(struct fr_pde *pde)
+{
+	struct fr_leftover *lo = fr_lo_add(FR_LO_PROC, pde);
+
+	if (!lo)
+		return NULL;
+	fr_pde_path(pde, lo->name, sizeof(lo->name));
+	if (pde->flags & PROC_ENTRY_PERMANENT)
+		lo->refuse = FR_PERMANENT;
+	else if (fr_pde_busy(pde))
+		lo->refuse = FR_OPEN;
+	return lo;
+}
+
+/*
+ * Walk the subtree of directory @top, depth first.  A leftover directory is
+ * removed with its subtree, so what lies below it is not listed again; but
+ * if it holds an entry that is not the target's, or one in use or open, it
+ * is refused.  Caller holds proc_subdir_lock for reading.
+ */
+static void __init fr_walk_proc(struct fr_pde *top)
+{
+	struct fr_leftover *owners[FR_PROC_DEPTH] = { NULL };
+	struct rb_node *node = rb_first(&top->subdir);
+	unsigned int depth = 0;
+	struct fr_pde *pde;
+
+	while (node) {
+		struct fr_leftover *above = depth ? owners[depth - 1] : NULL;
+
+		pde = rb_entry(node, struct fr_pde, subdir_node);
+		owners[depth] = above;
+		if (!above && fr_pde_owned(pde))
+			owners[depth] = fr_proc_found(pde);
+		else if (above && !fr_pde_owned(pde) && !S_ISDIR(pde->mode))
+			above->refuse = FR_OTHERS;
+		else if (above && fr_pde_busy(pde))
+			above->refuse = FR_BUSY;
+		/* Down into a directory, else on to the next sibling or up. */
+		if (!RB_EMPTY_ROOT(&pde->subdir) && depth + 1 < FR_PROC_DEPTH) {
+			depth++;
+			node = rb_first(&pde->subdir);
+			continue;
+		}
+		while (!(node = rb_next(node)) && depth) {
+			depth--;
+			pde = pde->parent;
+			node = &pde->subdir_node;
+		}
+	}
+}
+
+static int __init fr_find_proc(void)
+{
+	unsigned int n;
+
+	if (!fr_proc_root)
+		return -ENOENT;
+	for (n = 0; n < FR_TRIES; n++, fr_pause()) {
+		if (read_trylock(fr_proc_lock)) {
+			fr_walk_proc(fr_proc_root);
+			if (init_net.proc_net)
+				fr_walk_proc((struct fr_pde *)init_net.proc_net);
+			read_unlock(fr_proc_lock);
+			return 0;
+		}
+	}
+	return -EBUSY;
+}
+
+/* remove_proc_subtree() takes proc_subdir_lock and waits for users. */
+static enum fr_why __init fr_undo_proc(struct fr_leftover *lo)
+{
+	if (!fr_rwlock_free(fr_proc_lock))
+		return FR_LOCKED;
+	if (fr_pde_busy(lo->obj))
+		return FR_OPEN;
+	proc_remove(lo->obj);
+	return FR_OK;
+}
+#else
+/* Out of every checked range: lookup.c says so, loudly. */
+static void __init fr_find_proc_root(void)
+{
+	fr_layout_trusted(FR_LAYOUT_PROC);
+}
+
+static int __init fr_find_proc(void)
+{
+	return -ENOENT;
+}
+
+static enum fr_why __init fr_undo_proc(struct fr_leftover *lo)
+{
+	return FR_UNCHECKED;
+}
+#endif
+
+/* ------------------------------------------------------------------------ */
+/*
+ * Timers and delayed works in the target's own data: a struct timer_list is
+ * recognised by its function (in the target's text, or the workqueue's
+ * delayed_work_timer_fn with a work function in the target's text).  An
+ * armed one must also read back as linked: pprev non-NULL, *pprev pointing
+ * back at it (read without faulting), a CPU below nr_cpu_ids in its flags.
+ */
+static void __init fr_timer_found(struct timer_list *t, bool dwork)
+{
+	void *obj = dwork ? (void *)container_of(t, struct delayed_work, timer) : t;
+	char sym[KSYM_SYMBOL_LEN], *mod;
+	struct fr_leftover *lo;
+
+	lo = fr_lo_add(dwork ? FR_LO_DWORK : FR_LO_TIMER, obj);
+	if (!lo)
+		return;
+	/* "fr_left_timer [fr_left]": the symbol, without its module. */
+	sprint_symbol_no_offset(sym, (unsigned long)obj);
+	mod = strstr(sym, " [");
+	if (mod)
+		*mod = '\0';
+	strscpy(lo->name, sym, sizeof(lo->name));
+}
+
+static void __init fr_scan_timers(struct fr_range *r)
+{
+	const struct module *mod = fr_lo_target->mod;
+	size_t dw_off = offsetof(struct delayed_work, timer);
+	unsigned long p;
+
+	for (p = r->start; p + sizeof(struct timer_list) <= r->end;
+	     p += sizeof(long)) {
+		struct timer_list *t = (struct timer_list *)p;
+		unsigned long fn = (unsigned long)READ_ONCE(t->function);
+		struct hlist_node **pprev = READ_ONCE(t->entry.pprev);
+		struct delayed_work *dw = NULL;
+		struct hlist_node *back;
+
+		if (fn == (unsigned long)delayed_work_timer_fn) {
+			if (p - r->start < dw_off)
+				continue;
+			dw = container_of(t, struct delayed_work, timer);
+			if (!fr_in_text(mod, (unsigned long)READ_ONCE(dw->work.func)))
+				continue;
+		} else if (!fr_in_text(mod, fn)) {
+			continue;
+		}
+		if (!pprev) {
+			/* Not armed; a delayed work may be queued or running. */
+			if (dw && work_busy(&dw->work))
+				fr_timer_found(t, true);
+			continue;
+		}
+		if (copy_from_kernel_nofault(&back, pprev, sizeof(back)) ||
+		    back != &t->entry ||
+		    (READ_ONCE(t->flags) & TIMER_CPUMASK) >= nr_cpu_ids)
+			continue;
+		fr_timer_found(t, dw);
+	}
+}
+
+static void __init fr_find_timers(void)
+{
+	struct fr_range r[2];
+	unsigned int i, n = fr_data_ranges(fr_lo_target->mod, r);
+
+	for (i = 0; i < n; i++)
+		fr_scan_timers(&r[i]);
+}
+
+/*
+ * timer_shutdown() dequeues the timer and makes it refuse to be armed
+ * again (6.2, 6.1.84); then it is deleted once its callback is not running,
+ * which is never waited for more than 100 ms.
+ */
+static enum fr_why __init fr_undo_timer(struct fr_leftover *lo)
+{
+	struct timer_list *t = lo->obj;
+	unsigned int n;
+
+#ifdef FR_HAVE_TIMER_SHUTDOWN
+	timer_shutdown(t);
+#endif
+
+	for (n = 0; timer_delete_sync_try(t) < 0; n++, fr_pause())
+		if (n == FR_TRIES)
+			return FR_RUNNING;
+	return FR_OK;
+}
+
+/* Cancel until neither queued nor running; no waiting on a stuck work. */
+static enum fr_why __init fr_undo_dwork(struct fr_leftover *lo)
+{
+	struct delayed_work *dw = lo->obj;
+
+	unsigned int n;
+
+	for (n = 0; cancel_delayed_work(dw), work_busy(&dw->work); n++, fr_pause())
+		if (n == FR_TRIES)
+			return FR_RUNNING;
+	return FR_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Network devices, in every namespace: found to be refused. */
+static void __init fr_find_netdevs(void)
+{
+	struct net_device *dev;
+	struct fr_leftover *lo;
+	struct net *net;
+
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		for_each_netdev_rcu(net, dev) {
+			if (!fr_in_target(dev->netdev_ops) &&
+			    !fr_in_target(dev->rtnl_link_ops))
+				continue;
+			lo = fr_lo_add(FR_LO_NETDEV, dev);
+			if (!lo)
+				break;
+			strscpy(lo->name, dev->name, sizeof(lo->name));
+			lo->refuse = FR_NETDEV;
+		}
+	}
+	rcu_read_unlock();
+}
+
+/* ------------------------------------------------------------------------ */
+int __init fr_parse_leftovers(const char *mode, enum fr_leftovers_policy *policy)
+{
+	if (!strcmp(mode, FR_LEFTOVERS_UNDO)) {
+		*policy = FR_UNDO_LEFTOVERS;
+	} else if (!strcmp(mode, FR_LEFTOVERS_FORCE)) {
+		*policy = FR_FORCE_LEFTOVERS;
+	} else {
+		pr_err("%s: unknown " FR_STR(FR_PARAM_LEFTOVERS) "=%s (undo or force)\n",
+		       fr_rescues[0].name, mode);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void __init fr_lookup_lists(void)
+{
+	static bool done __initdata;
+
+	if (done)
+		return;
+	done = true;
+	fr_fs_list = fr_lookup(FR_LAYOUT_FILE_SYSTEMS, fr_sym_fs, sizeof(*fr_fs_list));
+	fr_fs_lock = fr_lookup(FR_LAYOUT_FILE_SYSTEMS, fr_sym_fs_lock,
+			       sizeof(*fr_fs_lock));
+	fr_misc_list = fr_lookup(FR_LAYOUT_MISC, fr_sym_misc, sizeof(*fr_misc_list));
+	fr_misc_mtx = fr_lookup(FR_LAYOUT_MISC, fr_sym_misc_mtx, sizeof(*fr_misc_mtx));
+	fr_find_proc_root();
+}
+
+/*
+ * A list that could not be read: locked, what is on it is unknown, so it
+ * refuses; not found, it was not looked at, and fr_lookup_lists() said so.
+ */
+static void __init fr_unreadable(enum fr_lo_kind kind, int err)
+{
+	struct fr_leftover *lo;
+
+	if (err != -EBUSY)
+		return;
+	lo = fr_lo_add(kind, NULL);
+	if (!lo)
+		return;
+	strscpy(lo->name, "?", sizeof(lo->name));
+	lo->refuse = FR_LOCKED;
+}
+
+static void __init fr_find_target(struct fr_rescue *t)
+{
+	fr_lo_target = t;
+	fr_unreadable(FR_LO_FS, fr_find_fs());
+	fr_unreadable(FR_LO_MISC, fr_find_misc());
+	fr_unreadable(FR_LO_PROC, fr_find_proc());
+	fr_find_timers();
+	fr_find_netdevs();
+}
+
+static bool __init fr_any_stub(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < fr_nr_rescues; i++)
+		if (fr_rescues[i].stub)
+			return true;
+	return false;
+}
+
+/*
+ * Find and log the leftovers of every target whose exit will not run; set
+ * each target's number of refused ones.  Caller holds no lock.  Returns how
+ * many were found.
+ */
+unsigned int __init fr_find_leftovers(void)
+{
+	ktime_t start = ktime_get();
+	unsigned int i, n = 0;
+	struct fr_leftover *lo;
+	s64 us;
+
+	fr_nr_los = 0;
+	for (i = 0; i < fr_nr_rescues; i++)
+		fr_rescues[i].leftovers_refused = 0;
+	if (!fr_any_stub())
+		return 0;	/* every target's own exit runs */
+	fr_lookup_lists();
+	for (i = 0; i < fr_nr_rescues; i++) {
+		struct fr_rescue *t = &fr_rescues[i];
+
+		if (!t->stub)
+			continue;
+		n++;
+		fr_lo_overflow = false;
+		fr_find_target(t);
+		if (fr_lo_overflow) {
+			pr_err("%s: more than %d leftovers\n", t->name,
+			       FR_MAX_LEFTOVERS);
+			t->leftovers_refused++;
+		}
+	}
+	us = ktime_us_delta(ktime_get(), start);
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
+		bool refuse = lo->refuse != FR_OK;
+
+		/* One format for both: "-> unregister", "-> refuse (open)". */
+		pr_warn("%s: " FR_LOG_LEFTOVER "%s %s -> %s%s%s%s\n", lo->t->name,
+			fr_lo_kinds[lo->kind], lo->name,
+			refuse ? fr_lo_refuse : fr_lo_actions[lo->kind],
+			refuse ? " (" : "", refuse ? fr_whys[lo->refuse] : "",
+			refuse ? ")" : "");
+		lo->t->leftovers_refused += refuse;
+	}
+	pr_info(FR_LOG_LEFTOVER_SCAN "%u target(s), %u leftover(s), %lld us\n",
+		n, fr_nr_los, us);
+	return fr_nr_los;
+}
+
+/* After fr_find_leftovers(): refuse targets with leftovers not undone. */
+int __init fr_refuse_leftovers(enum fr_leftovers_policy policy)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < fr_nr_rescues; i++) {
+		struct fr_rescue *t = &fr_rescues[i];
+
+		if (!t->leftovers_refused)
+			continue;
+		if (policy == FR_FORCE_LEFTOVERS) {
+			pr_warn("%s: " FR_LOG_LEFTOVERS_LEFT
+				"%u leftover(s) registered (" FR_LO_FORCE ")\n",
+				t->name, t->leftovers_refused);
+			continue;
+		}
+		pr_err("%s: " FR_LOG_LEFTOVERS
+		       "%u leftover(s), refusing (" FR_LO_FORCE " forces)\n",
+		       t->name, t->leftovers_refused);
+		ret = -EBUSY;
+	}
+	return ret;
+}
+
+static const char fr_lo_done[][28] __initconst = {
+	[FR_LO_FS] = FR_LOG_UNDONE_FS, [FR_LO_MISC] = FR_LOG_UNDONE_MISC,
+	[FR_LO_PROC] = FR_LOG_UNDONE_PROC, [FR_LO_TIMER] = FR_LOG_UNDONE_TIMER,
+	[FR_LO_DWORK] = FR_LOG_UNDONE_DWORK,
+};
+
+/*
+ * Undo what fr_find_leftovers() found and did not refuse.  A target one of
+ * whose undos fails (something changed since the search) is marked
+ * undo_failed and must not be repaired.  Caller holds no lock.
+ */
+void __init fr_undo_leftovers(void)
+{
+	struct fr_leftover *lo;
+	enum fr_why why;
+
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
+		if (lo->refuse || lo->t->undo_failed)
+			continue;
+		switch (lo->kind) {
+		case FR_LO_FS:
+			why = fr_undo_fs(lo);
+			break;
+		case FR_LO_MISC:
+			why = fr_undo_misc(lo);
+			break;
+		case FR_LO_PROC:
+			why = fr_undo_proc(lo);
+			break;
+		case FR_LO_TIMER:
+			why = fr_undo_timer(lo);
+			break;
+		case FR_LO_DWORK:
+			why = fr_undo_dwork(lo);
+			break;
+		default:
+			continue;
+		}
+		if (why) {
+			pr_err("%s: " FR_LOG_UNDO_FAILED "%s %s (%s), not repaired\n",
+			       lo->t->name, fr_lo_kinds[lo->kind], lo->name,
+			       fr_whys[why]);
+			lo->t->undo_failed = true;
+			continue;
+		}
+		pr_warn("%s: %s%s\n", lo->t->name, fr_lo_done[lo->kind], lo->name);
+	}
+}
