@@ -81,7 +81,8 @@ bool fr_selected(const struct fr_target *t, enum fr_call call)
 	if (!fr_pending(t))
 		return false;
 	if (call == FR_CALL_CHECK)
-		return t->users_state == FR_USERS_WANTED || t->users_state == FR_USERS_COUNTED;
+		return t->users_state == FR_USERS_WANTED || t->users_state == FR_USERS_COUNTED ||
+		       t->leftovers_wanted;
 	return t->action == FR_ACTION_RESCUE;
 }
 
@@ -194,6 +195,38 @@ static void fr_line_user(struct fr_load *ld, struct fr_target *t, const struct f
 	}
 }
 
+/* The lines about what @t left registered (leftovers.h). */
+static void fr_line_leftover(struct fr_load *ld, struct fr_target *t, const struct fr_line *line)
+{
+	enum fr_leftover_kind kind;
+	char object[FR_LEFTOVER_OBJECT_MAX], what[FR_TEXT_MAX] = "";
+
+	switch (line->kind) {
+	case FR_LINE_LEFTOVER:
+		if (t->nr_leftovers < FR_MAX_LEFTOVERS &&
+		    !fr_leftover_parse(line->text, &t->leftovers[t->nr_leftovers]))
+			t->nr_leftovers++;
+		break;
+	case FR_LINE_UNDONE:
+		if (!fr_leftover_undone_parse(line->text, &kind, object, sizeof(object)))
+			fr_leftover_mark_undone(t->leftovers, t->nr_leftovers, kind, object);
+		break;
+	case FR_LINE_LEFTOVERS:
+		/* The first that cannot be undone, as the users' refusal names one. */
+		for (int i = 0; i < t->nr_leftovers && !what[0]; i++)
+			if (t->leftovers[i].action == FR_LEFTOVER_REFUSE)
+				fr_leftover_describe(&t->leftovers[i], what, sizeof(what));
+		fr_fail(ld->tab, t, FR_RESULT_REFUSED,
+			"left registered, cannot be undone: %s%s (use --force)",
+			what[0] ? what : "?", line->leftovers > 1 ? ", and more" : "");
+		ld->refused++;
+		break;
+	default:	/* FR_LINE_LEFTOVERS_LEFT: --force left them */
+		WARN(ld->opt, "%s: %s", t->name, line->text);
+		break;
+	}
+}
+
 /* A line from the helper: remember what it says about each target. */
 static void fr_helper_line(const char *msg, void *data)
 {
@@ -217,6 +250,12 @@ static void fr_helper_line(const char *msg, void *data)
 		break;
 	case FR_LINE_REFS:
 		t->refs_known = !fr_refs_line_parse(line.text, &t->refs);
+		break;
+	case FR_LINE_LEFTOVER:
+	case FR_LINE_UNDONE:
+	case FR_LINE_LEFTOVERS:
+	case FR_LINE_LEFTOVERS_LEFT:
+		fr_line_leftover(ld, t, &line);
 		break;
 	case FR_LINE_CHECK:
 		t->users_total = line.users;
@@ -245,7 +284,10 @@ static void fr_helper_line(const char *msg, void *data)
 	}
 }
 
-/* "modname=a,b exit=MODE [check=1] [users=ignore]" for the selected targets. */
+/*
+ * "modname=a,b exit=MODE [check=1] [users=ignore leftovers=force]" for the
+ * selected targets.
+ */
 static void fr_load_params(struct fr_load *ld, enum fr_call call)
 {
 	size_t used = snprintf(ld->params, sizeof(ld->params), "%s=",
@@ -264,7 +306,8 @@ static void fr_load_params(struct fr_load *ld, enum fr_call call)
 	snprintf(ld->params + used, sizeof(ld->params) - used, " %s=%s%s%s",
 		 FR_STR(FR_PARAM_EXIT), ld->opt->exit_mode,
 		 call == FR_CALL_CHECK ? " " FR_STR(FR_PARAM_CHECK) "=1" : "",
-		 ld->opt->force ? " " FR_STR(FR_PARAM_USERS) "=" FR_USERS_IGNORE : "");
+		 ld->opt->force ? " " FR_STR(FR_PARAM_USERS) "=" FR_USERS_IGNORE
+				  " " FR_STR(FR_PARAM_LEFTOVERS) "=" FR_LEFTOVERS_FORCE : "");
 }
 
 /* Load the helper for the pending targets of @call; -errno as init_module. */

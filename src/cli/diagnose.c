@@ -183,8 +183,21 @@ static bool fr_refuse(struct fr_table *tab, struct fr_target *t)
 	return true;
 }
 
+/*
+ * A rescue of @t gives it the helper's replacement exit (exit=auto: a crashed
+ * init or exit, or no exit; exit=stub: always): its own exit will not undo
+ * what it registered, so the helper looks for leftovers.
+ */
+static bool fr_exit_will_be_replaced(const struct fr_target *t, const struct fr_options *opt)
+{
+	if (t->action != FR_ACTION_RESCUE || !strcmp(opt->exit_mode, FR_EXIT_MODE_KEEP))
+		return false;
+	return !strcmp(opt->exit_mode, FR_EXIT_MODE_STUB) || t->mod.state != FR_STATE_LIVE ||
+	       t->mod.permanent;
+}
+
 /* Step 5: refuse what must not be touched; decide unload or rescue. */
-void fr_decide(struct fr_table *tab)
+void fr_decide(struct fr_table *tab, const struct fr_options *opt)
 {
 	for (int i = 0; i < tab->n; i++) {
 		struct fr_target *t = &tab->t[i];
@@ -196,6 +209,7 @@ void fr_decide(struct fr_table *tab)
 			    FR_ACTION_UNLOAD : FR_ACTION_RESCUE;
 		if (fr_module_refs_unexplained(&t->mod))
 			t->users_state = FR_USERS_WANTED;
+		t->leftovers_wanted = opt->dry_run && fr_exit_will_be_replaced(t, opt);
 	}
 	fr_propagate_refusals(tab);
 }

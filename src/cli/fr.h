@@ -30,11 +30,13 @@
 
 #include "../module/contract.h"
 #include "blockusers.h"
+#include "leftovers.h"
 
 #define FR_NAME_MAX	56	/* the kernel's MODULE_NAME_LEN, with the NUL */
 #define FR_MAX_HOLDERS	64
 #define FR_MAX_TASKS	16
 #define FR_MAX_USERS	16
+#define FR_MAX_LEFTOVERS	16
 #define FR_TEXT_MAX	256
 
 /* names.c */
@@ -174,7 +176,9 @@ enum fr_action { FR_ACTION_NONE, FR_ACTION_UNLOAD, FR_ACTION_RESCUE };
  *   IN_RESCUE --("has N real user(s)", judged; or the load went on)--> KNOWN
  *
  * Only KNOWN is reported as a list (maybe empty); any other state is "not
- * checked" (JSON null).  WANTED and COUNTED targets are the check mode's.
+ * checked" (JSON null).  WANTED and COUNTED targets are the check mode's,
+ * and with --dry-run those whose exit a rescue replaces (leftovers_wanted):
+ * the check mode lists what they left registered.
  */
 enum fr_users {
 	FR_USERS_UNKNOWN,
@@ -199,6 +203,9 @@ struct fr_target {
 	bool refs_known;
 	struct fr_block_use block_uses[FR_MAX_BLOCK_USES];	/* its disks' users */
 	int nr_block_uses;
+	struct fr_leftover leftovers[FR_MAX_LEFTOVERS];	/* left registered */
+	int nr_leftovers;
+	bool leftovers_wanted;	/* --dry-run: the check mode lists them */
 	enum fr_action action;
 	bool exit_replaced;
 	enum fr_result result;
@@ -210,6 +217,7 @@ const char *fr_action_name(enum fr_action action);
 void fr_report_line(FILE *out, const struct fr_target *t);
 void fr_report_json(FILE *out, const struct fr_target *t, int n);
 void fr_report_refs(FILE *out, const struct fr_target *t);
+void fr_report_leftovers(FILE *out, const struct fr_target *t);
 void fr_json_string(FILE *out, const char *s);
 
 #endif

@@ -174,8 +174,10 @@ static void fr_print_report(const struct fr_table *tab, const struct fr_options 
 		return;
 	for (int i = 0; i < tab->n; i++) {
 		fr_report_line(stdout, &tab->t[i]);
-		if (opt->dry_run)
+		if (opt->dry_run) {
 			fr_report_refs(stdout, &tab->t[i]);
+			fr_report_leftovers(stdout, &tab->t[i]);
+		}
 	}
 }
 
@@ -214,7 +216,7 @@ static void fr_run(struct fr_table *tab, const struct fr_options *opt, struct fr
 		return;
 	fr_remove_leftover_helper(opt);
 	fr_diagnose(tab, opt);
-	fr_decide(tab);
+	fr_decide(tab, opt);
 	fr_find_users(tab, opt, h);
 	if (opt->dry_run) {
 		fr_dry_run(tab);

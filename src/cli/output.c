@@ -247,6 +247,28 @@ static void fr_json_refs(FILE *out, const struct fr_target *t)
 		r->mounts, r->sockets, r->blockdevs, r->ttys, r->loader);
 }
 
+/* --dry-run: "NAME: leftover: unregister filesystem accres", one a line. */
+void fr_report_leftovers(FILE *out, const struct fr_target *t)
+{
+	char text[FR_TEXT_MAX];
+
+	for (int i = 0; i < t->nr_leftovers; i++)
+		if (fr_leftover_describe(&t->leftovers[i], text, sizeof(text)) >= 0)
+			fprintf(out, "%s: leftover: %s\n", t->name, text);
+}
+
+/* "leftovers":[{"kind":"filesystem","name":"accres","action":"unregister"}] */
+static void fr_json_leftovers(FILE *out, const struct fr_target *t)
+{
+	char obj[FR_TEXT_MAX + 2 * FR_LEFTOVER_OBJECT_MAX];
+
+	fputs(",\"leftovers\":[", out);
+	for (int i = 0, n = 0; i < t->nr_leftovers; i++)
+		if (fr_leftover_json(&t->leftovers[i], obj, sizeof(obj)) >= 0)
+			fprintf(out, "%s%s", n++ ? "," : "", obj);
+	fputc(']', out);
+}
+
 /* "block_uses":[{"device":"loop0","use":"mount","where":"/mnt","fstype":"vfat"}] */
 static void fr_json_block_uses(FILE *out, const struct fr_target *t)
 {
@@ -302,6 +324,7 @@ static void fr_json_target(FILE *out, const struct fr_target *t)
 		     fr_users_known(t));
 	fr_json_refs(out, t);
 	fr_json_block_uses(out, t);
+	fr_json_leftovers(out, t);
 	fputs(",\"action\":", out);
 	fr_json_string(out, fr_action_name(t->action));
 	fputs(",\"result\":", out);

@@ -20,7 +20,7 @@ void fr_validate_names(struct fr_table *tab, int argc, char **argv);
 void fr_classify(struct fr_table *tab, const struct fr_options *opt);
 void fr_remove_leftover_helper(const struct fr_options *opt);
 void fr_diagnose(struct fr_table *tab, const struct fr_options *opt);
-void fr_decide(struct fr_table *tab);
+void fr_decide(struct fr_table *tab, const struct fr_options *opt);
 
 /* users.c */
 void fr_find_users(struct fr_table *tab, const struct fr_options *opt,

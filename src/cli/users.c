@@ -63,10 +63,13 @@ static void fr_judge_checked(struct fr_table *tab, const struct fr_options *opt)
 
 		if (!fr_selected(t, FR_CALL_CHECK))
 			continue;
+		t->leftovers_wanted = false;
 		if (t->users_state == FR_USERS_COUNTED) {
 			fr_judge_users(tab, opt, t);
 			continue;
 		}
+		if (t->users_state == FR_USERS_KNOWN)
+			continue;	/* only its leftovers were looked for */
 		/* No report on it (log unreadable, lines lost): users unknown. */
 		if (opt->force) {
 			WARN(opt, "%s: the helper's check did not report on it; going on (--force)",

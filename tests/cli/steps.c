@@ -280,8 +280,8 @@ static void test_users_unknown(void)
 	tree("fr_leak_ref 12288 2 - Live 0x0 (OE)\n");
 	run(helper_opt, "--force", "--exit=stub", "fr_leak_ref", NULL);
 	CHECK(status == 0);
-	CHECK_STR(calls, "load modname=fr_leak_ref exit=stub check=1 users=ignore\n"
-		  "load modname=fr_leak_ref exit=stub users=ignore\n"
+	CHECK_STR(calls, "load modname=fr_leak_ref exit=stub check=1 users=ignore leftovers=force\n"
+		  "load modname=fr_leak_ref exit=stub users=ignore leftovers=force\n"
 		  "remove fr_leak_ref\nremove force_rmmod\n");
 	HAS(err, "WARNING: fr_leak_ref: the helper's check did not report on it; going on (--force)");
 	CHECK_STR(out, "fr_leak_ref: removed (was live, refcount 2; own exit ran)\n");
@@ -292,7 +292,7 @@ static void test_users_unknown(void)
 	run(helper_opt, "--force", "--json", "fr_leak_ref", NULL);
 	CHECK(status == 3);
 	HAS(err, "the kernel refused the helper module: a force_rmmod module is already loaded");
-	HAS(out, "\"users\":null,\"references\":null,\"block_uses\":[],\"action\":\"none\",\"result\":\"failed\","
+	HAS(out, "\"users\":null,\"references\":null,\"block_uses\":[],\"leftovers\":[],\"action\":\"none\",\"result\":\"failed\","
 	    "\"error\":\"the kernel refused the helper module\"}]\n");
 }
 
@@ -377,17 +377,18 @@ static void test_tasks_and_dry_run(void)
 	put("proc/146/task/146/comm", "insmod\n");
 	run(helper_opt, "--dry-run", "--json", "fr_block_init", "fr_no_exit", "fr_healthy", NULL);
 	CHECK(status == 1);
-	CHECK_STR(calls, "");
+	/* fr_no_exit's exit would be replaced: the check mode lists its leftovers. */
+	CHECK_STR(calls, "load modname=fr_no_exit exit=auto check=1\n");
 	CHECK_STR(out,
 		  "[{\"name\":\"fr_block_init\",\"state\":\"coming\",\"refcount\":1,\"holders\":[],"
 		  "\"has_exit\":null,\"tasks\":[{\"pid\":146,\"comm\":\"insmod\",\"executing\":\"init\"}],"
-		  "\"users\":null,\"references\":null,\"block_uses\":[],\"action\":\"none\",\"result\":\"refused\","
+		  "\"users\":null,\"references\":null,\"block_uses\":[],\"leftovers\":[],\"action\":\"none\",\"result\":\"refused\","
 		  "\"error\":\"task 146 (insmod) is executing its init function\"},\n"
 		  " {\"name\":\"fr_no_exit\",\"state\":\"live\",\"refcount\":0,\"holders\":[],"
-		  "\"has_exit\":false,\"tasks\":[],\"users\":[],\"references\":null,\"block_uses\":[],\"action\":\"rescue\","
+		  "\"has_exit\":false,\"tasks\":[],\"users\":[],\"references\":null,\"block_uses\":[],\"leftovers\":[],\"action\":\"rescue\","
 		  "\"result\":\"would-remove\",\"error\":null},\n"
 		  " {\"name\":\"fr_healthy\",\"state\":\"live\",\"refcount\":0,\"holders\":[],"
-		  "\"has_exit\":null,\"tasks\":[],\"users\":[],\"references\":null,\"block_uses\":[],\"action\":\"unload\","
+		  "\"has_exit\":null,\"tasks\":[],\"users\":[],\"references\":null,\"block_uses\":[],\"leftovers\":[],\"action\":\"unload\","
 		  "\"result\":\"would-remove\",\"error\":null}]\n");
 	run(helper_opt, "-n", "fr_no_exit", "fr_healthy", NULL);
 	CHECK(status == 0);
@@ -419,6 +420,46 @@ static void test_lock_and_leftover(void)
 	CHECK_STR(calls, "remove fr_healthy\n");
 	CHECK_STR(err, "");
 	HAS(out, "fr_healthy: removed");
+}
+
+/*
+ * What a crashed init left registered: --dry-run lists it (text and JSON),
+ * a rescue that cannot undo it is refused naming it, --force passes
+ * leftovers=force.
+ */
+static void test_leftovers(void)
+{
+	const char *mods = "fr_left 12288 1 - Loading 0x0 (OE+)\n";
+
+	tree(mods);
+	kmsg_on = true;
+	script[0] = "fr_left: check: state coming, refcount 1, holders 0, exit own, users 0, "
+		    "would repair and replace exit\n"
+		    "fr_left: leftover: filesystem fr_left -> unregister\n";
+	script_result[0] = -ECANCELED;
+	run(helper_opt, "-n", "fr_left", NULL);
+	CHECK(status == 0);
+	CHECK_STR(calls, "load modname=fr_left exit=auto check=1\n");
+	HAS(out, "fr_left: leftover: unregister filesystem fr_left\n");
+
+	tree(mods);
+	kmsg_on = true;
+	script[0] = "fr_left: leftover: filesystem fr_left -> unregister\n";
+	script_result[0] = -ECANCELED;
+	run(helper_opt, "-n", "--json", "fr_left", NULL);
+	HAS(out, "\"leftovers\":[{\"kind\": \"filesystem\", \"name\": \"fr_left\", "
+	    "\"action\": \"unregister\"}]");
+
+	tree(mods);
+	kmsg_on = true;
+	script[0] = "fr_left: leftover: proc /proc/fr_left_ops -> refuse (open)\n"
+		    "fr_left: cannot undo 1 leftover(s), refusing (leftovers=force forces)\n";
+	script_result[0] = -EBUSY;
+	run(helper_opt, "fr_left", NULL);
+	CHECK(status == 1);
+	CHECK_STR(calls, "load modname=fr_left exit=auto\n");
+	HAS(err, "ERROR: fr_left: left registered, cannot be undone: refuse proc "
+	    "/proc/fr_left_ops (open) (use --force)\n");
 }
 
 /* Listed in /proc/modules but not in /sys/module: refused, nothing loaded. */
@@ -511,11 +552,11 @@ static void test_users_in_rescue(void)
 	HAS(out, "{\"name\":\"fr_misc\",\"state\":\"live\",\"refcount\":1,\"holders\":[],"
 	    "\"has_exit\":null,\"tasks\":[],"
 	    "\"users\":[\"open file /dev/fr_misc (pid 7, cat\xc3\xa9, fd 0)\"],"
-	    "\"references\":null,\"block_uses\":[],"
+	    "\"references\":null,\"block_uses\":[],\"leftovers\":[],"
 	    "\"action\":\"none\",\"result\":\"refused\",");
 	/* Looked for by the load that stayed: none. */
 	HAS(out, "\"name\":\"fr_leak_ref\",\"state\":\"live\",\"refcount\":2,\"holders\":[],"
-	    "\"has_exit\":null,\"tasks\":[],\"users\":[],\"references\":null,\"block_uses\":[],\"action\":\"rescue\","
+	    "\"has_exit\":null,\"tasks\":[],\"users\":[],\"references\":null,\"block_uses\":[],\"leftovers\":[],\"action\":\"rescue\","
 	    "\"result\":\"removed\"");
 	HAS(out, "\"name\":\"fr_crash_init\",\"state\":\"coming\",\"refcount\":1,"
 	    "\"holders\":[],\"has_exit\":null,\"tasks\":[],\"users\":[],");
@@ -573,6 +614,7 @@ int main(void)
 	test_users_in_rescue();
 	test_block_users();
 	test_not_in_sysfs();
+	test_leftovers();
 	tree("");
 	rmdir(root);
 	{

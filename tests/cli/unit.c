@@ -689,7 +689,7 @@ static void test_output(void)
 		  "fr_crash_init: removed (was coming, refcount 1; exit replaced)\n");
 	CHECK_STR(report(json1, &t[0]),
 		  "[{\"name\":\"fr_crash_init\",\"state\":\"coming\",\"refcount\":1,\"holders\":[],"
-		  "\"has_exit\":true,\"tasks\":[],\"users\":[],\"references\":null,\"block_uses\":[],\"action\":\"rescue\","
+		  "\"has_exit\":true,\"tasks\":[],\"users\":[],\"references\":null,\"block_uses\":[],\"leftovers\":[],\"action\":\"rescue\","
 		  "\"result\":\"removed\",\"error\":null}]\n");
 
 	strcpy(t[1].name, "fr_block_init");
@@ -717,7 +717,7 @@ static void test_output(void)
 	CHECK(strstr(buf, "},\n {\"name\":\"fr_block_init\",\"state\":\"coming\",\"refcount\":1,"
 		     "\"holders\":[\"a\",\"b\"],\"has_exit\":null,"
 		     "\"tasks\":[{\"pid\":146,\"comm\":\"in\\\"s\\\\mod\\n\",\"executing\":\"init\"}],"
-		     "\"users\":null,\"references\":null,\"block_uses\":[],\"action\":\"none\",\"result\":\"refused\","
+		     "\"users\":null,\"references\":null,\"block_uses\":[],\"leftovers\":[],\"action\":\"none\",\"result\":\"refused\","
 		     "\"error\":\"task 146 (insmod) is executing its init function\"}]\n") != NULL);
 	free(buf);
 
@@ -729,7 +729,7 @@ static void test_output(void)
 	CHECK_STR(report(fr_report_line, &t[0]), "fr_nosuch: not loaded\n");
 	CHECK_STR(report(json1, &t[0]),
 		  "[{\"name\":\"fr_nosuch\",\"state\":null,\"refcount\":null,\"holders\":[],"
-		  "\"has_exit\":null,\"tasks\":[],\"users\":null,\"references\":null,\"block_uses\":[],\"action\":\"none\","
+		  "\"has_exit\":null,\"tasks\":[],\"users\":null,\"references\":null,\"block_uses\":[],\"leftovers\":[],\"action\":\"none\","
 		  "\"result\":\"not-loaded\",\"error\":\"not loaded\"}]\n");
 
 	memset(&t[0], 0, sizeof(t[0]));
