@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "steps.h"
 
@@ -209,7 +210,9 @@ void fr_decide(struct fr_table *tab, const struct fr_options *opt)
 			    FR_ACTION_UNLOAD : FR_ACTION_RESCUE;
 		if (fr_module_refs_unexplained(&t->mod))
 			t->users_state = FR_USERS_WANTED;
-		t->leftovers_wanted = opt->dry_run && fr_exit_will_be_replaced(t, opt);
+		/* Only root can load the helper; --dry-run does not need it. */
+		t->leftovers_wanted = opt->dry_run && geteuid() == 0 &&
+				      fr_exit_will_be_replaced(t, opt);
 	}
 	fr_propagate_refusals(tab);
 }
