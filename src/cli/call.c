@@ -227,7 +227,10 @@ static void fr_line_leftover(struct fr_load *ld, struct fr_target *t, const stru
 	}
 }
 
-/* A line from the helper: remember what it says about each target. */
+/*
+ * A line from the helper: remember what it says about each target.  Long
+ * only because it is one flat case per kind of line.
+ */
 static void fr_helper_line(const char *msg, void *data)
 {
 	struct fr_load *ld = data;

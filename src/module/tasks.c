@@ -305,7 +305,8 @@ static const char * __init fr_call_name(enum fr_syscall call)
 /*
  * One round over every thread.  The first round (@first) fills
  * fr_suspects; later rounds keep only those found again.  Returns how many
- * are left, or -errno.
+ * are left, or -errno.  One loop over the threads, kept whole so that the
+ * filter of each round reads in one place.
  */
 static int __init fr_scan_round(struct fr_task_view *v, unsigned int *nr,
 				bool first, bool *overflow)
