@@ -75,14 +75,24 @@
  * so it is reliable for a sleeping task; its numbers are ia32's (313 is
  * splice there).  An x32 task's numbers carry __X32_SYSCALL_BIT; the module
  * calls are "common" in the x32 table.
+ *
+ * @p is pinned by a reference, but its stack is not (put_task_stack() is not
+ * exported): a task that exits frees it, and p->stack becomes NULL.  Its
+ * saved registers, at the top of the stack, are copied without faulting
+ * from one reading of p->stack.
  */
 enum fr_syscall __init fr_task_syscall(struct task_struct *p)
 {
+	unsigned long stack = (unsigned long)READ_ONCE(p->stack);
+	unsigned long offset = (unsigned long)task_pt_regs(current) -
+			       (unsigned long)task_stack_page(current);
+	struct pt_regs regs;
 	long nr;
 
-	if (READ_ONCE(p->flags) & PF_KTHREAD)
+	if ((READ_ONCE(p->flags) & (PF_KTHREAD | PF_EXITING)) || !stack ||
+	    copy_from_kernel_nofault(&regs, (void *)(stack + offset), sizeof(regs)))
 		return FR_SYS_OTHER;
-	nr = syscall_get_nr(p, task_pt_regs(p));
+	nr = syscall_get_nr(p, &regs);
 	if (nr < 0)
 		return FR_SYS_OTHER;
 #if defined(CONFIG_X86_64) && defined(CONFIG_IA32_EMULATION)
