@@ -107,6 +107,7 @@ void *fr_lookup_layout(enum fr_layout layout, const char *name, size_t size);
 int fr_find_module_mutex(void);
 void fr_lock_modules(void);
 void fr_unlock_modules(void);
+#define FR_MAX_FS	8	/* filesystem types of one target */
 int fr_fs_owned(const struct module *mod, struct file_system_type **owned,
 		unsigned int max);
 

@@ -255,15 +255,14 @@ static bool __init fr_in_target(const void *p)
 
 /* ------------------------------------------------------------------------ */
 /*
- * Filesystem types (fs/filesystems.c): a list through ->next under an rwlock
- * (FR_FS_NEXT, up to 6.12), an RCU hlist under a spinlock since (7.2, 7.3);
- * lookup.c's FR_LAYOUT_FILE_SYSTEMS says where that was checked.
+ * Filesystem types (fs/filesystems.c), found by lookup.c's fr_fs_owned(),
+ * the walk users.c makes too: a list through ->next under an rwlock
+ * (FR_FS_NEXT, up to 6.12), an RCU hlist under a spinlock since (7.2, 7.3).
+ * The lock is looked up here only to be tried before the undo.
  */
 #ifdef FR_FS_NEXT
-static struct file_system_type **fr_fs_list __initdata;
 static rwlock_t *fr_fs_lock __initdata;
 #else
-static struct hlist_head *fr_fs_list __initdata;
 static spinlock_t *fr_fs_lock __initdata;
 #endif
 
@@ -271,8 +270,6 @@ static void __init fr_fs_found(struct file_system_type *fs)
 {
 	struct fr_leftover *lo;
 
-	if (fs->owner != fr_lo_target->mod)
-		return;
 	lo = fr_lo_add(FR_LO_FS, fs);
 	if (!lo)
 		return;
@@ -282,33 +279,22 @@ static void __init fr_fs_found(struct file_system_type *fs)
 		lo->refuse = FR_MOUNTED;
 }
 
+/* 0, or -EBUSY (list locked), -E2BIG (more types than looked at), ... */
 static int __init fr_find_fs(void)
 {
-	struct file_system_type *fs;
-#ifdef FR_FS_NEXT
-	unsigned int n;
-#endif
+	struct file_system_type *owned[FR_MAX_FS];
+	int i, n;
 
-	if (!fr_fs_list || !fr_fs_lock)
-		return -ENOENT;
-#ifndef FR_FS_NEXT
-	rcu_read_lock();
-	hlist_for_each_entry_rcu(fs, fr_fs_list, list)
-		fr_fs_found(fs);
-	rcu_read_unlock();
-#else
-	for (n = 0; n < FR_TRIES; n++) {
-		if (read_trylock(fr_fs_lock)) {
-			for (fs = *fr_fs_list; fs; fs = fs->next)
-				fr_fs_found(fs);
-			read_unlock(fr_fs_lock);
-			return 0;
-		}
-		fr_pause();
-	}
-	return -EBUSY;
-#endif
-	return 0;
+	if (!fr_fs_lock)
+		return -ENOENT;	/* fr_lookup_lists() said so */
+	n = fr_fs_owned(fr_lo_target->mod, owned, FR_MAX_FS);
+	if (n == -ENOENT)
+		fr_not_looked_at(fr_sym_fs);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n && i < FR_MAX_FS; i++)
+		fr_fs_found(owned[i]);
+	return n > FR_MAX_FS ? -E2BIG : 0;
 }
 
 /* unregister_filesystem() takes file_systems_lock unconditionally. */
@@ -796,7 +782,6 @@ static void __init fr_lookup_lists(void)
 	if (done)
 		return;
 	done = true;
-	fr_fs_list = fr_lookup(FR_LAYOUT_FILE_SYSTEMS, fr_sym_fs, sizeof(*fr_fs_list));
 	fr_fs_lock = fr_lookup(FR_LAYOUT_FILE_SYSTEMS, fr_sym_fs_lock,
 			       sizeof(*fr_fs_lock));
 	fr_misc_list = fr_lookup(FR_LAYOUT_MISC, fr_sym_misc, sizeof(*fr_misc_list));
@@ -805,20 +790,20 @@ static void __init fr_lookup_lists(void)
 }
 
 /*
- * A list that could not be read: locked, what is on it is unknown, so it
- * refuses; not found, it was not looked at, and fr_lookup_lists() said so.
+ * A list that could not be read, or not to its end: what is on it is
+ * unknown, so it refuses; not found, it was not looked at, and that was said.
  */
 static void __init fr_unreadable(enum fr_lo_kind kind, int err)
 {
 	struct fr_leftover *lo;
 
-	if (err != -EBUSY)
+	if (err != -EBUSY && err != -E2BIG)
 		return;
 	lo = fr_lo_add(kind, NULL);
 	if (!lo)
 		return;
 	strscpy(lo->name, "?", sizeof(lo->name));
-	lo->refuse = FR_LOCKED;
+	lo->refuse = err == -EBUSY ? FR_LOCKED : FR_UNCHECKED;
 }
 
 static void __init fr_find_target(struct fr_rescue *t)

@@ -26,6 +26,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/kallsyms.h>
@@ -250,18 +251,21 @@ void __init fr_unlock_modules(void)
 /*
  * The filesystem types @mod registered, the first @max of them into @owned:
  * returns how many there are (more than @max: the rest were not stored), or
- * -ENOENT (list not found) or -ERANGE (layout not
- * trusted).  The types live in @mod, which the caller keeps from going.
- * The list changed shape between 6.12 and 7.2 (FR_FS_NEXT from Kbuild).
+ * -ENOENT (list not found), -ERANGE (layout not trusted) or -EBUSY (its
+ * lock stayed held for FR_FS_LOCK_MS, as by a task that died under it).
+ * The types live in @mod, which the caller keeps from going.  The list
+ * changed shape between 6.12 and 7.2 (FR_FS_NEXT from Kbuild).
  */
 #ifdef FR_FS_NEXT
+#define FR_FS_LOCK_MS	100
+
 int __init fr_fs_owned(const struct module *mod,
 		       struct file_system_type **owned, unsigned int max)
 {
 	static struct file_system_type **list __initdata;
 	static rwlock_t *lock __initdata;	/* file_systems_lock */
 	struct file_system_type *fs;
-	unsigned int n = 0;
+	unsigned int ms, n = 0;
 
 	if (!list || !lock) {
 		list = fr_lookup_layout(FR_LAYOUT_FILE_SYSTEMS, "file_systems",
@@ -273,8 +277,12 @@ int __init fr_fs_owned(const struct module *mod,
 		return -ERANGE;
 	if (!list || !lock)
 		return -ENOENT;
-	/* An rwlock_t sleeps on PREEMPT_RT: fine, nothing here is atomic. */
-	read_lock(lock);
+	/* A lock a dead task may hold: tried, never waited on for long. */
+	for (ms = 0; !read_trylock(lock); ms++) {
+		if (ms == FR_FS_LOCK_MS)
+			return -EBUSY;
+		usleep_range(1000, 1100);
+	}
 	for (fs = *list; fs; fs = fs->next)
 		if (fs->owner == mod && n++ < max)
 			owned[n - 1] = fs;

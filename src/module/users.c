@@ -43,7 +43,6 @@
 
 #include "force_rmmod.h"
 
-#define FR_MAX_FS		8	/* filesystem types of one target */
 #define FR_MAX_SEEN		512	/* struct files told apart per target */
 
 static char fr_path_buf[256] __initdata;
@@ -93,7 +92,8 @@ static void __init fr_report_mounts(const struct fr_rescue *t,
 	n = fr_fs_owned(t->mod, owned, FR_MAX_FS);
 	if (n < 0) {
 		pr_warn("%s: " FR_LOG_USER "unknown (filesystem list %s)\n",
-			t->name, n == -ERANGE ? "not trusted here" : "not found");
+			t->name, n == -ERANGE ? "not trusted here" :
+			n == -EBUSY ? "locked" : "not found");
 		u->users++;
 		return;
 	}
