@@ -35,7 +35,7 @@ DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 .PHONY: all module fixtures check check-unit demo install clean distclean bench \
 	install-dkms deb rpm
 
-all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/hold-in-thread $(BUILD)/sys-abi $(BUILD)/hold-lock $(BUILD)/force-rmmod
+all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/hold-in-thread $(BUILD)/many-threads $(BUILD)/sys-abi $(BUILD)/hold-lock $(BUILD)/force-rmmod
 
 # The force-rmmod command: a small library of mechanisms (src/cli/fr.h) and
 # the command's steps on top (src/cli/steps.h: main.c, diagnose.c, users.c,
@@ -131,6 +131,11 @@ $(BUILD)/hold-socket: tests/vm/hold-socket.c
 
 # ... and a file in a thread with its own file table with this one.
 $(BUILD)/hold-in-thread: tests/vm/hold-in-thread.c
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -static -pthread -o $@ $<
+
+# ... and make the helper's walks over every thread long with this one.
+$(BUILD)/many-threads: tests/vm/many-threads.c
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -static -pthread -o $@ $<
 
