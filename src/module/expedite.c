@@ -9,7 +9,9 @@
  * a nesting request the kernel itself makes while booting, until this module
  * is removed, and for FR_EXPEDITE_MS at most if it is left loaded: expedited
  * grace periods interrupt every CPU, which a system should not have to bear
- * for longer.  rcupdate.rcu_normal=1 overrides it.
+ * for longer.  rcupdate.rcu_normal=1 overrides it; PREEMPT_RT sets it after
+ * boot (rcupdate.rcu_normal_after_boot): then nothing is asked, and the log
+ * says so.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,6 +36,10 @@ static DECLARE_DELAYED_WORK(fr_expedite_work, fr_unexpedite);
 
 void __init fr_expedite(void)
 {
+	if (rcu_gp_is_normal()) {
+		pr_info("removals not expedited: rcu_normal is set (PREEMPT_RT sets it)\n");
+		return;
+	}
 	atomic_set(&fr_expedited, 1);
 	rcu_expedite_gp();
 	schedule_delayed_work(&fr_expedite_work,

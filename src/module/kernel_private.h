@@ -13,6 +13,7 @@
 /* kernel/rcu/rcu.h; EXPORT_SYMBOL_GPL since Linux 3.19 (for rcutorture). */
 void rcu_expedite_gp(void);
 void rcu_unexpedite_gp(void);
+bool rcu_gp_is_normal(void);	/* rcupdate.rcu_normal in effect */
 
 /*
  * One module using another's symbols, on the used module's source_list.
