@@ -47,7 +47,28 @@ refcnt_is() { [ "$(refcnt "$1")" = "$2" ]; }	# for wait_for: read each time
 r_taint() { [ $(($(cat /proc/sys/kernel/tainted) & 8)) -ne 0 ]; }
 
 # The helper, loaded from memory with init_module(2), never finit_module(2).
-helper() { load-module "$M/force_rmmod.ko" "$@"; }
+# Each run is timed into $FR_TMP/helper.times ("CENTISECONDS ARGS").
+helper() {
+	h_t0=$(uptime_cs)
+	h_status=0
+	load-module "$M/force_rmmod.ko" "$@" || h_status=$?
+	echo "$(($(uptime_cs) - h_t0)) $*" >> "$FR_TMP/helper.times"
+	return $h_status
+}
+uptime_cs() {
+	read -r u_up _ < /proc/uptime
+	u_up=${u_up%.*}${u_up#*.}
+	while [ "${u_up#0}" != "$u_up" ]; do u_up=${u_up#0}; done
+	echo "${u_up:-0}"
+}
+# helper_runs_fast: every run of the helper returned within 10 s (TCG),
+# whatever the target's state.
+helper_runs_fast() {
+	sort -n "$FR_TMP/helper.times" | awk '
+		{ n++; if ($1 > 1000) { slow++; print "slow: " $0 } }
+		END { printf "%d runs, longest %.2f s\n", n, $1 / 100
+		      exit slow > 0 || n == 0 }'
+}
 
 # Start a fresh stretch of kernel log; everything is kept in /tmp/dmesg.all.
 newlog() { dmesg -c >> "$FR_TMP/dmesg.all"; }
