@@ -75,11 +75,15 @@ newlog() { dmesg -c >> "$FR_TMP/dmesg.all"; }
 log_has() { dmesg | grep -qF -- "$1"; }
 helper_said() { log_has "force_rmmod: $1"; }
 
-wait_for() {
+wait_for() { wait_up_to 20 "$@"; }
+# wait_up_to SECONDS CMD...: the same, for a slow setup.
+wait_up_to() {
+	w_tries=$(($1 * 5))
+	shift
 	n=0
 	until "$@"; do
 		n=$((n + 1))
-		[ $n -lt 100 ] || return 1
+		[ $n -lt $w_tries ] || return 1
 		sleep 0.2
 	done
 }
