@@ -40,19 +40,15 @@ static int fr_lock_addr(const char *name, struct sockaddr_un *sun, socklen_t *le
 	return 0;
 }
 
-int fr_lock_try(const char *name)
+/* Bind and listen on @sun: the lock's descriptor, -EWOULDBLOCK or -errno. */
+static int fr_lock_bind(const struct sockaddr_un *sun, socklen_t len)
 {
-	struct sockaddr_un sun;
-	socklen_t len;
 	int fd, err;
 
-	err = fr_lock_addr(name, &sun, &len);
-	if (err)
-		return err;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&sun, len) < 0) {
+	if (bind(fd, (const struct sockaddr *)sun, len) < 0) {
 		err = errno == EADDRINUSE ? -EWOULDBLOCK : -errno;
 		close(fd);
 		return err;
@@ -63,6 +59,18 @@ int fr_lock_try(const char *name)
 		return err;
 	}
 	return fd;
+}
+
+int fr_lock_try(const char *name)
+{
+	struct sockaddr_un sun;
+	socklen_t len;
+	int err;
+
+	err = fr_lock_addr(name, &sun, &len);
+	if (err)
+		return err;
+	return fr_lock_bind(&sun, len);
 }
 
 /* Sleep until the holder at @sun lets go: 0, or -errno. */
@@ -120,7 +128,7 @@ int fr_lock_wait(const char *name)
 	if (err)
 		return err;
 	for (;;) {
-		fd = fr_lock_try(name);
+		fd = fr_lock_bind(&sun, len);
 		if (fd != -EWOULDBLOCK)
 			return fd;
 		err = fr_lock_wait_holder(&sun, len);
