@@ -767,6 +767,42 @@ static bool readable(int fd, int ms)
 	return poll(&p, 1, ms) == 1;
 }
 
+/*
+ * A child that takes the lock @name (as user nobody if @nobody) and holds it
+ * until killed.  Returns its pid once it holds it, or -1.
+ */
+static pid_t fork_holder(const char *name, bool nobody)
+{
+	int pipefd[2], fd;
+	pid_t pid;
+	char c = 0;
+	bool held;
+
+	if (pipe(pipefd))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		if (nobody && (setgid(65534) || setuid(65534)))
+			_exit(3);
+		fd = fr_lock_try(name);
+		c = fd >= 0 ? 'y' : 'n';
+		if (write(pipefd[1], &c, 1) != 1)
+			_exit(3);
+		pause();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	held = pid > 0 && readable(pipefd[0], 10000) &&
+	       read(pipefd[0], &c, 1) == 1 && c == 'y';
+	close(pipefd[0]);
+	if (!held && pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	return held ? pid : -1;
+}
+
 static void test_lock(void)
 {
 	char name[64], c = 0;
@@ -807,51 +843,29 @@ static void test_lock(void)
 	close(pipefd[0]);
 
 	/* A holder killed with SIGKILL releases it: the kernel closes it. */
-	CHECK(pipe(pipefd) == 0);
-	pid = fork();
-	if (pid == 0) {
-		close(pipefd[0]);
-		fd2 = fr_lock_try(name);
-		c = fd2 >= 0 ? 'y' : 'n';
-		if (write(pipefd[1], &c, 1) != 1)
-			_exit(3);
-		pause();
-		_exit(0);
+	pid = fork_holder(name, false);
+	CHECK(pid > 0);
+	if (pid > 0) {		/* never kill(-1) */
+		CHECK(fr_lock_try(name) == -EWOULDBLOCK);
+		kill(pid, SIGKILL);
+		CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status));
 	}
-	close(pipefd[1]);
-	CHECK(readable(pipefd[0], 10000) && read(pipefd[0], &c, 1) == 1 && c == 'y');
-	CHECK(fr_lock_try(name) == -EWOULDBLOCK);
-	kill(pid, SIGKILL);
-	CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status));
 	fd = fr_lock_wait(name);
 	CHECK(fd >= 0);
 	fr_lock_release(fd);
-	close(pipefd[0]);
 	fr_lock_release(-1);
 
 	/* A holder that is not root squats the name: root does not wait. */
 	if (getuid() != 0)
 		return;
-	CHECK(pipe(pipefd) == 0);
-	pid = fork();
-	if (pid == 0) {
-		close(pipefd[0]);
-		if (setgid(65534) || setuid(65534))
-			_exit(3);
-		fd2 = fr_lock_try(name);
-		c = fd2 >= 0 ? 'y' : 'n';
-		if (write(pipefd[1], &c, 1) != 1)
-			_exit(3);
-		pause();
-		_exit(0);
-	}
-	close(pipefd[1]);
-	CHECK(readable(pipefd[0], 10000) && read(pipefd[0], &c, 1) == 1 && c == 'y');
+	pid = fork_holder(name, true);
+	CHECK(pid > 0);
+	if (pid <= 0)
+		return;
 	CHECK(fr_lock_try(name) == -EWOULDBLOCK);
 	CHECK(fr_lock_wait(name) == -EACCES);
 	kill(pid, SIGKILL);
 	CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status));
-	close(pipefd[0]);
 }
 
 static char *json(const char *s)
