@@ -134,6 +134,13 @@ oopses() {
 		not grep -q 'general protection' "$FR_TMP/dmesg.all"
 }
 
+# waits_in_load PID: PID is asleep (S) inside a module load, behind another
+# load: not merely started, nor still reading its file.
+waits_in_load() {
+	grep -q init_module "/proc/$1/stack" &&
+		grep -q '^State:.*S' "/proc/$1/status"
+}
+
 # killed PID: stop background job PID (a child of this shell) with SIGTERM:
 # it must have been running, end by that signal, and be gone.
 killed() {
