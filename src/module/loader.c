@@ -21,8 +21,12 @@
  *
  * A stale record (not on a live loader's stack) that reads back consistently
  * is dropped and its successor followed.  A record that does not read back
- * consistently means its memory was reused: its successor cannot be trusted,
- * so the chain is cut there and the rest of the bucket dropped.
+ * consistently means its memory was reused: its next pointer is lost.  The
+ * record that followed it, if live, is on a listed loader's stack (it is
+ * older than the crash) with its pprev pointing to the lost record's next
+ * field: the loaders' stacks are searched for it, and the walk goes on from
+ * there.  If none is found, the chain is cut there and the rest of the
+ * bucket dropped.
  *
  * A kept record whose task waits on its completion, when no kept record with
  * the same cookie belongs to a loader still at work, will never be completed:
@@ -41,12 +45,12 @@
  * at a few stacks per record; a record on no listed loader's stack (a load
  * that began meanwhile) is looked up among all threads.
  *
- * Residual risk: live records beyond a cut (a load older than the crash, in
- * the same bucket) are dropped with the rest and cannot be repaired.  Their
- * loader completes normally; a waiter among them stays waiting until it is
- * signalled, and then unlinks itself through a pprev that may point into
- * reused memory.  That needs a concurrent load of another file hashing to
- * the same bucket, older than the crash and still in flight.
+ * Residual risk: live records beyond a cut are dropped with the rest and
+ * cannot be repaired.  Their loader completes normally; a waiter among them
+ * stays waiting until it is signalled, and then unlinks itself through a
+ * pprev that may point into reused memory.  That needs two stale records in
+ * a row, the first reused, followed by a load of another file hashing to
+ * the same bucket, older than both crashes and still in flight.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -57,6 +61,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 
@@ -91,6 +96,9 @@ static struct fr_idem_seen fr_idem_chain[FR_IDEM_MAX_CHAIN] __initdata;
 
 /* The threads inside finit_module(), listed before idem_lock is taken. */
 static struct fr_tasks fr_loaders __initdata;
+
+/* One loader's stack, copied while searching it (fr_idem_after()). */
+static char *fr_stack_copy __initdata;
 
 static bool __init fr_is_live_loader(struct task_struct *p)
 {
@@ -149,13 +157,56 @@ struct fr_idem_stats {
 };
 
 /*
+ * The record that followed @gone, whose memory was reused: the one on a
+ * listed loader's stack that hashes to @bucket and whose pprev points to
+ * gone's next field, and is not among the first @n records read.  Only the
+ * address of @gone is used.  Caller holds idem_lock and rcu_read_lock().
+ */
+static struct fr_idem *__init fr_idem_after(struct fr_idem *gone,
+					    unsigned int bucket, unsigned int n)
+{
+	struct hlist_node **link = &gone->entry.next;
+	unsigned long lo, off;
+	unsigned int i, j;
+
+	if (!fr_stack_copy)
+		return NULL;
+	for (i = 0; i < fr_loaders.nr; i++) {
+		struct task_struct *p = fr_loaders.task[i];
+
+		lo = (unsigned long)READ_ONCE(p->stack);
+		if (!lo || !fr_is_live_loader(p) ||
+		    copy_from_kernel_nofault(fr_stack_copy, (void *)lo,
+					     THREAD_SIZE))
+			continue;
+		for (off = 0; off + sizeof(struct fr_idem) <= THREAD_SIZE;
+		     off += sizeof(long)) {
+			const struct fr_idem *c = (void *)(fr_stack_copy + off);
+			struct fr_idem *rec = (struct fr_idem *)(lo + off);
+
+			if (c->entry.pprev != link ||
+			    hash_ptr(c->cookie, FR_IDEM_BITS) != bucket)
+				continue;
+			for (j = 0; j < n && fr_idem_chain[j].rec != rec; j++)
+				;
+			if (j == n)
+				return rec;
+		}
+	}
+	return NULL;
+}
+
+/*
  * Read-only pass: classify what the chain of @head holds into fr_idem_chain.
- * Returns how many records were read; *cut is set when the chain stops at a
- * record that does not read back consistently, *crowded when there are more
- * than FR_IDEM_MAX_CHAIN.  Caller holds idem_lock and rcu_read_lock().
+ * Returns how many records were read consistently.  A record that does not
+ * read back consistently is counted in *found when the record after it was
+ * found (fr_idem_after()); otherwise the chain stops there and *cut is set.
+ * *crowded is set when there are more than FR_IDEM_MAX_CHAIN records.
+ * Caller holds idem_lock and rcu_read_lock().
  */
 static unsigned int __init fr_idem_classify(struct hlist_head *head,
-					    unsigned int bucket, bool *cut,
+					    unsigned int bucket,
+					    unsigned int *found, bool *cut,
 					    bool *crowded)
 {
 	struct hlist_node **link = &head->first;
@@ -163,21 +214,29 @@ static unsigned int __init fr_idem_classify(struct hlist_head *head,
 	struct fr_idem_seen *seen = fr_idem_chain;
 	unsigned int n = 0;
 
+	*found = 0;
 	*cut = false;
 	*crowded = false;
 	while (pos) {
 		struct fr_idem *rec = container_of(pos, struct fr_idem, entry);
-		struct fr_idem copy;
+		struct fr_idem copy, *after;
 
-		if (n == FR_IDEM_MAX_CHAIN) {
+		if (n + *found == FR_IDEM_MAX_CHAIN) {
 			*crowded = true;
 			break;
 		}
 		if (copy_from_kernel_nofault(&copy, rec, sizeof(copy)) ||
 		    copy.entry.pprev != link ||
 		    hash_ptr(copy.cookie, FR_IDEM_BITS) != bucket) {
-			*cut = true;
-			break;
+			after = fr_idem_after(rec, bucket, n);
+			if (!after) {
+				*cut = true;
+				break;
+			}
+			(*found)++;
+			link = &rec->entry.next;
+			pos = &after->entry;
+			continue;
 		}
 		seen[n].rec = rec;
 		seen[n].cookie = copy.cookie;
@@ -261,27 +320,29 @@ static void __init fr_idem_release(unsigned int n, struct fr_idem_stats *st)
 static void __init fr_heal_bucket(struct hlist_head *head, unsigned int bucket,
 				  struct fr_idem_stats *st)
 {
-	unsigned int n;
+	unsigned int n, found;
 	bool cut, crowded;
 
-	n = fr_idem_classify(head, bucket, &cut, &crowded);
+	n = fr_idem_classify(head, bucket, &found, &cut, &crowded);
 	if (crowded) {
 		st->crowded++;
 		pr_warn(FR_LOG_LOADER "bucket %u: more than %d records, left untouched\n",
 			bucket, FR_IDEM_MAX_CHAIN);
 		return;
 	}
-	if (!fr_idem_decide(n) && !cut) {
+	if (!fr_idem_decide(n) && !found && !cut) {
 		st->kept += n;
 		return;
 	}
 	fr_idem_relink(head, n, st);
-	if (cut) {
-		st->removed++;
-		st->cuts++;
+	st->removed += found + cut;
+	st->cuts += found + cut;
+	if (found)
+		pr_warn(FR_LOG_LOADER "bucket %u: %u unreadable record(s) (stack reused) skipped, the record after each found on a loader's stack\n",
+			bucket, found);
+	if (cut)
 		pr_warn(FR_LOG_LOADER "bucket %u: record %u unreadable (stack reused), chain cut there\n",
-			bucket, n + 1);
-	}
+			bucket, n + found + 1);
 	fr_idem_release(n, st);
 }
 
@@ -312,10 +373,13 @@ void __init fr_heal_loader(void)
 		pr_err(FR_LOG_LOADER "not healed (out of memory): loading a crashed module's file again may crash the kernel until reboot\n");
 		return;
 	}
+	/* Without it, a chain is cut at its first unreadable record. */
+	fr_stack_copy = kmalloc(THREAD_SIZE, GFP_KERNEL);
 	/* A spinlock a dead task may hold: tried, never waited on for long. */
 	for (ms = 0; !spin_trylock(lock); ms++) {
 		if (ms == FR_IDEM_LOCK_MS) {
 			fr_put_tasks(&fr_loaders);
+			kfree(fr_stack_copy);
 			pr_err(FR_LOG_LOADER "idem_lock held for %d ms (by a loader that died?), not healed: loading a crashed module's file again may hang or crash the kernel until reboot\n",
 			       FR_IDEM_LOCK_MS);
 			return;
@@ -328,6 +392,7 @@ void __init fr_heal_loader(void)
 	rcu_read_unlock();
 	spin_unlock(lock);
 	fr_put_tasks(&fr_loaders);
+	kfree(fr_stack_copy);
 
 	if (st.crowded)
 		pr_warn(FR_LOG_LOADER "%u bucket(s) with more than %d records left untouched\n",
