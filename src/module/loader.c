@@ -374,12 +374,12 @@ void __init fr_heal_loader(void)
 		return;
 	}
 	/* Without it, a chain is cut at its first unreadable record. */
-	fr_stack_copy = kmalloc(THREAD_SIZE, GFP_KERNEL);
+	fr_stack_copy = kvmalloc(THREAD_SIZE, GFP_KERNEL);
 	/* A spinlock a dead task may hold: tried, never waited on for long. */
 	for (ms = 0; !spin_trylock(lock); ms++) {
 		if (ms == FR_IDEM_LOCK_MS) {
 			fr_put_tasks(&fr_loaders);
-			kfree(fr_stack_copy);
+			kvfree(fr_stack_copy);
 			pr_err(FR_LOG_LOADER "idem_lock held for %d ms (by a loader that died?), not healed: loading a crashed module's file again may hang or crash the kernel until reboot\n",
 			       FR_IDEM_LOCK_MS);
 			return;
@@ -392,7 +392,7 @@ void __init fr_heal_loader(void)
 	rcu_read_unlock();
 	spin_unlock(lock);
 	fr_put_tasks(&fr_loaders);
-	kfree(fr_stack_copy);
+	kvfree(fr_stack_copy);
 
 	if (st.crowded)
 		pr_warn(FR_LOG_LOADER "%u bucket(s) with more than %d records left untouched\n",
