@@ -24,9 +24,9 @@
  * consistently means its memory was reused: its next pointer is lost.  The
  * record that followed it, if live, is on a listed loader's stack (it is
  * older than the crash) with its pprev pointing to the lost record's next
- * field: the loaders' stacks are searched for it, and the walk goes on from
- * there.  If none is found, the chain is cut there and the rest of the
- * bucket dropped.
+ * field: the loaders' stacks are searched for it (its own next must point
+ * back to it too), and the walk goes on from there.  If none is found, or
+ * more than one, the chain is cut there and the rest of the bucket dropped.
  *
  * A kept record whose task waits on its completion, when no kept record with
  * the same cookie belongs to a loader still at work, will never be completed:
@@ -153,21 +153,35 @@ static int __init fr_list_loaders(void)
 }
 
 struct fr_idem_stats {
-	unsigned int kept, removed, released, cuts, crowded;
+	unsigned int kept, removed, released, unreadable, crowded;
 };
 
+/* @next is NULL, or a node whose pprev is @link. */
+static bool __init fr_idem_points_back(struct hlist_node *next,
+				       struct hlist_node **link)
+{
+	struct hlist_node **pprev;
+
+	return !next ||
+	       (!copy_from_kernel_nofault(&pprev, &next->pprev, sizeof(pprev)) &&
+		pprev == link);
+}
+
 /*
- * The record that followed @gone, whose memory was reused: the one on a
- * listed loader's stack that hashes to @bucket and whose pprev points to
- * gone's next field, and is not among the first @n records read.  Only the
- * address of @gone is used.  Caller holds idem_lock and rcu_read_lock().
+ * The record that followed one whose memory was reused, whose next field is
+ * at @link (only the address is used): on a listed loader's stack, with a
+ * cookie of @bucket, its pprev at @link and its own next NULL or pointing
+ * back to it.  Records among the first @n read are skipped, so that a chain
+ * that loops is not followed around.  NULL unless exactly one record
+ * matches.  Caller holds idem_lock and rcu_read_lock().
  */
-static struct fr_idem *__init fr_idem_after(struct fr_idem *gone,
+static struct fr_idem *__init fr_idem_after(struct hlist_node **link,
 					    unsigned int bucket, unsigned int n)
 {
-	struct hlist_node **link = &gone->entry.next;
-	unsigned long lo, off;
+	struct fr_idem *match = NULL;
 	unsigned int i, j;
+	unsigned long lo;
+	size_t off;
 
 	if (!fr_stack_copy)
 		return NULL;
@@ -184,16 +198,21 @@ static struct fr_idem *__init fr_idem_after(struct fr_idem *gone,
 			const struct fr_idem *c = (void *)(fr_stack_copy + off);
 			struct fr_idem *rec = (struct fr_idem *)(lo + off);
 
-			if (c->entry.pprev != link ||
-			    hash_ptr(c->cookie, FR_IDEM_BITS) != bucket)
+			if (c->entry.pprev != link || !c->cookie ||
+			    hash_ptr(c->cookie, FR_IDEM_BITS) != bucket ||
+			    !fr_idem_points_back(c->entry.next,
+						 &rec->entry.next))
 				continue;
 			for (j = 0; j < n && fr_idem_chain[j].rec != rec; j++)
 				;
-			if (j == n)
-				return rec;
+			if (j < n)
+				continue;
+			if (match)
+				return NULL;	/* two: neither is trusted */
+			match = rec;
 		}
 	}
-	return NULL;
+	return match;
 }
 
 /*
@@ -228,13 +247,13 @@ static unsigned int __init fr_idem_classify(struct hlist_head *head,
 		if (copy_from_kernel_nofault(&copy, rec, sizeof(copy)) ||
 		    copy.entry.pprev != link ||
 		    hash_ptr(copy.cookie, FR_IDEM_BITS) != bucket) {
-			after = fr_idem_after(rec, bucket, n);
+			after = fr_idem_after(&pos->next, bucket, n);
 			if (!after) {
 				*cut = true;
 				break;
 			}
 			(*found)++;
-			link = &rec->entry.next;
+			link = &pos->next;
 			pos = &after->entry;
 			continue;
 		}
@@ -335,8 +354,8 @@ static void __init fr_heal_bucket(struct hlist_head *head, unsigned int bucket,
 		return;
 	}
 	fr_idem_relink(head, n, st);
-	st->removed += found + cut;
-	st->cuts += found + cut;
+	st->removed += found + (unsigned int)cut;
+	st->unreadable += found + (unsigned int)cut;
 	if (found)
 		pr_warn(FR_LOG_LOADER "bucket %u: %u unreadable record(s) (stack reused) skipped, the record after each found on a loader's stack\n",
 			bucket, found);
@@ -380,6 +399,7 @@ void __init fr_heal_loader(void)
 		if (ms == FR_IDEM_LOCK_MS) {
 			fr_put_tasks(&fr_loaders);
 			kvfree(fr_stack_copy);
+			fr_stack_copy = NULL;
 			pr_err(FR_LOG_LOADER "idem_lock held for %d ms (by a loader that died?), not healed: loading a crashed module's file again may hang or crash the kernel until reboot\n",
 			       FR_IDEM_LOCK_MS);
 			return;
@@ -393,15 +413,16 @@ void __init fr_heal_loader(void)
 	spin_unlock(lock);
 	fr_put_tasks(&fr_loaders);
 	kvfree(fr_stack_copy);
+	fr_stack_copy = NULL;
 
 	if (st.crowded)
 		pr_warn(FR_LOG_LOADER "%u bucket(s) with more than %d records left untouched\n",
 			st.crowded, FR_IDEM_MAX_CHAIN);
-	if (!st.removed && !st.released && !st.cuts) {
+	if (!st.removed && !st.released) {
 		pr_info(FR_LOG_LOADER "no stale records (%u loads in flight)\n",
 			st.kept);
 		return;
 	}
 	pr_warn(FR_LOG_LOADER "removed %u stale record(s) (%u unreadable), released %u waiting loader(s), kept %u load(s) in flight\n",
-		st.removed, st.cuts, st.released, st.kept);
+		st.removed, st.unreadable, st.released, st.kept);
 }
