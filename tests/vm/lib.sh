@@ -42,6 +42,9 @@ is_loaded() { grep -q "^$1 " /proc/modules; }
 gone() { ! is_loaded "$1" && [ ! -e "/sys/module/$1" ]; }
 state() { awk -v m="$1" '$1 == m { print $5 }' /proc/modules; }
 refcnt() { awk -v m="$1" '$1 == m { print $3 }' /proc/modules; }
+# runs PID COMM: PID has exec'd COMM.  A background "CMD < FILE" opens FILE
+# before its exec: until then the user is named by the shell's name.
+runs() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]; }
 state_is() { [ "$(state "$1")" = "$2" ]; }
 refcnt_is() { [ "$(refcnt "$1")" = "$2" ]; }	# for wait_for: read each time
 r_taint() { [ $(($(cat /proc/sys/kernel/tainted) & 8)) -ne 0 ]; }
