@@ -28,6 +28,9 @@ enum fr_leftover_kind {
 	FR_LEFTOVER_FILESYSTEM,
 	FR_LEFTOVER_MISC,
 	FR_LEFTOVER_PROC,
+	FR_LEFTOVER_BINFMT,
+	FR_LEFTOVER_TCP,
+	FR_LEFTOVER_DISK,
 	FR_LEFTOVER_TIMER,
 	FR_LEFTOVER_DELAYED_WORK,
 	FR_LEFTOVER_NETDEV,
@@ -35,7 +38,7 @@ enum fr_leftover_kind {
 };
 
 enum fr_leftover_action {
-	FR_LEFTOVER_UNREGISTER,	/* filesystem, misc */
+	FR_LEFTOVER_UNREGISTER,	/* filesystem, misc, binfmt, tcp_congestion */
 	FR_LEFTOVER_REMOVE,	/* proc */
 	FR_LEFTOVER_STOP,	/* timer */
 	FR_LEFTOVER_CANCEL,	/* delayed_work */

@@ -54,6 +54,9 @@
 #define FR_LO_KIND_FS		"filesystem"
 #define FR_LO_KIND_MISC		"misc"
 #define FR_LO_KIND_PROC		"proc"
+#define FR_LO_KIND_BINFMT	"binfmt"
+#define FR_LO_KIND_TCP		"tcp_congestion"
+#define FR_LO_KIND_DISK		"disk"
 #define FR_LO_KIND_TIMER	"timer"
 #define FR_LO_KIND_DWORK	"delayed_work"
 #define FR_LO_KIND_NETDEV	"netdev"
@@ -65,6 +68,8 @@
 #define FR_LOG_UNDONE_FS	"unregistered filesystem "
 #define FR_LOG_UNDONE_MISC	"unregistered misc device "
 #define FR_LOG_UNDONE_PROC	"removed /proc entry "
+#define FR_LOG_UNDONE_BINFMT	"unregistered binfmt "
+#define FR_LOG_UNDONE_TCP	"unregistered tcp_congestion "
 #define FR_LOG_UNDONE_TIMER	"stopped timer "
 #define FR_LOG_UNDONE_DWORK	"cancelled delayed work "
 #define FR_LOG_REFS		"references "	/* FR_REFS_FMT */

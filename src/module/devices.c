@@ -182,3 +182,33 @@ void __init fr_report_ttys(const struct fr_rescue *t, struct fr_users *u)
 	}
 	mutex_unlock(fr_tty_mutex);
 }
+
+/*
+ * The target's whole disks (leftovers.c): their names, the first @max of
+ * them, into @names; returns how many there are, or -ENOENT when
+ * block_class was not found.
+ */
+int __init fr_owned_disks(const struct module *mod,
+			  char (*names)[FR_DISK_NAME_LEN], unsigned int max)
+{
+	struct class_dev_iter iter;
+	struct device *dev;
+	int n = 0;
+
+	fr_find_device_data();
+	if (!fr_block_class)
+		return -ENOENT;
+	class_dev_iter_init(&iter, fr_block_class, NULL, NULL);
+	while ((dev = class_dev_iter_next(&iter))) {
+		struct block_device *bdev = dev_to_bdev(dev);
+		struct gendisk *disk = bdev->bd_disk;
+
+		if (!disk || bdev != disk->part0 || !fr_disk_owned(disk, mod))
+			continue;
+		if (n < max)
+			strscpy(names[n], disk->disk_name, sizeof(names[n]));
+		n++;
+	}
+	class_dev_iter_exit(&iter);
+	return n;
+}

@@ -15,6 +15,7 @@
  *   devices.c   real users through the block and tty layers
  *   leftovers.c what a target whose exit will not run left registered:
  *               found, undone or refused
+ *   timers.c    which of a target's timer-shaped data are timers: proven
  *   expedite.c  expedited RCU grace periods after a repair
  *
  * Everything but expedite.c runs once, from init: it is __init.
@@ -23,6 +24,7 @@
 #define FR_FORCE_RMMOD_H
 
 #include <linux/module.h>
+#include <linux/timer.h>
 #include <linux/types.h>
 
 #include "contract.h"
@@ -96,6 +98,9 @@ enum fr_layout {
 	FR_LAYOUT_FILE_SYSTEMS,
 	FR_LAYOUT_MISC,		/* leftovers.c */
 	FR_LAYOUT_PROC,		/* leftovers.c */
+	FR_LAYOUT_TIMER_BASES,	/* timers.c */
+	FR_LAYOUT_BINFMT,	/* leftovers.c */
+	FR_LAYOUT_TCP_CONG,	/* leftovers.c */
 	FR_NR_LAYOUTS,
 };
 
@@ -164,6 +169,22 @@ int fr_parse_leftovers(const char *mode, enum fr_leftovers_policy *policy);
 unsigned int fr_find_leftovers(void);
 int fr_refuse_leftovers(enum fr_leftovers_policy policy);
 void fr_undo_leftovers(void);
+
+/* timers.c: what a struct timer_list-shaped object is, under its wheel's lock. */
+enum fr_timer_proof {
+	FR_NOT_TIMER,		/* not linked on a wheel, not running: never written */
+	FR_TIMER_ARMED,		/* its chain ends in a bucket of its CPU's wheel */
+	FR_TIMER_RUNNING,	/* its CPU's wheel runs its callback now */
+	FR_TIMER_UNKNOWN,	/* wheel locked, chain too long, wheels not found */
+};
+
+int fr_find_timer_bases(void);
+enum fr_timer_proof fr_timer_prove(struct timer_list *t);
+
+/* devices.c, for leftovers.c: the target's whole disks, their names. */
+#define FR_DISK_NAME_LEN	32
+int fr_owned_disks(const struct module *mod, char (*names)[FR_DISK_NAME_LEN],
+		   unsigned int max);
 
 /* expedite.c */
 void fr_expedite(void);

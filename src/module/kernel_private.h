@@ -9,6 +9,9 @@
 #define FR_KERNEL_PRIVATE_H
 
 #include <linux/list.h>
+#include <linux/spinlock_types.h>
+#include <linux/timer.h>
+#include <linux/version.h>
 
 /* kernel/rcu/rcu.h; EXPORT_SYMBOL_GPL since Linux 3.19 (for rcutorture). */
 void rcu_expedite_gp(void);
@@ -30,5 +33,45 @@ struct module_use {
 	struct module *source, *target;
 };
 #endif
+
+/*
+ * kernel/time/timer.c: one CPU's timer wheel, the per-CPU array timer_bases
+ * (FR_NR_TIMER_BASES of them: standard and deferrable before 6.9, local,
+ * global and deferrable since).  Private, copied here (FR_LAYOUT_TIMER_BASES,
+ * trusted only in its checked range); its per-CPU address is not found by
+ * name (a per-CPU symbol has no kernel address) but measured with timers of
+ * our own (timers.c).
+ */
+#if HZ > 100
+#define FR_LVL_DEPTH		9
+#else
+#define FR_LVL_DEPTH		8
+#endif
+#define FR_WHEEL_SIZE		(64 * FR_LVL_DEPTH)
+
+#ifndef CONFIG_NO_HZ_COMMON
+#define FR_NR_TIMER_BASES	1
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+#define FR_NR_TIMER_BASES	3
+#else
+#define FR_NR_TIMER_BASES	2
+#endif
+
+struct fr_timer_base {
+	raw_spinlock_t lock;
+	struct timer_list *running_timer;
+#ifdef CONFIG_PREEMPT_RT
+	spinlock_t expiry_lock;		/* PREEMPT_RT: waits for a running callback */
+	atomic_t timer_waiters;
+#endif
+	unsigned long clk;
+	unsigned long next_expiry;
+	unsigned int cpu;
+	bool next_expiry_recalc;
+	bool is_idle;
+	bool timers_pending;
+	DECLARE_BITMAP(pending_map, FR_WHEEL_SIZE);
+	struct hlist_head vectors[FR_WHEEL_SIZE];
+} ____cacheline_aligned;
 
 #endif

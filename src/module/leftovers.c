@@ -12,10 +12,15 @@
  *   proc          /proc and /proc/net (init_net) entries whose operations,
  *                 show function, write function or data lie in it (a
  *                 directory with its whole subtree);
- *   timer         timers armed in its own data, bss and init data, their
- *                 function in its text;
- *   delayed_work  delayed works there, armed, queued or running, their
- *                 work function in its text;
+ *   binfmt        binary formats on the kernel's list (fs/exec.c formats)
+ *                 that lie in its data and name it as their module;
+ *   tcp_congestion TCP congestion controls on tcp_cong_list it owns;
+ *   disk          whole disks whose operations it owns: refused (no undo);
+ *   timer         timers in its own data, bss and init data, their
+ *                 function in its text, proven armed or running (timers.c);
+ *   delayed_work  delayed works there, their work function in its text,
+ *                 their timer proven armed or running, or queued (refused
+ *                 when still queued after 100 ms: not proven);
  *   netdev        network devices (every namespace) whose netdev_ops or
  *                 rtnl_link_ops lie in it: never undone, unregister_netdev()
  *                 runs the dead module's own stop code.
@@ -36,13 +41,15 @@
  * read through a copy of its layout, and only after that copy reads /proc's
  * root and /proc/net back correctly.
  *
- * Not looked for: timers and works in heap memory, hrtimers, plain work
+ * The target's struct module and every object found as another kind is
+ * never a timer candidate.  Not looked for: timers and works in heap memory, hrtimers, plain work
  * items, sysctl tables, character devices, notifier blocks, IRQ handlers,
  * /proc entries of other network namespaces, and pointers kept in another
  * driver's private data.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/binfmts.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/fdtable.h>
@@ -66,6 +73,7 @@
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
+#include <net/tcp.h>
 
 #include "force_rmmod.h"
 
@@ -79,8 +87,8 @@
 #define timer_delete_sync_try	try_to_del_timer_sync
 #endif
 
-enum fr_lo_kind { FR_LO_FS, FR_LO_MISC, FR_LO_PROC, FR_LO_TIMER, FR_LO_DWORK,
-		  FR_LO_NETDEV };
+enum fr_lo_kind { FR_LO_FS, FR_LO_MISC, FR_LO_PROC, FR_LO_BINFMT, FR_LO_TCP,
+		  FR_LO_DISK, FR_LO_TIMER, FR_LO_DWORK, FR_LO_NETDEV };
 
 /*
  * Words kept in init memory (char arrays, not pointers to literals, which
@@ -88,20 +96,24 @@ enum fr_lo_kind { FR_LO_FS, FR_LO_MISC, FR_LO_PROC, FR_LO_TIMER, FR_LO_DWORK,
  */
 static const char fr_lo_kinds[][16] __initconst = {
 	[FR_LO_FS] = FR_LO_KIND_FS, [FR_LO_MISC] = FR_LO_KIND_MISC,
-	[FR_LO_PROC] = FR_LO_KIND_PROC, [FR_LO_TIMER] = FR_LO_KIND_TIMER,
-	[FR_LO_DWORK] = FR_LO_KIND_DWORK, [FR_LO_NETDEV] = FR_LO_KIND_NETDEV,
+	[FR_LO_PROC] = FR_LO_KIND_PROC, [FR_LO_BINFMT] = FR_LO_KIND_BINFMT,
+	[FR_LO_TCP] = FR_LO_KIND_TCP, [FR_LO_DISK] = FR_LO_KIND_DISK,
+	[FR_LO_TIMER] = FR_LO_KIND_TIMER, [FR_LO_DWORK] = FR_LO_KIND_DWORK,
+	[FR_LO_NETDEV] = FR_LO_KIND_NETDEV,
 };
 
 static const char fr_lo_refuse[] __initconst = FR_LO_ACT_REFUSE;
 static const char fr_lo_actions[][12] __initconst = {
 	[FR_LO_FS] = FR_LO_ACT_UNREGISTER, [FR_LO_MISC] = FR_LO_ACT_UNREGISTER,
-	[FR_LO_PROC] = FR_LO_ACT_REMOVE, [FR_LO_TIMER] = FR_LO_ACT_STOP,
+	[FR_LO_PROC] = FR_LO_ACT_REMOVE, [FR_LO_BINFMT] = FR_LO_ACT_UNREGISTER,
+	[FR_LO_TCP] = FR_LO_ACT_UNREGISTER, [FR_LO_TIMER] = FR_LO_ACT_STOP,
 	[FR_LO_DWORK] = FR_LO_ACT_CANCEL,
 };
 
 /* Why a leftover cannot be undone safely. */
 enum fr_why { FR_OK, FR_MOUNTED, FR_OPEN, FR_BUSY, FR_OTHERS, FR_PERMANENT,
-	      FR_NETDEV, FR_LOCKED, FR_GONE, FR_RUNNING, FR_UNCHECKED };
+	      FR_NETDEV, FR_LOCKED, FR_GONE, FR_RUNNING, FR_UNCHECKED,
+	      FR_NO_UNDO };
 
 static const char fr_whys[][32] __initconst = {
 	[FR_MOUNTED] = "mounted", [FR_OPEN] = "open",
@@ -110,6 +122,7 @@ static const char fr_whys[][32] __initconst = {
 	[FR_NETDEV] = "unregister_netdev runs its code",
 	[FR_LOCKED] = "lock held", [FR_GONE] = "not registered",
 	[FR_RUNNING] = "still running", [FR_UNCHECKED] = "not checked",
+	[FR_NO_UNDO] = "no undo for this kind",
 };
 
 /* The private data looked up, and why a list may not be looked at. */
@@ -120,6 +133,9 @@ static const char fr_sym_misc_mtx[] __initconst = "misc_mtx";
 static const char fr_sym_proc_root[] __initconst = "proc_root";
 static const char fr_sym_proc_lock[] __initconst = "proc_subdir_lock";
 static const char fr_why_proc_root[] __initconst = "proc_root as checked";
+static const char fr_sym_binfmt_lock[] __initconst = "binfmt_lock";
+static const char fr_sym_tcp[] __initconst = "tcp_cong_list";
+static const char fr_sym_tcp_lock[] __initconst = "tcp_cong_list_lock";
 
 /* A list whose leftovers cannot be looked for: said loudly, once. */
 static void __init fr_not_looked_at(const char *what)
@@ -142,6 +158,7 @@ struct fr_leftover {
 	struct fr_rescue *t;
 	enum fr_lo_kind kind;
 	void *obj;		/* the registered object, as the list holds it */
+	size_t size;		/* its size, where it may lie in the target */
 	char name[64];		/* fs name, device name, /proc path, symbol */
 	enum fr_why refuse;	/* why it cannot be undone safely, or FR_OK */
 };
@@ -165,6 +182,7 @@ static struct fr_leftover * __init fr_lo_add(enum fr_lo_kind kind, void *obj)
 	lo->t = fr_lo_target;
 	lo->kind = kind;
 	lo->obj = obj;
+	lo->size = 0;
 	lo->name[0] = '\0';
 	lo->refuse = FR_OK;
 	return lo;
@@ -273,6 +291,7 @@ static void __init fr_fs_found(struct file_system_type *fs)
 	lo = fr_lo_add(FR_LO_FS, fs);
 	if (!lo)
 		return;
+	lo->size = sizeof(*fs);
 	strscpy(lo->name, fs->name, sizeof(lo->name));
 	/* unregister_filesystem() while a superblock lives would free its type. */
 	if (!hlist_empty(&fs->fs_supers))
@@ -385,6 +404,7 @@ static int __init fr_find_misc(void)
 		lo = fr_lo_add(FR_LO_MISC, misc);
 		if (!lo)
 			break;
+		lo->size = sizeof(*misc);
 		strscpy(lo->name, misc->name ? misc->name : "?", sizeof(lo->name));
 	}
 	mutex_unlock(fr_misc_mtx);
@@ -634,27 +654,212 @@ static enum fr_why __init fr_undo_proc(struct fr_leftover *lo)
 
 /* ------------------------------------------------------------------------ */
 /*
- * Timers and delayed works in the target's own data: a struct timer_list is
- * recognised by its function (in the target's text, or the workqueue's
- * delayed_work_timer_fn with a work function in the target's text).  An
- * armed one must also read back as linked: pprev non-NULL, *pprev pointing
- * back at it (read without faulting), a CPU below nr_cpu_ids in its flags.
+ * Binary formats (fs/exec.c): the list formats is private and its name is
+ * not unique in kallsyms, so a format is found in the target's data (its
+ * module the target, its load_binary in the target's text) and proven on
+ * the list: under binfmt_lock, its links cycle back to it through a head
+ * that kallsyms names exactly "formats", a list_head in the kernel proper.
  */
-static void __init fr_timer_found(struct timer_list *t, bool dwork)
+static rwlock_t *fr_binfmt_lock __initdata;
+
+/* Is @lh on the formats list?  Caller holds binfmt_lock. */
+static bool __init fr_on_formats(struct list_head *lh)
+{
+	char sym[KSYM_SYMBOL_LEN], want[40];
+	struct list_head *node = lh, *next, *back;
+	bool head = false;
+	unsigned int n;
+
+	snprintf(want, sizeof(want), "formats+0x0/%#zx", sizeof(*lh));
+	for (n = 0; n < 64; n++) {
+		if (copy_from_kernel_nofault(&next, &node->next, sizeof(next)) ||
+		    copy_from_kernel_nofault(&back, &next->prev, sizeof(back)) ||
+		    back != node)
+			return false;
+		if (next == lh)
+			return head;
+		sprint_symbol(sym, (unsigned long)next);
+		head |= !strcmp(sym, want);
+		node = next;
+	}
+	return false;
+}
+
+/* FR_OK: on the list; FR_GONE: not; FR_LOCKED, FR_UNCHECKED: unknown. */
+static enum fr_why __init fr_binfmt_linked(struct linux_binfmt *fmt)
+{
+	enum fr_why why;
+	unsigned int n;
+
+	if (!fr_binfmt_lock)
+		return FR_UNCHECKED;
+	for (n = 0; n < FR_TRIES; n++, fr_pause()) {
+		if (read_trylock(fr_binfmt_lock)) {
+			why = fr_on_formats(&fmt->lh) ? FR_OK : FR_GONE;
+			read_unlock(fr_binfmt_lock);
+			return why;
+		}
+	}
+	return FR_LOCKED;
+}
+
+static void __init fr_scan_binfmts(struct fr_range *r)
+{
+	const struct module *mod = fr_lo_target->mod;
+	struct fr_leftover *lo;
+	enum fr_why why;
+	unsigned long p;
+
+	for (p = r->start; p + sizeof(struct linux_binfmt) <= r->end;
+	     p += sizeof(long)) {
+		struct linux_binfmt *fmt = (struct linux_binfmt *)p;
+
+		if (READ_ONCE(fmt->module) != mod ||
+		    !fr_in_text(mod, (unsigned long)READ_ONCE(fmt->load_binary)))
+			continue;
+		why = fr_binfmt_linked(fmt);
+		if (why == FR_GONE)
+			continue;	/* not registered: nothing points at it */
+		lo = fr_lo_add(FR_LO_BINFMT, fmt);
+		if (!lo)
+			continue;
+		lo->refuse = why;
+		lo->size = sizeof(*fmt);
+		sprint_symbol_no_offset(lo->name, p);
+		strreplace(lo->name, ' ', '\0');	/* "misc_format [binfmt_misc]" */
+	}
+}
+
+/* unregister_binfmt() takes binfmt_lock for writing unconditionally. */
+static enum fr_why __init fr_undo_binfmt(struct fr_leftover *lo)
+{
+	struct linux_binfmt *fmt = lo->obj;
+	enum fr_why why = fr_binfmt_linked(fmt);
+
+	if (why)
+		return why;
+	if (!fr_rwlock_free(fr_binfmt_lock))
+		return FR_LOCKED;
+	unregister_binfmt(fmt);
+	return FR_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* TCP congestion controls (net/ipv4/tcp_cong.c): an RCU list. */
+static struct list_head *fr_tcp_list __initdata;
+static spinlock_t *fr_tcp_lock __initdata;
+
+static int __init fr_find_tcp(void)
+{
+	struct tcp_congestion_ops *ca;
+	struct fr_leftover *lo;
+
+	if (!IS_ENABLED(CONFIG_INET) || !fr_tcp_list || !fr_tcp_lock)
+		return -ENOENT;
+	rcu_read_lock();
+	list_for_each_entry_rcu(ca, fr_tcp_list, list) {
+		if (ca->owner != fr_lo_target->mod && !fr_in_target(ca))
+			continue;
+		lo = fr_lo_add(FR_LO_TCP, ca);
+		if (!lo)
+			break;
+		lo->size = sizeof(*ca);
+		strscpy(lo->name, ca->name, sizeof(lo->name));
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+static enum fr_why __init fr_undo_tcp(struct fr_leftover *lo)
+{
+	unsigned int n;
+
+	for (n = 0; !spin_trylock(fr_tcp_lock); n++, fr_pause())
+		if (n == FR_TRIES)
+			return FR_LOCKED;
+	spin_unlock(fr_tcp_lock);
+#if IS_ENABLED(CONFIG_INET)
+	tcp_unregister_congestion_control(lo->obj);
+#endif
+	return FR_OK;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Whole disks whose operations the target owns: found to be refused. */
+static void __init fr_find_disks(void)
+{
+	char names[4][FR_DISK_NAME_LEN];
+	struct fr_leftover *lo;
+	int i, n = fr_owned_disks(fr_lo_target->mod, names, ARRAY_SIZE(names));
+
+	for (i = 0; i < n || (n < 0 && !i); i++) {
+		lo = fr_lo_add(FR_LO_DISK, NULL);
+		if (!lo)
+			return;
+		strscpy(lo->name, n > 0 && i < ARRAY_SIZE(names) ? names[i] : "?",
+			sizeof(lo->name));
+		lo->refuse = n < 0 ? FR_UNCHECKED : FR_NO_UNDO;
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/*
+ * Timers and delayed works in the target's own data: a struct timer_list is
+ * a candidate by its function (in the target's text, or the workqueue's
+ * delayed_work_timer_fn with a work function in the target's text), unless
+ * it overlaps the target's struct module or an object found as another
+ * kind.  A candidate is a timer only when timers.c proves it armed or
+ * running; a delayed work also when queued (its pending bit set, its timer
+ * not armed) until the work has run, 100 ms at most: after that it is
+ * refused, not proven.  Nothing else is written.
+ */
+static bool __init fr_lo_overlaps(unsigned long p, size_t size)
+{
+	const struct module *mod = fr_lo_target->mod;
+	const struct fr_leftover *lo;
+	unsigned long m = (unsigned long)mod;
+
+	if (p < m + sizeof(*mod) && m < p + size)
+		return true;
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++)
+		if (lo->t == fr_lo_target && lo->size &&
+		    p < (unsigned long)lo->obj + lo->size &&
+		    (unsigned long)lo->obj < p + size)
+			return true;
+	return false;
+}
+
+static void __init fr_timer_found(struct timer_list *t, bool dwork,
+				  enum fr_why why)
 {
 	void *obj = dwork ? (void *)container_of(t, struct delayed_work, timer) : t;
-	char sym[KSYM_SYMBOL_LEN], *mod;
 	struct fr_leftover *lo;
 
 	lo = fr_lo_add(dwork ? FR_LO_DWORK : FR_LO_TIMER, obj);
 	if (!lo)
 		return;
+	lo->refuse = why;
 	/* "fr_left_timer [fr_left]": the symbol, without its module. */
-	sprint_symbol_no_offset(sym, (unsigned long)obj);
-	mod = strstr(sym, " [");
-	if (mod)
-		*mod = '\0';
-	strscpy(lo->name, sym, sizeof(lo->name));
+	sprint_symbol_no_offset(lo->name, (unsigned long)obj);
+	strreplace(lo->name, ' ', '\0');
+}
+
+/* A delayed work whose timer is not armed: idle, or queued (proven so). */
+static enum fr_why __init fr_dwork_state(struct delayed_work *dw,
+					 enum fr_timer_proof *proof)
+{
+	unsigned long data;
+	unsigned int n;
+
+	for (n = 0; n < FR_TRIES; n++, fr_pause()) {
+		*proof = fr_timer_prove(&dw->timer);
+		if (*proof != FR_NOT_TIMER)
+			return FR_OK;
+		if (copy_from_kernel_nofault(&data, &dw->work.data, sizeof(data)) ||
+		    !(data & WORK_STRUCT_PENDING))
+			return FR_OK;	/* idle (running: tasks.c sees it) */
+	}
+	return FR_UNCHECKED;
 }
 
 static void __init fr_scan_timers(struct fr_range *r)
@@ -667,9 +872,9 @@ static void __init fr_scan_timers(struct fr_range *r)
 	     p += sizeof(long)) {
 		struct timer_list *t = (struct timer_list *)p;
 		unsigned long fn = (unsigned long)READ_ONCE(t->function);
-		struct hlist_node **pprev = READ_ONCE(t->entry.pprev);
 		struct delayed_work *dw = NULL;
-		struct hlist_node *back;
+		enum fr_timer_proof proof;
+		enum fr_why why = FR_OK;
 
 		if (fn == (unsigned long)delayed_work_timer_fn) {
 			if (p - r->start < dw_off)
@@ -680,17 +885,18 @@ static void __init fr_scan_timers(struct fr_range *r)
 		} else if (!fr_in_text(mod, fn)) {
 			continue;
 		}
-		if (!pprev) {
-			/* Not armed; a delayed work may be queued or running. */
-			if (dw && work_busy(&dw->work))
-				fr_timer_found(t, true);
+		if (fr_lo_overlaps(dw ? (unsigned long)dw : p,
+				   dw ? sizeof(*dw) : sizeof(*t)))
 			continue;
-		}
-		if (copy_from_kernel_nofault(&back, pprev, sizeof(back)) ||
-		    back != &t->entry ||
-		    (READ_ONCE(t->flags) & TIMER_CPUMASK) >= nr_cpu_ids)
-			continue;
-		fr_timer_found(t, dw);
+		if (dw)
+			why = fr_dwork_state(dw, &proof);
+		else
+			proof = fr_timer_prove(t);
+		if (proof == FR_TIMER_UNKNOWN)
+			why = FR_UNCHECKED;
+		if (proof == FR_NOT_TIMER && why == FR_OK)
+			continue;	/* not a timer, or an idle work */
+		fr_timer_found(t, dw, why);
 	}
 }
 
@@ -701,6 +907,15 @@ static void __init fr_find_timers(void)
 
 	for (i = 0; i < n; i++)
 		fr_scan_timers(&r[i]);
+}
+
+static void __init fr_find_binfmts(void)
+{
+	struct fr_range r[2];
+	unsigned int i, n = fr_data_ranges(fr_lo_target->mod, r);
+
+	for (i = 0; i < n; i++)
+		fr_scan_binfmts(&r[i]);
 }
 
 /*
@@ -787,6 +1002,13 @@ static void __init fr_lookup_lists(void)
 	fr_misc_list = fr_lookup(FR_LAYOUT_MISC, fr_sym_misc, sizeof(*fr_misc_list));
 	fr_misc_mtx = fr_lookup(FR_LAYOUT_MISC, fr_sym_misc_mtx, sizeof(*fr_misc_mtx));
 	fr_find_proc_root();
+	fr_binfmt_lock = fr_lookup(FR_LAYOUT_BINFMT, fr_sym_binfmt_lock,
+				   sizeof(*fr_binfmt_lock));
+	fr_tcp_list = fr_lookup(FR_LAYOUT_TCP_CONG, fr_sym_tcp, sizeof(*fr_tcp_list));
+	fr_tcp_lock = fr_lookup(FR_LAYOUT_TCP_CONG, fr_sym_tcp_lock,
+				sizeof(*fr_tcp_lock));
+	fr_find_device_data();
+	fr_find_timer_bases();
 }
 
 /*
@@ -812,6 +1034,10 @@ static void __init fr_find_target(struct fr_rescue *t)
 	fr_unreadable(FR_LO_FS, fr_find_fs());
 	fr_unreadable(FR_LO_MISC, fr_find_misc());
 	fr_unreadable(FR_LO_PROC, fr_find_proc());
+	fr_find_binfmts();
+	fr_find_tcp();
+	fr_find_disks();
+	/* Last: nothing found as another kind is taken for a timer. */
 	fr_find_timers();
 	fr_find_netdevs();
 }
@@ -900,9 +1126,10 @@ int __init fr_refuse_leftovers(enum fr_leftovers_policy policy)
 	return ret;
 }
 
-static const char fr_lo_done[][28] __initconst = {
+static const char fr_lo_done[][32] __initconst = {
 	[FR_LO_FS] = FR_LOG_UNDONE_FS, [FR_LO_MISC] = FR_LOG_UNDONE_MISC,
-	[FR_LO_PROC] = FR_LOG_UNDONE_PROC, [FR_LO_TIMER] = FR_LOG_UNDONE_TIMER,
+	[FR_LO_PROC] = FR_LOG_UNDONE_PROC, [FR_LO_BINFMT] = FR_LOG_UNDONE_BINFMT,
+	[FR_LO_TCP] = FR_LOG_UNDONE_TCP, [FR_LO_TIMER] = FR_LOG_UNDONE_TIMER,
 	[FR_LO_DWORK] = FR_LOG_UNDONE_DWORK,
 };
 
@@ -928,6 +1155,12 @@ void __init fr_undo_leftovers(void)
 			break;
 		case FR_LO_PROC:
 			why = fr_undo_proc(lo);
+			break;
+		case FR_LO_BINFMT:
+			why = fr_undo_binfmt(lo);
+			break;
+		case FR_LO_TCP:
+			why = fr_undo_tcp(lo);
 			break;
 		case FR_LO_TIMER:
 			why = fr_undo_timer(lo);

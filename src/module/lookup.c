@@ -46,7 +46,7 @@
 static char *distrust;
 module_param_named(FR_PARAM_DISTRUST, distrust, charp, 0444);
 MODULE_PARM_DESC(FR_PARAM_DISTRUST,
-		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, or all) to treat as outside their checked range (default: none)");
+		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, or all) to treat as outside their checked range (default: none)");
 
 #define FR_FROM(a, b)		KERNEL_VERSION(a, b, 0)
 #define FR_UNTIL(a, b)		KERNEL_VERSION(a, b, 255)
@@ -124,6 +124,24 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 		"/proc entries left behind not looked for",
 	},
 #endif
+	/* timers.c: measured, not looked up; kernel_private.h's copy. */
+	[FR_LAYOUT_TIMER_BASES] = {
+		"timer_bases",
+		"struct timer_base, FR_NR_TIMER_BASES per CPU, in kernel/time/timer.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3), "6.1, 6.12, 7.2, 7.3",
+		"timers not proven: a target with timer-shaped data is refused",
+	},
+	[FR_LAYOUT_BINFMT] = {
+		"binfmt_lock", "the rwlock guarding the list formats in fs/exec.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3), "6.1, 6.12, 7.2, 7.3",
+		"binary formats left behind refuse the target",
+	},
+	[FR_LAYOUT_TCP_CONG] = {
+		"tcp_cong_list",
+		"a list_head under the spinlock tcp_cong_list_lock in net/ipv4/tcp_cong.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3), "6.1, 6.12, 7.2, 7.3",
+		"TCP congestion controls left behind not looked for",
+	},
 };
 
 static unsigned long fr_layouts_warned __initdata;

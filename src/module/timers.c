@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Timers proven, not guessed
+ *
+ * A struct timer_list in a target's data whose function lies in its text
+ * may be a timer, or any structure that begins with a list_head on a list,
+ * then a word and a function pointer into the target: a binary format, a
+ * TCP congestion control, pernet operations, the module's own struct
+ * module.  Stopping such a structure as a timer unlinks it from its list
+ * without that list's lock, or oopses.  So a timer is one only when proven,
+ * under its wheel's lock (tried for 100 ms, never waited on):
+ *
+ *   armed    its entry's pprev chain, every link pointing back, ends in a
+ *            bucket of the wheel of the CPU that its flags name;
+ *   running  it is that wheel's running_timer: its callback runs now.
+ *
+ * Anything else is not a timer and is never written as one.
+ *
+ * The wheels (timer_bases in kernel/time/timer.c, FR_NR_TIMER_BASES per
+ * CPU) are private, and a per-CPU symbol has no address that a module can
+ * look up.  Their per-CPU offset is measured once, with a timer of our own
+ * armed, pinned, on one CPU: its chain ends in a bucket, and of the places
+ * where a wheel holding that bucket could start, exactly one must have its
+ * cpu field naming that CPU, the bucket's pending bit set, its clock near
+ * jiffies, and, at the same per-CPU offset, every wheel of every possible
+ * CPU naming its own CPU.  Our timer must then be proven by the same walk
+ * that proves the target's.  The layout copied is kernel_private.h's
+ * struct fr_timer_base (FR_LAYOUT_TIMER_BASES, lookup.c).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/uaccess.h>
+
+#include "force_rmmod.h"
+#include "kernel_private.h"
+
+#define FR_CHAIN_MAX	4096	/* links walked back to a bucket */
+#define FR_BASE_TRIES	100	/* a wheel's lock: 100 ms at most */
+
+/* timer_bases[0] of every CPU, once measured; why not, otherwise. */
+static struct fr_timer_base __percpu *fr_bases __initdata;
+static int fr_bases_err __initdata = -EAGAIN;
+
+static bool __init fr_read(void *dst, const void *src, size_t size)
+{
+	return !copy_from_kernel_nofault(dst, src, size);
+}
+
+/* The bucket of @b that @pprev points at, or -1. */
+static int __init fr_bucket(const struct fr_timer_base *b, const void *pprev)
+{
+	unsigned long start = (unsigned long)b->vectors;
+	unsigned long off = (unsigned long)pprev - start;
+
+	if ((unsigned long)pprev < start || off >= sizeof(b->vectors) ||
+	    off % sizeof(struct hlist_head))
+		return -1;
+	return off / sizeof(struct hlist_head);
+}
+
+/* Walk @entry's chain back; the caller holds @b's lock. */
+static enum fr_timer_proof __init fr_walk(const struct fr_timer_base *b,
+					  struct hlist_node *entry)
+{
+	struct hlist_node *node = entry, *next, **pprev;
+	unsigned int n;
+
+	for (n = 0; n < FR_CHAIN_MAX; n++) {
+		if (!fr_read(&pprev, &node->pprev, sizeof(pprev)) || !pprev ||
+		    !fr_read(&next, pprev, sizeof(next)) || next != node)
+			return FR_NOT_TIMER;
+		if (fr_bucket(b, pprev) >= 0)
+			return FR_TIMER_ARMED;
+		/* pprev is &prev->next, and next is an hlist_node's first word. */
+		node = container_of(pprev, struct hlist_node, next);
+		if (node == entry)
+			return FR_NOT_TIMER;	/* a cycle: no hlist is one */
+	}
+	return FR_TIMER_UNKNOWN;
+}
+
+enum fr_timer_proof __init fr_timer_prove(struct timer_list *t)
+{
+	unsigned int tries, k, cpu;
+	u32 flags, now;
+
+	if (fr_bases_err)
+		return FR_TIMER_UNKNOWN;
+	for (tries = 0; tries < FR_BASE_TRIES; tries++, usleep_range(1000, 1100)) {
+		enum fr_timer_proof r, seen = FR_NOT_TIMER;
+		bool busy = false, moved;
+
+		if (!fr_read(&flags, &t->flags, sizeof(flags)))
+			return FR_NOT_TIMER;
+		if (flags & TIMER_MIGRATING)
+			continue;
+		cpu = flags & TIMER_CPUMASK;
+		if (cpu >= nr_cpu_ids || !cpu_possible(cpu))
+			return FR_NOT_TIMER;
+		for (k = 0; k < FR_NR_TIMER_BASES; k++) {
+			struct fr_timer_base *b = per_cpu_ptr(fr_bases, cpu) + k;
+			unsigned long irq;
+
+			if (!raw_spin_trylock_irqsave(&b->lock, irq)) {
+				busy = true;
+				continue;
+			}
+			moved = !fr_read(&now, &t->flags, sizeof(now)) ||
+				now != flags;
+			if (moved)
+				r = FR_TIMER_UNKNOWN;	/* look again */
+			else if (READ_ONCE(b->running_timer) == t)
+				r = FR_TIMER_RUNNING;
+			else
+				r = fr_walk(b, &t->entry);
+			raw_spin_unlock_irqrestore(&b->lock, irq);
+			if (r == FR_TIMER_ARMED || r == FR_TIMER_RUNNING)
+				return r;
+			if (moved)
+				busy = true;
+			else if (r == FR_TIMER_UNKNOWN)
+				seen = r;
+		}
+		if (!busy)
+			return seen;
+	}
+	return FR_TIMER_UNKNOWN;
+}
+
+/* Does a wheel of @cpu start at @b, @bucket of it pending? */
+static bool __init fr_wheel_at(unsigned long b, unsigned int cpu, int bucket)
+{
+	const struct fr_timer_base *base = (const struct fr_timer_base *)b;
+	unsigned long clk, word;
+	unsigned int c;
+
+	if (b % SMP_CACHE_BYTES || !fr_read(&c, &base->cpu, sizeof(c)) ||
+	    c != cpu || !fr_read(&clk, &base->clk, sizeof(clk)) ||
+	    time_after(clk, jiffies + HZ) || time_before(clk, jiffies - 600 * HZ) ||
+	    !fr_read(&word, &base->pending_map[BIT_WORD(bucket)], sizeof(word)))
+		return false;
+	return word & BIT_MASK(bucket);
+}
+
+/* Does every wheel of every possible CPU start at per-CPU offset @off? */
+static bool __init fr_wheels_at(unsigned long off)
+{
+	struct fr_timer_base __percpu *bases = (void __percpu *)off;
+	unsigned int cpu, k, c;
+
+	for_each_possible_cpu(cpu)
+		for (k = 0; k < FR_NR_TIMER_BASES; k++)
+			if (!fr_read(&c, &(per_cpu_ptr(bases, cpu) + k)->cpu,
+				     sizeof(c)) || c != cpu)
+				return false;
+	return true;
+}
+
+static void fr_measure_fn(struct timer_list *t)
+{
+}
+
+/*
+ * Measure where the wheels are: 0, or -ERANGE (layout not trusted here),
+ * -ENOENT (not found, or not exactly once).  Once per load.
+ */
+int __init fr_find_timer_bases(void)
+{
+	static struct timer_list mine __initdata;
+	struct hlist_node *node = &mine.entry, *next, **pprev;
+	unsigned long off = 0, b;
+	unsigned int cpu, n, found = 0;
+	int i;
+
+	if (fr_bases_err != -EAGAIN)
+		return fr_bases_err;
+	if (!fr_layout_trusted(FR_LAYOUT_TIMER_BASES))
+		return fr_bases_err = -ERANGE;
+	cpu = cpumask_first(cpu_online_mask);
+	timer_setup(&mine, fr_measure_fn, TIMER_PINNED);
+	mine.expires = jiffies + 3600 * HZ;
+	add_timer_on(&mine, cpu);
+	for (n = 0; n < FR_CHAIN_MAX; n++) {
+		if (!fr_read(&pprev, &node->pprev, sizeof(pprev)) || !pprev ||
+		    !fr_read(&next, pprev, sizeof(next)) || next != node)
+			break;
+		for (i = 0; i < FR_WHEEL_SIZE; i++) {
+			b = (unsigned long)pprev -
+			    offsetof(struct fr_timer_base, vectors[i]);
+			if (fr_wheel_at(b, cpu, i) &&
+			    fr_wheels_at(b - per_cpu_offset(cpu))) {
+				off = b - per_cpu_offset(cpu);
+				found++;
+			}
+		}
+		node = container_of(pprev, struct hlist_node, next);
+		if (node == &mine.entry)
+			break;
+	}
+	fr_bases_err = found == 1 ? 0 : -ENOENT;
+	if (!fr_bases_err) {
+		fr_bases = (void __percpu *)off;
+		if (fr_timer_prove(&mine) != FR_TIMER_ARMED)
+			fr_bases_err = -ENOENT;
+	}
+#ifdef FR_HAVE_TIMER_SHUTDOWN
+	timer_shutdown_sync(&mine);
+#else
+	del_timer_sync(&mine);
+#endif
+	if (fr_bases_err)
+		pr_err("timer wheels not found (%u candidates): timers not proven\n",
+		       found);
+	return fr_bases_err;
+}
