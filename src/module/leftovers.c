@@ -844,6 +844,16 @@ static void __init fr_timer_found(struct timer_list *t, bool dwork,
 	strreplace(lo->name, ' ', '\0');
 }
 
+/* Armed, if it is a timer: pprev set and pointing back (not a proof). */
+static bool __init fr_looks_armed(struct timer_list *t)
+{
+	struct hlist_node **pprev, *back;
+
+	return !copy_from_kernel_nofault(&pprev, &t->entry.pprev, sizeof(pprev)) &&
+	       pprev && !copy_from_kernel_nofault(&back, pprev, sizeof(back)) &&
+	       back == &t->entry;
+}
+
 /* A delayed work whose timer is not armed: idle, or queued (proven so). */
 static enum fr_why __init fr_dwork_state(struct delayed_work *dw,
 					 enum fr_timer_proof *proof)
@@ -892,6 +902,9 @@ static void __init fr_scan_timers(struct fr_range *r)
 			why = fr_dwork_state(dw, &proof);
 		else
 			proof = fr_timer_prove(t);
+		/* Not proven either way: refused, if it could be armed. */
+		if (proof == FR_TIMER_UNKNOWN && !fr_looks_armed(t))
+			continue;
 		if (proof == FR_TIMER_UNKNOWN)
 			why = FR_UNCHECKED;
 		if (proof == FR_NOT_TIMER && why == FR_OK)

@@ -10,8 +10,9 @@
  * without that list's lock, or oopses.  So a timer is one only when proven,
  * under its wheel's lock (tried for 100 ms, never waited on):
  *
- *   armed    its entry's pprev chain, every link pointing back, ends in a
- *            bucket of the wheel of the CPU that its flags name;
+ *   armed    its entry's pprev chain, every link pointing back, ends in
+ *            the bucket its flags name, of the wheel of the CPU its flags
+ *            name;
  *   running  it is that wheel's running_timer: its callback runs now.
  *
  * Anything else is not a timer and is never written as one.
@@ -19,11 +20,11 @@
  * The wheels (timer_bases in kernel/time/timer.c, FR_NR_TIMER_BASES per
  * CPU) are private, and a per-CPU symbol has no address that a module can
  * look up.  Their per-CPU offset is measured once, with a timer of our own
- * armed, pinned, on one CPU: its chain ends in a bucket, and of the places
- * where a wheel holding that bucket could start, exactly one must have its
- * cpu field naming that CPU, the bucket's pending bit set, its clock near
- * jiffies, and, at the same per-CPU offset, every wheel of every possible
- * CPU naming its own CPU.  Our timer must then be proven by the same walk
+ * armed, pinned, on one CPU: its chain ends in the bucket its flags name,
+ * and of the links on that chain, exactly one may be that bucket of a wheel
+ * whose cpu field names that CPU, whose pending bit for the bucket is set,
+ * whose clock is near jiffies, and at whose per-CPU offset every wheel of
+ * every possible CPU names its own CPU.  Our timer must then be proven by the same walk
  * that proves the target's.  The layout copied is kernel_private.h's
  * struct fr_timer_base (FR_LAYOUT_TIMER_BASES, lookup.c).
  */
@@ -42,6 +43,7 @@
 
 #define FR_CHAIN_MAX	4096	/* links walked back to a bucket */
 #define FR_BASE_TRIES	100	/* a wheel's lock: 100 ms at most */
+#define FR_MOVE_TRIES	5	/* a timer moving between CPUs: 5 ms */
 
 /* timer_bases[0] of every CPU, once measured; why not, otherwise. */
 static struct fr_timer_base __percpu *fr_bases __initdata;
@@ -52,22 +54,18 @@ static bool __init fr_read(void *dst, const void *src, size_t size)
 	return !copy_from_kernel_nofault(dst, src, size);
 }
 
-/* The bucket of @b that @pprev points at, or -1. */
-static int __init fr_bucket(const struct fr_timer_base *b, const void *pprev)
+/* The bucket that a timer's @flags name. */
+static unsigned int __init fr_bucket(u32 flags)
 {
-	unsigned long start = (unsigned long)b->vectors;
-	unsigned long off = (unsigned long)pprev - start;
-
-	if ((unsigned long)pprev < start || off >= sizeof(b->vectors) ||
-	    off % sizeof(struct hlist_head))
-		return -1;
-	return off / sizeof(struct hlist_head);
+	return (flags & TIMER_ARRAYMASK) >> TIMER_ARRAYSHIFT;
 }
 
 /* Walk @entry's chain back; the caller holds @b's lock. */
 static enum fr_timer_proof __init fr_walk(const struct fr_timer_base *b,
-					  struct hlist_node *entry)
+					  struct hlist_node *entry, u32 flags)
 {
+	unsigned int bucket = fr_bucket(flags);
+
 	struct hlist_node *node = entry, *next, **pprev;
 	unsigned int n;
 
@@ -75,7 +73,8 @@ static enum fr_timer_proof __init fr_walk(const struct fr_timer_base *b,
 		if (!fr_read(&pprev, &node->pprev, sizeof(pprev)) || !pprev ||
 		    !fr_read(&next, pprev, sizeof(next)) || next != node)
 			return FR_NOT_TIMER;
-		if (fr_bucket(b, pprev) >= 0)
+		if (bucket < FR_WHEEL_SIZE &&
+		    pprev == &b->vectors[bucket].first)
 			return FR_TIMER_ARMED;
 		/* pprev is &prev->next, and next is an hlist_node's first word. */
 		node = container_of(pprev, struct hlist_node, next);
@@ -87,7 +86,7 @@ static enum fr_timer_proof __init fr_walk(const struct fr_timer_base *b,
 
 enum fr_timer_proof __init fr_timer_prove(struct timer_list *t)
 {
-	unsigned int tries, k, cpu;
+	unsigned int tries, k, cpu, moving = 0;
 	u32 flags, now;
 
 	if (fr_bases_err)
@@ -98,8 +97,12 @@ enum fr_timer_proof __init fr_timer_prove(struct timer_list *t)
 
 		if (!fr_read(&flags, &t->flags, sizeof(flags)))
 			return FR_NOT_TIMER;
-		if (flags & TIMER_MIGRATING)
+		/* Set only for moments, under both wheels' locks. */
+		if (flags & TIMER_MIGRATING) {
+			if (++moving == FR_MOVE_TRIES)
+				return FR_NOT_TIMER;
 			continue;
+		}
 		cpu = flags & TIMER_CPUMASK;
 		if (cpu >= nr_cpu_ids || !cpu_possible(cpu))
 			return FR_NOT_TIMER;
@@ -118,7 +121,7 @@ enum fr_timer_proof __init fr_timer_prove(struct timer_list *t)
 			else if (READ_ONCE(b->running_timer) == t)
 				r = FR_TIMER_RUNNING;
 			else
-				r = fr_walk(b, &t->entry);
+				r = fr_walk(b, &t->entry, flags);
 			raw_spin_unlock_irqrestore(&b->lock, irq);
 			if (r == FR_TIMER_ARMED || r == FR_TIMER_RUNNING)
 				return r;
@@ -134,7 +137,8 @@ enum fr_timer_proof __init fr_timer_prove(struct timer_list *t)
 }
 
 /* Does a wheel of @cpu start at @b, @bucket of it pending? */
-static bool __init fr_wheel_at(unsigned long b, unsigned int cpu, int bucket)
+static bool __init fr_wheel_at(unsigned long b, unsigned int cpu,
+			       unsigned int bucket)
 {
 	const struct fr_timer_base *base = (const struct fr_timer_base *)b;
 	unsigned long clk, word;
@@ -175,8 +179,7 @@ int __init fr_find_timer_bases(void)
 	static struct timer_list mine __initdata;
 	struct hlist_node *node = &mine.entry, *next, **pprev;
 	unsigned long off = 0, b;
-	unsigned int cpu, n, found = 0;
-	int i;
+	unsigned int cpu, n, i, found = 0;
 
 	if (fr_bases_err != -EAGAIN)
 		return fr_bases_err;
@@ -190,14 +193,13 @@ int __init fr_find_timer_bases(void)
 		if (!fr_read(&pprev, &node->pprev, sizeof(pprev)) || !pprev ||
 		    !fr_read(&next, pprev, sizeof(next)) || next != node)
 			break;
-		for (i = 0; i < FR_WHEEL_SIZE; i++) {
-			b = (unsigned long)pprev -
-			    offsetof(struct fr_timer_base, vectors[i]);
-			if (fr_wheel_at(b, cpu, i) &&
-			    fr_wheels_at(b - per_cpu_offset(cpu))) {
-				off = b - per_cpu_offset(cpu);
-				found++;
-			}
+		i = fr_bucket(READ_ONCE(mine.flags));
+		b = (unsigned long)pprev - offsetof(struct fr_timer_base, vectors) -
+		    i * sizeof(struct hlist_head);
+		if (i < FR_WHEEL_SIZE && fr_wheel_at(b, cpu, i) &&
+		    fr_wheels_at(b - per_cpu_offset(cpu))) {
+			off = b - per_cpu_offset(cpu);
+			found++;
 		}
 		node = container_of(pprev, struct hlist_node, next);
 		if (node == &mine.entry)
