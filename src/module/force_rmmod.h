@@ -71,7 +71,7 @@ struct fr_rescue {
 	enum module_state state_seen;
 	int refs_seen;
 	unsigned int leftovers_refused;	/* leftovers that cannot be undone */
-	bool undo_failed;	/* an undo failed: do not repair */
+	bool undo_failed;	/* an undo failed, or the count changed: not repaired */
 };
 
 /* targets.c */

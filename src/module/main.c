@@ -201,10 +201,11 @@ static int __init fr_rescue_all(enum fr_users_policy users,
 	if (!ret)
 		ret = fr_check_holders();
 	for (i = 0; !ret && i < fr_nr_rescues; i++) {
+		if (!fr_rescues[i].undo_failed)
+			*forced |= fr_repair(&fr_rescues[i]);
+		/* An undo, or the repair's own count, changed meanwhile. */
 		if (fr_rescues[i].undo_failed)
 			undo_failed = true;
-		else
-			*forced |= fr_repair(&fr_rescues[i]);
 	}
 	fr_unlock_modules();
 	return !ret && undo_failed && !*forced ? -EBUSY : ret;

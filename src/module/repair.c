@@ -120,9 +120,19 @@ bool __init fr_repair(struct fr_rescue *t)
 			t->name, refs, exit_before);
 		return false;
 	}
+	/*
+	 * From the count that was checked only: a try_module_get() since
+	 * (it takes no lock) is not lost, the target is refused instead.
+	 */
+	if (atomic_cmpxchg(&mod->refcnt, FR_REF_BASE + t->refs_seen,
+			   FR_REF_BASE + holders) != FR_REF_BASE + t->refs_seen) {
+		pr_err("%s: changed while checked (refcount %d -> %d), refusing\n",
+		       t->name, t->refs_seen, module_refcount(mod));
+		t->undo_failed = true;
+		return false;
+	}
 	add_taint(TAINT_FORCED_RMMOD, LOCKDEP_NOW_UNRELIABLE);
 	WRITE_ONCE(mod->state, MODULE_STATE_LIVE);
-	atomic_set(&mod->refcnt, FR_REF_BASE + holders);
 	if (t->stub)
 		WRITE_ONCE(mod->exit, fr_stub_exit);
 	pr_warn("%s: " FR_LOG_REPAIR "%s -> live, refcount %d -> %d, exit %s -> %s; rmmod %s now\n",

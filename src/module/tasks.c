@@ -23,7 +23,9 @@
  *     a CPU, a return address in the target's text (proof that it executes
  *     the target's code: an init or exit that blocks, a thread asleep in one
  *     of the target's functions).  Otherwise, conservatively, any word of its
- *     live stack pointing into the target's memory.
+ *     live stack pointing into the target's memory.  A trace that fills
+ *     all FR_TRACE_DEPTH frames may be cut: it proves nothing, and that
+ *     task's stack words are read as where the unwinder cannot be asked.
  *
  * Words that point into the target can be stale (a rmmod of another module
  * walked the module list, a load resolved symbols of every module): such a
@@ -245,6 +247,9 @@ static void __init fr_unwind(struct task_struct *p, struct fr_task_view *v)
 	if (READ_ONCE(p->on_cpu))
 		return;
 	v->nr_frames = stack_trace_save_tsk(p, v->trace, FR_TRACE_DEPTH, 0);
+	/* A full trace may be cut: no proof, its stack words are read. */
+	if (v->nr_frames >= FR_TRACE_DEPTH)
+		v->nr_frames = 0;
 	if (v->call == FR_SYS_OTHER || !v->nr_frames)
 		return;
 	/*

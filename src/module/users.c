@@ -28,6 +28,7 @@
 
 #include <linux/cdev.h>
 #include <linux/dcache.h>
+#include <linux/delay.h>
 #include <linux/fdtable.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
@@ -65,14 +66,25 @@ void __init fr_user_line(const struct fr_rescue *t, struct fr_users *u,
 	va_end(args);
 }
 
-/* Superblocks of @fs, and how many of them were never born.  Never sleeps. */
-static unsigned int __init fr_count_supers(struct file_system_type *fs,
-					   unsigned int *unborn)
+/*
+ * Superblocks of @fs, and how many of them were never born, or -EBUSY:
+ * sget_fc() runs a filesystem's own test() and set() under sb_lock, so a
+ * crash there leaves it held; it is tried for FR_SB_LOCK_MS, never waited on.
+ */
+#define FR_SB_LOCK_MS	100
+
+static int __init fr_count_supers(struct file_system_type *fs,
+				  unsigned int *unborn)
 {
 	struct super_block *sb;
-	unsigned int n = 0;
+	unsigned int ms;
+	int n = 0;
 
-	spin_lock(fr_sb_lock);
+	for (ms = 0; !spin_trylock(fr_sb_lock); ms++) {
+		if (ms == FR_SB_LOCK_MS)
+			return -EBUSY;
+		usleep_range(1000, 1100);
+	}
 	hlist_for_each_entry(sb, &fs->fs_supers, s_instances) {
 		n++;
 		if (!(READ_ONCE(sb->s_flags) & SB_BORN))
@@ -86,8 +98,8 @@ static void __init fr_report_mounts(const struct fr_rescue *t,
 				    struct fr_users *u)
 {
 	struct file_system_type *owned[FR_MAX_FS];
-	unsigned int sbs, unborn;
-	int i, n;
+	unsigned int unborn;
+	int i, n, sbs;
 
 	n = fr_fs_owned(t->mod, owned, FR_MAX_FS);
 	if (n < 0) {
@@ -114,11 +126,17 @@ static void __init fr_report_mounts(const struct fr_rescue *t,
 	for (i = 0; i < n; i++) {
 		unborn = 0;
 		sbs = fr_count_supers(owned[i], &unborn);
+		if (sbs < 0) {
+			pr_err("%s: " FR_LOG_USER "unknown (sb_lock held for %d ms)\n",
+			       t->name, FR_SB_LOCK_MS);
+			u->users++;
+			return;
+		}
 		if (!sbs)
 			continue;
 		u->users += sbs;
 		u->mounts += sbs;
-		if (sbs > unborn)
+		if (sbs > (int)unborn)
 			fr_user_line(t, u, "%u mounted filesystem(s) of type %s\n",
 				     sbs - unborn, owned[i]->name);
 		if (unborn)
