@@ -157,6 +157,7 @@ struct fr_users {
 };
 
 unsigned int fr_report_users(const struct fr_rescue *t);
+struct task_struct *fr_next_thread(int *nr);	/* held; by PID, from *nr */
 int fr_refuse_users(void);
 __printf(3, 4) void fr_user_line(const struct fr_rescue *t, struct fr_users *u,
 				 const char *fmt, ...);
@@ -169,6 +170,7 @@ int fr_parse_leftovers(const char *mode, enum fr_leftovers_policy *policy);
 unsigned int fr_find_leftovers(void);
 int fr_refuse_leftovers(enum fr_leftovers_policy policy);
 void fr_undo_leftovers(void);
+void fr_recheck_timers(void);
 
 /* timers.c: what a struct timer_list-shaped object is, under its wheel's lock. */
 enum fr_timer_proof {

@@ -19,8 +19,9 @@
  *   timer         timers in its own data, bss and init data, their
  *                 function in its text, proven armed or running (timers.c);
  *   delayed_work  delayed works there, their work function in its text,
- *                 their timer proven armed or running, or queued (refused
- *                 when still queued after 100 ms: not proven);
+ *                 their timer proven armed or running (one queued is looked
+ *                 at again until it ran; still queued after 100 ms, it is
+ *                 refused: not proven);
  *   netdev        network devices (every namespace) whose netdev_ops or
  *                 rtnl_link_ops lie in it: never undone, unregister_netdev()
  *                 runs the dead module's own stop code.
@@ -65,6 +66,7 @@
 #include <linux/rbtree.h>
 #include <linux/refcount.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/timer.h>
@@ -169,6 +171,7 @@ static unsigned int fr_nr_los __initdata;
 /* The target being searched, for the walks' callbacks. */
 static struct fr_rescue *fr_lo_target __initdata;
 static bool fr_lo_overflow __initdata;
+static bool fr_rechecking __initdata;	/* fr_recheck_timers() */
 
 static struct fr_leftover * __init fr_lo_add(enum fr_lo_kind kind, void *obj)
 {
@@ -360,22 +363,24 @@ static int __init fr_is_node(const void *arg, struct file *file, unsigned int fd
 	return 0;
 }
 
-/* Does any task have character device @rdev open? */
+/*
+ * Does any task have character device @rdev open?  Every file table, one
+ * thread held at a time (users.c's walk), rescheduling between threads.
+ */
 static bool __init fr_node_open(dev_t rdev)
 {
 	struct fr_open_scan scan = { .rdev = rdev };
-	struct task_struct *g, *p;
+	struct task_struct *p;
+	int nr = 1;
 
-	rcu_read_lock();
-	for_each_process_thread(g, p) {
+	while (!scan.open && (p = fr_next_thread(&nr))) {
 		task_lock(p);
 		if (p->files)
 			iterate_fd(p->files, 0, fr_is_node, &scan);
 		task_unlock(p);
-		if (scan.open)
-			break;
+		put_task_struct(p);
+		cond_resched();
 	}
-	rcu_read_unlock();
 	return scan.open;
 }
 
@@ -717,8 +722,7 @@ static void __init fr_scan_binfmts(struct fr_range *r)
 	     p += sizeof(long)) {
 		struct linux_binfmt *fmt = (struct linux_binfmt *)p;
 
-		if (READ_ONCE(fmt->module) != mod ||
-		    !fr_in_text(mod, (unsigned long)READ_ONCE(fmt->load_binary)))
+		if (!fr_in_text(mod, (unsigned long)READ_ONCE(fmt->load_binary)))
 			continue;
 		why = fr_binfmt_linked(fmt);
 		if (why == FR_GONE)
@@ -726,7 +730,8 @@ static void __init fr_scan_binfmts(struct fr_range *r)
 		lo = fr_lo_add(FR_LO_BINFMT, fmt);
 		if (!lo)
 			continue;
-		lo->refuse = why;
+		/* An exec holds fmt->module while it runs: it must be the target. */
+		lo->refuse = why ? why : READ_ONCE(fmt->module) != mod ? FR_UNCHECKED : FR_OK;
 		lo->size = sizeof(*fmt);
 		sprint_symbol_no_offset(lo->name, p);
 		strreplace(lo->name, ' ', '\0');	/* "misc_format [binfmt_misc]" */
@@ -768,15 +773,32 @@ static int __init fr_find_tcp(void)
 			break;
 		lo->size = sizeof(*ca);
 		strscpy(lo->name, ca->name, sizeof(lo->name));
+		/* Its users hold no reference to the target: not undone. */
+		if (ca->owner != fr_lo_target->mod)
+			lo->refuse = FR_UNCHECKED;
 	}
 	rcu_read_unlock();
 	return 0;
+}
+
+static bool __init fr_tcp_listed(const void *obj)
+{
+	struct tcp_congestion_ops *ca;
+	bool listed = false;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(ca, fr_tcp_list, list)
+		listed |= ca == obj;
+	rcu_read_unlock();
+	return listed;
 }
 
 static enum fr_why __init fr_undo_tcp(struct fr_leftover *lo)
 {
 	unsigned int n;
 
+	if (!fr_tcp_listed(lo->obj))
+		return FR_GONE;
 	for (n = 0; !spin_trylock(fr_tcp_lock); n++, fr_pause())
 		if (n == FR_TRIES)
 			return FR_LOCKED;
@@ -812,9 +834,10 @@ static void __init fr_find_disks(void)
  * delayed_work_timer_fn with a work function in the target's text), unless
  * it overlaps the target's struct module or an object found as another
  * kind.  A candidate is a timer only when timers.c proves it armed or
- * running; a delayed work also when queued (its pending bit set, its timer
- * not armed) until the work has run, 100 ms at most: after that it is
- * refused, not proven.  Nothing else is written.
+ * running, and a delayed work only when its timer is.  A delayed work
+ * queued (its pending bit set, its timer not armed) is looked at again
+ * until its work has run, 100 ms at most: after that it is refused, not
+ * proven.  Nothing else is written.
  */
 static bool __init fr_lo_overlaps(unsigned long p, size_t size)
 {
@@ -838,6 +861,14 @@ static void __init fr_timer_found(struct timer_list *t, bool dwork,
 	void *obj = dwork ? (void *)container_of(t, struct delayed_work, timer) : t;
 	struct fr_leftover *lo;
 
+	if (fr_rechecking) {
+		/* Armed again, or still running, after its undo. */
+		pr_err("%s: " FR_LOG_UNDO_FAILED "%s %ps (%s), not repaired\n",
+		       fr_lo_target->name, fr_lo_kinds[dwork ? FR_LO_DWORK : FR_LO_TIMER],
+		       obj, fr_whys[why ? why : FR_RUNNING]);
+		fr_lo_target->undo_failed = true;
+		return;
+	}
 	lo = fr_lo_add(dwork ? FR_LO_DWORK : FR_LO_TIMER, obj);
 	if (!lo)
 		return;
@@ -857,20 +888,33 @@ static bool __init fr_looks_armed(struct timer_list *t)
 	       back == &t->entry;
 }
 
-/* A delayed work whose timer is not armed: idle, or queued (proven so). */
+/*
+ * A delayed work: FR_OK with its timer proven armed or running, or idle
+ * (*proof FR_NOT_TIMER: neither armed nor pending); FR_UNCHECKED when it
+ * stayed queued or unproven for 100 ms.  One seen pending is never taken
+ * for idle: its work may arm it again as it runs.
+ */
 static enum fr_why __init fr_dwork_state(struct delayed_work *dw,
 					 enum fr_timer_proof *proof)
 {
+	bool pending = false;
 	unsigned long data;
 	unsigned int n;
 
 	for (n = 0; n < FR_TRIES; n++, fr_pause()) {
 		*proof = fr_timer_prove(&dw->timer);
-		if (*proof != FR_NOT_TIMER)
+		if (*proof == FR_TIMER_ARMED || *proof == FR_TIMER_RUNNING)
 			return FR_OK;
-		if (copy_from_kernel_nofault(&data, &dw->work.data, sizeof(data)) ||
-		    !(data & WORK_STRUCT_PENDING))
-			return FR_OK;	/* idle (running: tasks.c sees it) */
+		if (copy_from_kernel_nofault(&data, &dw->work.data, sizeof(data)))
+			break;
+		pending |= data & WORK_STRUCT_PENDING;
+		if (pending)
+			continue;
+		if (*proof == FR_NOT_TIMER ||
+		    (*proof == FR_TIMER_UNKNOWN && !fr_looks_armed(&dw->timer))) {
+			*proof = FR_NOT_TIMER;
+			return FR_OK;	/* idle */
+		}
 	}
 	return FR_UNCHECKED;
 }
@@ -901,17 +945,20 @@ static void __init fr_scan_timers(struct fr_range *r)
 		if (fr_lo_overlaps(dw ? (unsigned long)dw : p,
 				   dw ? sizeof(*dw) : sizeof(*t)))
 			continue;
-		if (dw)
+		if (dw) {
 			why = fr_dwork_state(dw, &proof);
-		else
+			if (!why && proof == FR_NOT_TIMER)
+				continue;	/* an idle work */
+		} else {
 			proof = fr_timer_prove(t);
-		/* Not proven either way: refused, if it could be armed. */
-		if (proof == FR_TIMER_UNKNOWN && !fr_looks_armed(t))
-			continue;
-		if (proof == FR_TIMER_UNKNOWN)
-			why = FR_UNCHECKED;
-		if (proof == FR_NOT_TIMER && why == FR_OK)
-			continue;	/* not a timer, or an idle work */
+			if (proof == FR_NOT_TIMER)
+				continue;
+			/* Not proven either way: refused, if it could be armed. */
+			if (proof == FR_TIMER_UNKNOWN && !fr_looks_armed(t))
+				continue;
+			if (proof == FR_TIMER_UNKNOWN)
+				why = FR_UNCHECKED;
+		}
 		fr_timer_found(t, dw, why);
 	}
 }
@@ -1196,4 +1243,25 @@ void __init fr_undo_leftovers(void)
 		}
 		pr_warn("%s: %s%s\n", lo->t->name, fr_lo_done[lo->kind], lo->name);
 	}
+}
+
+/*
+ * After the undo, before the repair: a timer or delayed work of a target
+ * whose exit will not run that is armed, running or queued now (a callback
+ * or work that was running armed it again) leaves that target unrepaired.
+ * Caller holds no lock.
+ */
+void __init fr_recheck_timers(void)
+{
+	unsigned int i;
+
+	if (!fr_any_stub())
+		return;
+	fr_rechecking = true;
+	for (i = 0; i < fr_nr_rescues; i++) {
+		fr_lo_target = &fr_rescues[i];
+		if (fr_lo_target->stub && !fr_lo_target->undo_failed)
+			fr_find_timers();
+	}
+	fr_rechecking = false;
 }

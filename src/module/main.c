@@ -195,6 +195,7 @@ static int __init fr_rescue_all(enum fr_users_policy users,
 
 	/* The first change. */
 	fr_undo_leftovers();
+	fr_recheck_timers();
 
 	fr_lock_modules();
 	ret = fr_check_unchanged();

@@ -41,7 +41,7 @@
 #include "force_rmmod.h"
 #include "kernel_private.h"
 
-#define FR_CHAIN_MAX	4096	/* links walked back to a bucket */
+#define FR_CHAIN_MAX	256	/* links walked back to a bucket */
 #define FR_BASE_TRIES	100	/* a wheel's lock: 100 ms at most */
 #define FR_MOVE_TRIES	5	/* a timer moving between CPUs: 5 ms */
 
@@ -60,19 +60,27 @@ static unsigned int __init fr_bucket(u32 flags)
 	return (flags & TIMER_ARRAYMASK) >> TIMER_ARRAYSHIFT;
 }
 
-/* Walk @entry's chain back; the caller holds @b's lock. */
+/*
+ * Walk @entry's chain back; the caller holds @b's lock.  A chain that
+ * points back all the way but ends outside @b's buckets may be a timer
+ * that @b's expiry has moved to a list on its own stack, due to run: while
+ * @b runs timers (a running timer; on PREEMPT_RT, also a task waiting for
+ * one, for which the lock is dropped between them) that is not known.
+ */
 static enum fr_timer_proof __init fr_walk(const struct fr_timer_base *b,
 					  struct hlist_node *entry, u32 flags)
 {
-	unsigned int bucket = fr_bucket(flags);
-
+	unsigned int n, bucket = fr_bucket(flags);
+	bool expiring = READ_ONCE(b->running_timer);
 	struct hlist_node *node = entry, *next, **pprev;
-	unsigned int n;
 
+#ifdef CONFIG_PREEMPT_RT
+	expiring |= atomic_read(&b->timer_waiters) > 0;
+#endif
 	for (n = 0; n < FR_CHAIN_MAX; n++) {
 		if (!fr_read(&pprev, &node->pprev, sizeof(pprev)) || !pprev ||
 		    !fr_read(&next, pprev, sizeof(next)) || next != node)
-			return FR_NOT_TIMER;
+			return n && expiring ? FR_TIMER_UNKNOWN : FR_NOT_TIMER;
 		if (bucket < FR_WHEEL_SIZE &&
 		    pprev == &b->vectors[bucket].first)
 			return FR_TIMER_ARMED;
@@ -92,15 +100,15 @@ enum fr_timer_proof __init fr_timer_prove(struct timer_list *t)
 	if (fr_bases_err)
 		return FR_TIMER_UNKNOWN;
 	for (tries = 0; tries < FR_BASE_TRIES; tries++, usleep_range(1000, 1100)) {
-		enum fr_timer_proof r, seen = FR_NOT_TIMER;
+		enum fr_timer_proof r;
 		bool busy = false, moved;
 
 		if (!fr_read(&flags, &t->flags, sizeof(flags)))
 			return FR_NOT_TIMER;
-		/* Set only for moments, under both wheels' locks. */
+		/* Set for moments, while a timer moves to another wheel. */
 		if (flags & TIMER_MIGRATING) {
 			if (++moving == FR_MOVE_TRIES)
-				return FR_NOT_TIMER;
+				return FR_TIMER_UNKNOWN;
 			continue;
 		}
 		cpu = flags & TIMER_CPUMASK;
@@ -125,13 +133,12 @@ enum fr_timer_proof __init fr_timer_prove(struct timer_list *t)
 			raw_spin_unlock_irqrestore(&b->lock, irq);
 			if (r == FR_TIMER_ARMED || r == FR_TIMER_RUNNING)
 				return r;
-			if (moved)
+			/* Moved, or maybe due to run: look again. */
+			if (moved || r == FR_TIMER_UNKNOWN)
 				busy = true;
-			else if (r == FR_TIMER_UNKNOWN)
-				seen = r;
 		}
 		if (!busy)
-			return seen;
+			return FR_NOT_TIMER;
 	}
 	return FR_TIMER_UNKNOWN;
 }
@@ -170,13 +177,33 @@ static void fr_measure_fn(struct timer_list *t)
 {
 }
 
+/* Does @t's chain end in its bucket of @b?  Read only, without the lock. */
+static bool __init fr_ends_in(struct timer_list *t, struct fr_timer_base *b)
+{
+	unsigned int n, i = fr_bucket(READ_ONCE(t->flags));
+	struct hlist_node *node = &t->entry, *next, **pprev;
+
+	for (n = 0; i < FR_WHEEL_SIZE && n < FR_CHAIN_MAX; n++) {
+		if (!fr_read(&pprev, &node->pprev, sizeof(pprev)) || !pprev ||
+		    !fr_read(&next, pprev, sizeof(next)) || next != node)
+			return false;
+		if (pprev == &b->vectors[i].first)
+			return true;
+		node = container_of(pprev, struct hlist_node, next);
+	}
+	return false;
+}
+
 /*
  * Measure where the wheels are: 0, or -ERANGE (layout not trusted here),
- * -ENOENT (not found, or not exactly once).  Once per load.
+ * -ENOENT (not found, or not exactly once).  Once per load.  A second timer
+ * of ours, deferrable, must then sit in the last wheel of that CPU, found
+ * from the first by the copied layout's size (read only, then proven as
+ * the target's are), and the first be proven too.
  */
 int __init fr_find_timer_bases(void)
 {
-	static struct timer_list mine __initdata;
+	static struct timer_list mine __initdata, mine_def __initdata;
 	struct hlist_node *node = &mine.entry, *next, **pprev;
 	unsigned long off = 0, b;
 	unsigned int cpu, n, i, found = 0;
@@ -189,6 +216,9 @@ int __init fr_find_timer_bases(void)
 	timer_setup(&mine, fr_measure_fn, TIMER_PINNED);
 	mine.expires = jiffies + 3600 * HZ;
 	add_timer_on(&mine, cpu);
+	timer_setup(&mine_def, fr_measure_fn, TIMER_PINNED | TIMER_DEFERRABLE);
+	mine_def.expires = jiffies + 3600 * HZ;
+	add_timer_on(&mine_def, cpu);
 	for (n = 0; n < FR_CHAIN_MAX; n++) {
 		if (!fr_read(&pprev, &node->pprev, sizeof(pprev)) || !pprev ||
 		    !fr_read(&next, pprev, sizeof(next)) || next != node)
@@ -208,13 +238,18 @@ int __init fr_find_timer_bases(void)
 	fr_bases_err = found == 1 ? 0 : -ENOENT;
 	if (!fr_bases_err) {
 		fr_bases = (void __percpu *)off;
-		if (fr_timer_prove(&mine) != FR_TIMER_ARMED)
+		if (!fr_ends_in(&mine_def, per_cpu_ptr(fr_bases, cpu) +
+				FR_NR_TIMER_BASES - 1) ||
+		    fr_timer_prove(&mine_def) != FR_TIMER_ARMED ||
+		    fr_timer_prove(&mine) != FR_TIMER_ARMED)
 			fr_bases_err = -ENOENT;
 	}
 #ifdef FR_HAVE_TIMER_SHUTDOWN
 	timer_shutdown_sync(&mine);
+	timer_shutdown_sync(&mine_def);
 #else
 	del_timer_sync(&mine);
+	del_timer_sync(&mine_def);
 #endif
 	if (fr_bases_err)
 		pr_err("timer wheels not found (%u candidates): timers not proven\n",

@@ -217,7 +217,7 @@ static int __init fr_file_user(const void *arg, struct file *file,
  * The next thread from PID @*nr on, held; NULL at the end.  A thread that
  * shares its leader's file table is skipped: the leader's walk covers it.
  */
-static struct task_struct * __init fr_next_thread(int *nr)
+struct task_struct * __init fr_next_thread(int *nr)
 {
 	struct task_struct *p = NULL;
 	struct pid *pid;
