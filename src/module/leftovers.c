@@ -166,6 +166,21 @@ struct fr_leftover {
 };
 
 static struct fr_leftover fr_los[FR_MAX_LEFTOVERS] __initdata;
+
+/*
+ * A leftover named by its symbol, "fr_left_timer" of "fr_left_timer
+ * [fr_left]".  sprint_symbol() wants KSYM_SYMBOL_LEN bytes (6.1 pads its
+ * copy of the name with zeros up to KSYM_NAME_LEN): never lo->name itself.
+ */
+static void __init fr_lo_symbol(struct fr_leftover *lo, unsigned long addr)
+{
+	static char sym[KSYM_SYMBOL_LEN] __initdata;
+
+	sprint_symbol_no_offset(sym, addr);
+	strreplace(sym, ' ', '\0');
+	strscpy(lo->name, sym, sizeof(lo->name));
+}
+
 static unsigned int fr_nr_los __initdata;
 
 /* The target being searched, for the walks' callbacks. */
@@ -733,8 +748,7 @@ static void __init fr_scan_binfmts(struct fr_range *r)
 		/* An exec holds fmt->module while it runs: it must be the target. */
 		lo->refuse = why ? why : READ_ONCE(fmt->module) != mod ? FR_UNCHECKED : FR_OK;
 		lo->size = sizeof(*fmt);
-		sprint_symbol_no_offset(lo->name, p);
-		strreplace(lo->name, ' ', '\0');	/* "misc_format [binfmt_misc]" */
+		fr_lo_symbol(lo, p);
 	}
 }
 
@@ -873,9 +887,7 @@ static void __init fr_timer_found(struct timer_list *t, bool dwork,
 	if (!lo)
 		return;
 	lo->refuse = why;
-	/* "fr_left_timer [fr_left]": the symbol, without its module. */
-	sprint_symbol_no_offset(lo->name, (unsigned long)obj);
-	strreplace(lo->name, ' ', '\0');
+	fr_lo_symbol(lo, (unsigned long)obj);
 }
 
 /* Armed, if it is a timer: pprev set and pointing back (not a proof). */
