@@ -182,6 +182,7 @@ enum fr_timer_proof {
 
 int fr_find_timer_bases(void);
 enum fr_timer_proof fr_timer_prove(struct timer_list *t);
+bool fr_timer_linked(struct timer_list *t);
 
 /* devices.c, for leftovers.c: the target's whole disks, their names. */
 #define FR_DISK_NAME_LEN	32

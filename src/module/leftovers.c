@@ -890,16 +890,6 @@ static void __init fr_timer_found(struct timer_list *t, bool dwork,
 	fr_lo_symbol(lo, (unsigned long)obj);
 }
 
-/* Armed, if it is a timer: pprev set and pointing back (not a proof). */
-static bool __init fr_looks_armed(struct timer_list *t)
-{
-	struct hlist_node **pprev, *back;
-
-	return !copy_from_kernel_nofault(&pprev, &t->entry.pprev, sizeof(pprev)) &&
-	       pprev && !copy_from_kernel_nofault(&back, pprev, sizeof(back)) &&
-	       back == &t->entry;
-}
-
 /*
  * A delayed work: FR_OK with its timer proven armed or running, or idle
  * (*proof FR_NOT_TIMER: neither armed nor pending); FR_UNCHECKED when it
@@ -923,7 +913,7 @@ static enum fr_why __init fr_dwork_state(struct delayed_work *dw,
 		if (pending)
 			continue;
 		if (*proof == FR_NOT_TIMER ||
-		    (*proof == FR_TIMER_UNKNOWN && !fr_looks_armed(&dw->timer))) {
+		    (*proof == FR_TIMER_UNKNOWN && !fr_timer_linked(&dw->timer))) {
 			*proof = FR_NOT_TIMER;
 			return FR_OK;	/* idle */
 		}
@@ -966,7 +956,7 @@ static void __init fr_scan_timers(struct fr_range *r)
 			if (proof == FR_NOT_TIMER)
 				continue;
 			/* Not proven either way: refused, if it could be armed. */
-			if (proof == FR_TIMER_UNKNOWN && !fr_looks_armed(t))
+			if (proof == FR_TIMER_UNKNOWN && !fr_timer_linked(t))
 				continue;
 			if (proof == FR_TIMER_UNKNOWN)
 				why = FR_UNCHECKED;
@@ -975,22 +965,14 @@ static void __init fr_scan_timers(struct fr_range *r)
 	}
 }
 
-static void __init fr_find_timers(void)
+/* @scan over each range of the target's writable data. */
+static void __init fr_scan_data(void (*scan)(struct fr_range *r))
 {
 	struct fr_range r[2];
 	unsigned int i, n = fr_data_ranges(fr_lo_target->mod, r);
 
 	for (i = 0; i < n; i++)
-		fr_scan_timers(&r[i]);
-}
-
-static void __init fr_find_binfmts(void)
-{
-	struct fr_range r[2];
-	unsigned int i, n = fr_data_ranges(fr_lo_target->mod, r);
-
-	for (i = 0; i < n; i++)
-		fr_scan_binfmts(&r[i]);
+		scan(&r[i]);
 }
 
 /*
@@ -1109,11 +1091,11 @@ static void __init fr_find_target(struct fr_rescue *t)
 	fr_unreadable(FR_LO_FS, fr_find_fs());
 	fr_unreadable(FR_LO_MISC, fr_find_misc());
 	fr_unreadable(FR_LO_PROC, fr_find_proc());
-	fr_find_binfmts();
+	fr_scan_data(fr_scan_binfmts);
 	fr_find_tcp();
 	fr_find_disks();
 	/* Last: nothing found as another kind is taken for a timer. */
-	fr_find_timers();
+	fr_scan_data(fr_scan_timers);
 	fr_find_netdevs();
 }
 
@@ -1273,7 +1255,7 @@ void __init fr_recheck_timers(void)
 	for (i = 0; i < fr_nr_rescues; i++) {
 		fr_lo_target = &fr_rescues[i];
 		if (fr_lo_target->stub && !fr_lo_target->undo_failed)
-			fr_find_timers();
+			fr_scan_data(fr_scan_timers);
 	}
 	fr_rechecking = false;
 }

@@ -54,6 +54,23 @@ static bool __init fr_read(void *dst, const void *src, size_t size)
 	return !copy_from_kernel_nofault(dst, src, size);
 }
 
+/* The link before @node: its pprev, set and pointing back at @node. */
+static bool __init fr_back(struct hlist_node *node, struct hlist_node ***pprev)
+{
+	struct hlist_node *next;
+
+	return fr_read(pprev, &node->pprev, sizeof(*pprev)) && *pprev &&
+	       fr_read(&next, *pprev, sizeof(next)) && next == node;
+}
+
+/* Armed, if @t is a timer: its own link points back (not a proof). */
+bool __init fr_timer_linked(struct timer_list *t)
+{
+	struct hlist_node **pprev;
+
+	return fr_back(&t->entry, &pprev);
+}
+
 /* The bucket that a timer's @flags name. */
 static unsigned int __init fr_bucket(u32 flags)
 {
@@ -72,14 +89,13 @@ static enum fr_timer_proof __init fr_walk(const struct fr_timer_base *b,
 {
 	unsigned int n, bucket = fr_bucket(flags);
 	bool expiring = READ_ONCE(b->running_timer);
-	struct hlist_node *node = entry, *next, **pprev;
+	struct hlist_node *node = entry, **pprev;
 
 #ifdef CONFIG_PREEMPT_RT
 	expiring |= atomic_read(&b->timer_waiters) > 0;
 #endif
 	for (n = 0; n < FR_CHAIN_MAX; n++) {
-		if (!fr_read(&pprev, &node->pprev, sizeof(pprev)) || !pprev ||
-		    !fr_read(&next, pprev, sizeof(next)) || next != node)
+		if (!fr_back(node, &pprev))
 			return n && expiring ? FR_TIMER_UNKNOWN : FR_NOT_TIMER;
 		if (bucket < FR_WHEEL_SIZE &&
 		    pprev == &b->vectors[bucket].first)
@@ -181,11 +197,10 @@ static void fr_measure_fn(struct timer_list *t)
 static bool __init fr_ends_in(struct timer_list *t, struct fr_timer_base *b)
 {
 	unsigned int n, i = fr_bucket(READ_ONCE(t->flags));
-	struct hlist_node *node = &t->entry, *next, **pprev;
+	struct hlist_node *node = &t->entry, **pprev;
 
 	for (n = 0; i < FR_WHEEL_SIZE && n < FR_CHAIN_MAX; n++) {
-		if (!fr_read(&pprev, &node->pprev, sizeof(pprev)) || !pprev ||
-		    !fr_read(&next, pprev, sizeof(next)) || next != node)
+		if (!fr_back(node, &pprev))
 			return false;
 		if (pprev == &b->vectors[i].first)
 			return true;
@@ -204,7 +219,7 @@ static bool __init fr_ends_in(struct timer_list *t, struct fr_timer_base *b)
 int __init fr_find_timer_bases(void)
 {
 	static struct timer_list mine __initdata, mine_def __initdata;
-	struct hlist_node *node = &mine.entry, *next, **pprev;
+	struct hlist_node *node = &mine.entry, **pprev;
 	unsigned long off = 0, b;
 	unsigned int cpu, n, i, found = 0;
 
@@ -220,8 +235,7 @@ int __init fr_find_timer_bases(void)
 	mine_def.expires = jiffies + 3600 * HZ;
 	add_timer_on(&mine_def, cpu);
 	for (n = 0; n < FR_CHAIN_MAX; n++) {
-		if (!fr_read(&pprev, &node->pprev, sizeof(pprev)) || !pprev ||
-		    !fr_read(&next, pprev, sizeof(next)) || next != node)
+		if (!fr_back(node, &pprev))
 			break;
 		i = fr_bucket(READ_ONCE(mine.flags));
 		b = (unsigned long)pprev - offsetof(struct fr_timer_base, vectors) -
