@@ -216,6 +216,8 @@ static void fr_line_leftover(struct fr_load *ld, struct fr_target *t, const stru
 		for (int i = 0; i < t->nr_leftovers && !what[0]; i++)
 			if (t->leftovers[i].action == FR_LEFTOVER_REFUSE)
 				fr_leftover_describe(&t->leftovers[i], what, sizeof(what));
+		if (!what[0])
+			snprintf(what, sizeof(what), "%s", t->reference);
 		fr_fail(ld->tab, t, FR_RESULT_REFUSED,
 			"left registered, cannot be undone: %s%s (use --force)",
 			what[0] ? what : "?", line->leftovers > 1 ? ", and more" : "");
@@ -259,6 +261,10 @@ static void fr_helper_line(const char *msg, void *data)
 	case FR_LINE_LEFTOVERS:
 	case FR_LINE_LEFTOVERS_LEFT:
 		fr_line_leftover(ld, t, &line);
+		break;
+	case FR_LINE_REFERENCE:
+		if (!t->reference[0])
+			snprintf(t->reference, sizeof(t->reference), "%s", line.text);
 		break;
 	case FR_LINE_CHECK:
 		t->users_total = line.users;

@@ -115,6 +115,8 @@ enum fr_line_kind {
 	FR_LINE_LEFTOVERS_LEFT,	/* "left N leftover(s) registered (leftovers=force)" */
 	FR_LINE_ERROR,		/* any other line naming a module */
 	FR_LINE_REFS,		/* "references N: ..." (blockusers.h: fr_refs_line_parse()) */
+	FR_LINE_REFERENCE,	/* "reference: pointer to S (KIND) from W": text is
+				 * what follows "reference: " */
 };
 
 struct fr_line {
@@ -205,6 +207,7 @@ struct fr_target {
 	int nr_block_uses;
 	struct fr_leftover leftovers[FR_MAX_LEFTOVERS];	/* left registered */
 	int nr_leftovers;
+	char reference[FR_TEXT_MAX];	/* the first pointer the scan named */
 	bool leftovers_wanted;	/* --dry-run: the check mode lists them */
 	enum fr_action action;
 	bool exit_replaced;

@@ -18,6 +18,8 @@
  *   NAME: unregistered filesystem OBJECT      whose exit will not run left
  *   NAME: cannot undo N leftover(s), ...      registered, what was undone,
  *   NAME: left N leftover(s) registered ...   what was refused or left)
+ *   NAME: reference: pointer to S (KIND) from WHERE   (the reference scan:
+ *   NAME: reference scan: N MB in M ms: ...   a pointer it cannot explain)
  */
 #include <stdio.h>
 #include <string.h>
@@ -99,6 +101,11 @@ int fr_helper_line_parse(const char *msg, struct fr_line *line)
 	} else if (sscanf(rest, FR_LOG_USERS "%d real user", &a) == 1 && a >= 0) {
 		line->kind = FR_LINE_USERS;
 		line->users = a;
+	} else if (fr_starts(rest, FR_LOG_REFSCAN)) {
+		line->kind = FR_LINE_OTHER;
+	} else if (fr_starts(rest, FR_LOG_REFERENCE)) {
+		line->kind = FR_LINE_REFERENCE;
+		fr_copy(line->text, sizeof(line->text), rest + strlen(FR_LOG_REFERENCE));
 	} else if (fr_starts(rest, FR_LOG_REFS)) {
 		line->kind = FR_LINE_REFS;
 	} else if (fr_starts(rest, FR_LOG_LEFTOVER)) {

@@ -21,6 +21,7 @@
 #define FR_PARAM_USERS		users
 #define FR_PARAM_CHECK		check
 #define FR_PARAM_LEFTOVERS	leftovers
+#define FR_PARAM_REFSCAN	refscan
 /* Test only: treat these private layouts as outside their checked range. */
 #define FR_PARAM_DISTRUST	distrust
 #define FR_STR_(x)		#x
@@ -35,6 +36,9 @@
 /* Values of leftovers=: undo what is safe and refuse the rest, or go on. */
 #define FR_LEFTOVERS_UNDO	"undo"
 #define FR_LEFTOVERS_FORCE	"force"
+/* Values of refscan=: what a pointer into a target the scan cannot explain does. */
+#define FR_REFSCAN_REPORT	"report"
+#define FR_REFSCAN_REFUSE	"refuse"
 
 /* First words of TEXT in "force_rmmod: NAME: TEXT". */
 #define FR_LOG_REPAIR		"state "	/* state S -> live, refcount ... */
@@ -77,6 +81,10 @@
 #define FR_LOG_LOADER		"loader table: "
 /* "force_rmmod: leftover scan: N target(s), M leftover(s), T us" */
 #define FR_LOG_LEFTOVER_SCAN	"leftover scan: "
+/* "force_rmmod: NAME: reference scan: N MB in M ms: ..." (refscan.c) */
+#define FR_LOG_REFSCAN		"reference scan: "
+/* "force_rmmod: NAME: reference: pointer to SYMBOL (KIND) from WHERE" */
+#define FR_LOG_REFERENCE	"reference: "
 /* "force_rmmod: layout: SYMBOL ...": a private layout not trusted here. */
 #define FR_LOG_LAYOUT		"layout: "
 

@@ -16,6 +16,8 @@
  *   leftovers.c what a target whose exit will not run left registered:
  *               found, undone or refused
  *   timers.c    which of a target's timer-shaped data are timers: proven
+ *   refscan.c   the reference scan: nothing left pointing into a target
+ *               whose exit will not run
  *   expedite.c  expedited RCU grace periods after a repair
  *
  * Everything but expedite.c runs once, from init: it is __init.
@@ -101,12 +103,14 @@ enum fr_layout {
 	FR_LAYOUT_TIMER_BASES,	/* timers.c */
 	FR_LAYOUT_BINFMT,	/* leftovers.c */
 	FR_LAYOUT_TCP_CONG,	/* leftovers.c */
+	FR_LAYOUT_FTRACE_PAGES,	/* refscan.c */
 	FR_NR_LAYOUTS,
 };
 
 struct file_system_type;
 
 void *fr_lookup_data(const char *name, size_t size);
+void *fr_lookup_label(const char *name);
 bool fr_layout_trusted(enum fr_layout layout);
 void *fr_lookup_layout(enum fr_layout layout, const char *name, size_t size);
 int fr_find_module_mutex(void);
@@ -171,6 +175,8 @@ unsigned int fr_find_leftovers(void);
 int fr_refuse_leftovers(enum fr_leftovers_policy policy);
 void fr_undo_leftovers(void);
 void fr_recheck_timers(void);
+const char *fr_lo_explains(const struct fr_rescue *t, unsigned long where,
+			   unsigned long v);
 
 /* timers.c: what a struct timer_list-shaped object is, under its wheel's lock. */
 enum fr_timer_proof {
@@ -188,6 +194,9 @@ bool fr_timer_linked(struct timer_list *t);
 #define FR_DISK_NAME_LEN	32
 int fr_owned_disks(const struct module *mod, char (*names)[FR_DISK_NAME_LEN],
 		   unsigned int max);
+
+/* refscan.c: callers hold no lock. */
+int fr_refscan(struct fr_rescue *t, bool refuse);
 
 /* expedite.c */
 void fr_expedite(void);

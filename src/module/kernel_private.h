@@ -74,4 +74,16 @@ struct fr_timer_base {
 	struct hlist_head vectors[FR_WHEEL_SIZE];
 } ____cacheline_aligned;
 
+/*
+ * kernel/trace/ftrace.c: a block of ftrace's records of call sites (struct
+ * dyn_ftrace, public), on the list ftrace_pages_start.  Private, copied
+ * here (FR_LAYOUT_FTRACE_PAGES), and checked as it is read (refscan.c).
+ */
+struct fr_ftrace_page {
+	struct fr_ftrace_page *next;
+	void *records;
+	int index;
+	int order;
+};
+
 #endif

@@ -1259,3 +1259,32 @@ void __init fr_recheck_timers(void)
 	}
 	fr_rechecking = false;
 }
+
+/*
+ * For refscan.c: why the word at @where, pointing to @v in @t, is no
+ * danger once the undo ran, or NULL.  A pointer to an object the undo
+ * unregisters (a list's links, a device's data); a word of a /proc entry,
+ * which the undo frees.  Leftovers not undone explain nothing.
+ */
+const char * __init fr_lo_explains(const struct fr_rescue *t,
+				   unsigned long where, unsigned long v)
+{
+	const struct fr_leftover *lo;
+
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
+		unsigned long obj = (unsigned long)lo->obj;
+		size_t size = lo->size;
+
+		if (lo->t != t || lo->refuse || !obj)
+			continue;
+		if (lo->kind == FR_LO_TIMER)
+			size = sizeof(struct timer_list);
+		else if (lo->kind == FR_LO_DWORK)
+			size = sizeof(struct delayed_work);
+		else if (lo->kind == FR_LO_PROC && where - obj < ksize(lo->obj))
+			return fr_lo_kinds[lo->kind];
+		if (v - obj < size)
+			return fr_lo_kinds[lo->kind];
+	}
+	return NULL;
+}

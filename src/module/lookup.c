@@ -46,7 +46,7 @@
 static char *distrust;
 module_param_named(FR_PARAM_DISTRUST, distrust, charp, 0444);
 MODULE_PARM_DESC(FR_PARAM_DISTRUST,
-		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, or all) to treat as outside their checked range (default: none)");
+		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, ftrace_pages_start, or all) to treat as outside their checked range (default: none)");
 
 #define FR_FROM(a, b)		KERNEL_VERSION(a, b, 0)
 #define FR_UNTIL(a, b)		KERNEL_VERSION(a, b, 255)
@@ -142,6 +142,13 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 		FR_FROM(6, 1), FR_UNTIL(7, 3), "6.1, 6.12, 7.2, 7.3",
 		"TCP congestion controls left behind not looked for",
 	},
+	/* refscan.c: checked again as it is read. */
+	[FR_LAYOUT_FTRACE_PAGES] = {
+		"ftrace_pages_start",
+		"a list of struct ftrace_page (next, records, index, order) in kernel/trace/ftrace.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3), "6.1, 6.12, 7.1 (7.2, 7.3: checked as read)",
+		"ftrace's records of a target's functions not told apart",
+	},
 };
 
 static unsigned long fr_layouts_warned __initdata;
@@ -215,6 +222,25 @@ void * __init fr_lookup_data(const char *name, size_t size)
 	    span < size)
 		return NULL;
 	return kp.addr;
+}
+
+/*
+ * A linker label of the kernel proper (_sdata, __bss_start): an address,
+ * not an object, so no size is checked; only that it is no module's.
+ */
+void * __init fr_lookup_label(const char *name)
+{
+	struct kprobe kp = { .symbol_name = name };
+	char sym[KSYM_SYMBOL_LEN];
+
+	if (!register_kprobe(&kp)) {
+		unregister_kprobe(&kp);
+		return NULL;
+	}
+	if (!kp.addr)
+		return NULL;
+	sprint_symbol(sym, (unsigned long)kp.addr);
+	return strchr(sym, '[') ? NULL : kp.addr;
 }
 
 /*

@@ -14,7 +14,9 @@
  * users=ignore) when a target has real users: mounts, open files, sockets.
  * What a target whose exit will not run left registered is undone first,
  * with the kernel's own functions; what cannot be safely undone refuses it
- * (unless leftovers=force, see leftovers.c).
+ * (unless leftovers=force, see leftovers.c).  Then the kernel's memory is
+ * searched for pointers into such a target that nothing explains (see
+ * refscan.c): named, and with refscan=refuse the target is refused.
  * Everything is checked for all targets before anything is written.
  * Forcing taints the kernel with TAINT_FORCED_RMMOD ('R'), as "rmmod -f"
  * does.
@@ -37,6 +39,7 @@
 #include <linux/completion.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/string.h>
 
 #include "force_rmmod.h"
 #include "version.h"
@@ -63,6 +66,11 @@ static char *leftovers_mode = FR_LEFTOVERS_UNDO;
 module_param_named(FR_PARAM_LEFTOVERS, leftovers_mode, charp, 0444);
 fr_param_desc(FR_PARAM_LEFTOVERS,
 	      "undo: undo what a target whose exit will not run left registered, refuse it if something cannot be undone safely, force: leave that and go on (default: undo)");
+
+static char *refscan_mode = FR_REFSCAN_REPORT;
+module_param_named(FR_PARAM_REFSCAN, refscan_mode, charp, 0444);
+fr_param_desc(FR_PARAM_REFSCAN,
+	      "report: name pointers into a target whose exit will not run that the reference scan cannot explain, refuse: refuse such a target (default: report)");
 
 static bool check_only;
 module_param_named(FR_PARAM_CHECK, check_only, bool, 0444);
@@ -165,7 +173,8 @@ static int __init fr_check_locked(void)
  * failed is not repaired.
  */
 static int __init fr_rescue_all(enum fr_users_policy users,
-				enum fr_leftovers_policy leftovers, bool *forced)
+				enum fr_leftovers_policy leftovers, bool refscan,
+				bool *forced)
 {
 	bool undo_failed = false;
 	unsigned int i;
@@ -187,6 +196,10 @@ static int __init fr_rescue_all(enum fr_users_policy users,
 	/* What targets whose exit will not run left registered (leftovers.c). */
 	fr_find_leftovers();
 	ret = fr_refuse_leftovers(leftovers);
+	for (i = 0; !ret && i < fr_nr_rescues; i++)
+		if (fr_rescues[i].stub)
+			ret = fr_refscan(&fr_rescues[i],
+					 refscan && leftovers == FR_UNDO_LEFTOVERS);
 	if (!ret)
 		ret = fr_check_locked();
 	if (ret)
@@ -229,6 +242,12 @@ static int __init force_rmmod_init(void)
 	ret = fr_parse_leftovers(leftovers_mode, &leftovers);
 	if (ret)
 		goto out_put;
+	if (strcmp(refscan_mode, FR_REFSCAN_REPORT) &&
+	    strcmp(refscan_mode, FR_REFSCAN_REFUSE)) {
+		pr_err("refscan=%s: not report or refuse\n", refscan_mode);
+		ret = -EINVAL;
+		goto out_put;
+	}
 	ret = fr_decide_exits(exits);
 	if (ret)
 		goto out_put;
@@ -241,7 +260,8 @@ static int __init force_rmmod_init(void)
 		ret = -ECANCELED;
 		goto out_put;
 	}
-	ret = fr_rescue_all(users, leftovers, &forced);
+	ret = fr_rescue_all(users, leftovers,
+			    !strcmp(refscan_mode, FR_REFSCAN_REFUSE), &forced);
 
 	/* A rescue also clears what crashed inits left in the loader. */
 	if (forced) {
