@@ -115,9 +115,10 @@ static struct list_head *fr_modules __initdata;
 static unsigned long fr_sdata __initdata, fr_edata __initdata;
 static unsigned long fr_sbss __initdata, fr_ebss __initdata;
 
+/* Since 6.4, by enum mod_mem_type; before, the core and init layouts. */
 static const char fr_mem_names[][16] __initconst = {
 	"text", "data", "rodata", "ro_after_init",
-	"init text", "init data", "init rodata", "memory",
+	"init text", "init data", "init rodata", "core", "init",
 };
 
 /*
@@ -144,7 +145,7 @@ static unsigned int __init fr_mod_ranges(const struct module *mod,
 			continue;
 		r[n].start = (unsigned long)m->base;
 		r[n].end = (unsigned long)m->base + m->size;
-		r[n++].what = fr_mem_names[min_t(unsigned int, type, 7)];
+		r[n++].what = fr_mem_names[min_t(unsigned int, type, 6)];
 	}
 #else
 	const struct module_layout *l[] = { &mod->core_layout, &mod->init_layout };
@@ -157,7 +158,7 @@ static unsigned int __init fr_mod_ranges(const struct module *mod,
 			continue;
 		r[n].start = data ? base + l[i]->ro_size : base;
 		r[n].end = base + l[i]->size;
-		r[n++].what = fr_mem_names[i ? 5 : 1];
+		r[n++].what = fr_mem_names[i ? 8 : 7];
 	}
 #endif
 	return n;
@@ -300,29 +301,33 @@ static void __init fr_slab_name(unsigned long a, char *buf, size_t size)
 /* ------------------------------------------------------------------------ */
 /* What explains a pointer. */
 
+static void __init fr_own(struct fr_scan *s, const void *obj)
+{
+	unsigned long a = (unsigned long)obj;
+
+	/* ksize() wants an object's start: these are kzalloc()'s results. */
+	if (!fr_is_slab(a) || s->nr_own == FR_SCAN_OWN)
+		return;
+	s->own[s->nr_own].start = a;
+	s->own[s->nr_own++].end = a + ksize(obj);
+}
+
 /*
- * The heap objects the target's struct module points to, where they start:
- * its sysfs attributes (sections, notes, parameters, modinfo), kobjects and
- * kernfs node, all freed by free_module().
+ * The heap objects the target's struct module points to that point into
+ * it: its sysfs section and note attributes (their addresses) and its
+ * parameters' attributes (its struct kernel_param), freed by free_module().
  */
 static void __init fr_find_own(struct fr_scan *s)
 {
-	const unsigned long *w = (const unsigned long *)s->t->mod;
-	size_t i;
+	const struct module *mod = s->t->mod;
 
-	for (i = 0; i < sizeof(struct module) / sizeof(long); i++) {
-		unsigned long a = w[i];
-		size_t size;
-
-		if (!fr_is_slab(a) || s->nr_own == FR_SCAN_OWN)
-			continue;
-		size = ksize((void *)a);
-		/* Only an object's start: never a neighbour of an inner field. */
-		if (!size || (a - (unsigned long)folio_address(virt_to_folio((void *)a))) % size)
-			continue;
-		s->own[s->nr_own].start = a;
-		s->own[s->nr_own++].end = a + size;
-	}
+#ifdef CONFIG_SYSFS
+	fr_own(s, READ_ONCE(mod->mkobj.mp));
+#ifdef CONFIG_KALLSYMS
+	fr_own(s, READ_ONCE(mod->sect_attrs));
+	fr_own(s, READ_ONCE(mod->notes_attrs));
+#endif
+#endif
 }
 
 /*
@@ -402,9 +407,12 @@ static bool __init fr_allocation_record(const struct fr_scan *s,
 	if ((fr_base_of(s, next) && next != v) || (fr_base_of(s, prev) && prev != v))
 		return true;	/* mod_initfree: init_text, init_data, ... */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
-	/* 6.1's mod_initfree holds the init allocation's start alone. */
+	/*
+	 * 6.1's mod_initfree (an llist_node, then the init allocation's
+	 * start) is a 16-byte kmalloc object.
+	 */
 	return v == (unsigned long)s->t->mod->init_layout.base &&
-	       fr_is_slab(where) && ksize((void *)(where & ~15UL)) == 16;
+	       fr_is_slab(where) && (where & 15) == 8;
 #else
 	return false;
 #endif

@@ -75,6 +75,15 @@ awk '/ frb S / { l = $(NF - 1) } / frb E / { l = "" }
 scan() { awk -v l="$1" '$1 == l { print $2 }' /tmp/bench.scan | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] + 0 }'; }
 scan_ne=$(scan single-noexit)
 scan_left=$(scan left)
+# The reference scan's own measure ("reference scan: N MB in M ms: ..."), per
+# case: "LABEL MB MS".
+awk '/ frb S / { l = $(NF - 1) } / frb E / { l = "" }
+	/: reference scan: / && l != "" {
+		for (i = 1; i < NF; i++) if ($i == "scan:") print l, $(i + 1), $(i + 4) }' \
+	/tmp/bench.log > /tmp/bench.refscan
+refscan() { awk -v l="$1" -v f="$2" '$1 == l { print $f }' /tmp/bench.refscan | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] + 0 }'; }
+refscan_mb=$(refscan single-noexit 2)
+refscan_ms=$(refscan single-noexit 3)
 found_left=$(grep -c 'force_rmmod: fr_left: leftover: ' /tmp/bench.log)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
@@ -94,6 +103,7 @@ rmmod fr_healthy
 	echo "| floor, X without an exit function | $((floor_ne / 1000)) ms | 1.00 x floor | |"
 	echo "| force-rmmod X without an exit | $((single_ne / 1000)) ms | $(ratio "$single_ne" "$floor_ne") x floor | <= 1.2 |"
 	echo "| its leftover scan (the helper's log), nothing found | $scan_ne us | $(ratio "$scan_ne" "$single_ne") x rescue | |"
+	echo "| its reference scan: $refscan_mb MB read | $refscan_ms ms | $(ratio "$((refscan_ms * 1000))" "$single_ne") x rescue | $(awk -v mb="$refscan_mb" -v ms="$refscan_ms" 'BEGIN { if (ms > 0) printf "%.2f GB/s", mb / 1024 / (ms / 1000) }') |"
 	echo "| force-rmmod --exit=stub X with 8 leftovers, all undone | $((with_left / 1000)) ms | $(ratio "$with_left" "$single_ne") x without an exit | |"
 	echo "| its leftover scan ($((found_left / reps)) found per run) | $scan_left us | $(ratio "$scan_left" "$with_left") x rescue | |"
 	echo "| force-rmmod on 10 stuck modules at once | $((ten / 1000)) ms | $(ratio "$ten" "$single") x single | <= 3 |"
