@@ -69,6 +69,7 @@ struct fr_rescue {
 	struct kobject *kobj;	/* from kset_find_obj(): keeps mod from being freed */
 	struct module *mod;
 	bool stub;		/* replace mod->exit */
+	bool stub_asked;	/* exit=stub given: a live target's leftovers are undone */
 	/* Seen under module_mutex before the checks; repaired only if still so. */
 	enum module_state state_seen;
 	int refs_seen;

@@ -115,7 +115,7 @@ static const char fr_lo_actions[][12] __initconst = {
 /* Why a leftover cannot be undone safely. */
 enum fr_why { FR_OK, FR_MOUNTED, FR_OPEN, FR_BUSY, FR_OTHERS, FR_PERMANENT,
 	      FR_NETDEV, FR_LOCKED, FR_GONE, FR_RUNNING, FR_UNCHECKED,
-	      FR_NO_UNDO };
+	      FR_NO_UNDO, FR_LIVE };
 
 static const char fr_whys[][32] __initconst = {
 	[FR_MOUNTED] = "mounted", [FR_OPEN] = "open",
@@ -125,6 +125,7 @@ static const char fr_whys[][32] __initconst = {
 	[FR_LOCKED] = "lock held", [FR_GONE] = "not registered",
 	[FR_RUNNING] = "still running", [FR_UNCHECKED] = "not checked",
 	[FR_NO_UNDO] = "no undo for this kind",
+	[FR_LIVE] = "live: exit=stub undoes it",
 };
 
 /* The private data looked up, and why a list may not be looked at. */
@@ -1117,7 +1118,7 @@ static bool __init fr_any_stub(void)
 unsigned int __init fr_find_leftovers(void)
 {
 	ktime_t start = ktime_get();
-	unsigned int i, n = 0;
+	unsigned int i, first, n = 0;
 	struct fr_leftover *lo;
 	s64 us;
 
@@ -1134,7 +1135,17 @@ unsigned int __init fr_find_leftovers(void)
 			continue;
 		n++;
 		fr_lo_overflow = false;
+		first = fr_nr_los;
 		fr_find_target(t);
+		/*
+		 * A live target's registrations are in use: undoing them is the
+		 * user's call (exit=stub), not exit=auto's, which only replaces
+		 * an exit it does not have.  An undo is not rolled back.
+		 */
+		for (lo = fr_los + first; lo < fr_los + fr_nr_los; lo++)
+			if (!t->stub_asked && !lo->refuse &&
+			    READ_ONCE(t->mod->state) == MODULE_STATE_LIVE)
+				lo->refuse = FR_LIVE;
 		if (fr_lo_overflow) {
 			pr_err("%s: more than %d leftovers\n", t->name,
 			       FR_MAX_LEFTOVERS);

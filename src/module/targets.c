@@ -275,6 +275,7 @@ int __init fr_decide_exits(enum fr_exit_policy policy)
 			break;
 		case FR_STUB_ALWAYS:
 			t->stub = true;
+			t->stub_asked = true;
 			break;
 		default:
 			/*
