@@ -146,7 +146,12 @@ static void __init fr_not_looked_at(const char *what)
 	pr_warn("no %s: leftovers there not looked for\n", what);
 }
 
-/* A looked-up object: NULL if absent or its layout is not trusted here. */
+static unsigned long fr_untrusted __initdata;	/* layouts found, not trusted */
+
+/*
+ * A looked-up object: NULL if absent or its layout is not trusted here; the
+ * second is remembered, for fr_missing().
+ */
 static void * __init fr_lookup(enum fr_layout layout, const char *name,
 			       size_t size)
 {
@@ -154,7 +159,20 @@ static void * __init fr_lookup(enum fr_layout layout, const char *name,
 
 	if (!addr)
 		fr_not_looked_at(name);
-	return IS_ERR(addr) ? NULL : addr;
+	if (!IS_ERR(addr))
+		return addr;
+	__set_bit(layout, &fr_untrusted);
+	return NULL;
+}
+
+/*
+ * Why a list of @layout is not there: -ERANGE when it was found but cannot
+ * be read (its layout out of range, or not reading back): what is on it is
+ * unknown, which refuses; -ENOENT when the kernel has no such list.
+ */
+static int __init fr_missing(enum fr_layout layout)
+{
+	return test_bit(layout, &fr_untrusted) ? -ERANGE : -ENOENT;
 }
 
 struct fr_leftover {
@@ -324,7 +342,7 @@ static int __init fr_find_fs(void)
 	int i, n;
 
 	if (!fr_fs_lock)
-		return -ENOENT;	/* fr_lookup_lists() said so */
+		return fr_missing(FR_LAYOUT_FILE_SYSTEMS);	/* said so */
 	n = fr_fs_owned(fr_lo_target->mod, owned, FR_MAX_FS);
 	if (n == -ENOENT)
 		fr_not_looked_at(fr_sym_fs);
@@ -416,7 +434,7 @@ static int __init fr_find_misc(void)
 	struct fr_leftover *lo;
 
 	if (!fr_misc_list || !fr_misc_mtx)
-		return -ENOENT;
+		return fr_missing(FR_LAYOUT_MISC);
 	if (!fr_misc_lock())
 		return -EBUSY;
 	list_for_each_entry(misc, fr_misc_list, list) {
@@ -458,15 +476,17 @@ static enum fr_why __init fr_undo_misc(struct fr_leftover *lo)
  * /proc entries (fs/proc/): struct proc_dir_entry is private.  Its layout
  * up to the last field read here, as fs/proc/internal.h has it, checked on
  * 6.1 and 6.12 (FR_PDE_DOPS), and on 7.2 and 7.3, where proc_dops is gone.
- * On other releases /proc is not looked at.  The tree, an rbtree of children
- * per directory, is guarded by proc_subdir_lock.
+ * On other releases, and with CONFIG_RANDSTRUCT (struct proc_dir_entry is
+ * __randomize_layout), /proc cannot be read: a target whose exit will not
+ * run is refused ("proc ? -> refuse (not checked)").  The tree, an rbtree of
+ * children per directory, is guarded by proc_subdir_lock.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0) && \
-	LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+	LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0) && !defined(CONFIG_RANDSTRUCT)
 #define FR_PDE_CHECKED
 #define FR_PDE_DOPS
 #elif LINUX_VERSION_CODE >= KERNEL_VERSION(7, 2, 0) && \
-	LINUX_VERSION_CODE < KERNEL_VERSION(7, 4, 0)
+	LINUX_VERSION_CODE < KERNEL_VERSION(7, 4, 0) && !defined(CONFIG_RANDSTRUCT)
 #define FR_PDE_CHECKED
 #endif
 
@@ -535,6 +555,7 @@ static void __init fr_find_proc_root(void)
 	    root->low_ino != FR_PROC_ROOT_INO ||
 	    (net && (!fr_pde_is(net, "net", root) || net->data != &init_net))) {
 		fr_not_looked_at(fr_why_proc_root);
+		__set_bit(FR_LAYOUT_PROC, &fr_untrusted);
 		return;
 	}
 	fr_proc_root = root;
@@ -632,7 +653,7 @@ static int __init fr_find_proc(void)
 	unsigned int n;
 
 	if (!fr_proc_root)
-		return -ENOENT;
+		return fr_missing(FR_LAYOUT_PROC);
 	for (n = 0; n < FR_TRIES; n++, fr_pause()) {
 		if (read_trylock(fr_proc_lock)) {
 			fr_walk_proc(fr_proc_root);
@@ -662,9 +683,10 @@ static void __init fr_find_proc_root(void)
 	fr_layout_trusted(FR_LAYOUT_PROC);
 }
 
+/* /proc is there, but its entries cannot be read: not checked. */
 static int __init fr_find_proc(void)
 {
-	return -ENOENT;
+	return -ERANGE;
 }
 
 static enum fr_why __init fr_undo_proc(struct fr_leftover *lo)
@@ -777,8 +799,10 @@ static int __init fr_find_tcp(void)
 	struct tcp_congestion_ops *ca;
 	struct fr_leftover *lo;
 
-	if (!IS_ENABLED(CONFIG_INET) || !fr_tcp_list || !fr_tcp_lock)
+	if (!IS_ENABLED(CONFIG_INET))
 		return -ENOENT;
+	if (!fr_tcp_list || !fr_tcp_lock)
+		return fr_missing(FR_LAYOUT_TCP_CONG);
 	rcu_read_lock();
 	list_for_each_entry_rcu(ca, fr_tcp_list, list) {
 		if (ca->owner != fr_lo_target->mod && !fr_in_target(ca))
@@ -1070,14 +1094,15 @@ static void __init fr_lookup_lists(void)
 }
 
 /*
- * A list that could not be read, or not to its end: what is on it is
- * unknown, so it refuses; not found, it was not looked at, and that was said.
+ * A list that could not be read, or not to its end, or whose layout is not
+ * trusted here: what is on it is unknown, so it refuses; not found, it was
+ * not looked at, and that was said.
  */
 static void __init fr_unreadable(enum fr_lo_kind kind, int err)
 {
 	struct fr_leftover *lo;
 
-	if (err != -EBUSY && err != -E2BIG)
+	if (err != -EBUSY && err != -E2BIG && err != -ERANGE)
 		return;
 	lo = fr_lo_add(kind, NULL);
 	if (!lo)
@@ -1093,7 +1118,7 @@ static void __init fr_find_target(struct fr_rescue *t)
 	fr_unreadable(FR_LO_MISC, fr_find_misc());
 	fr_unreadable(FR_LO_PROC, fr_find_proc());
 	fr_scan_data(fr_scan_binfmts);
-	fr_find_tcp();
+	fr_unreadable(FR_LO_TCP, fr_find_tcp());
 	fr_find_disks();
 	/* Last: nothing found as another kind is taken for a timer. */
 	fr_scan_data(fr_scan_timers);
