@@ -80,7 +80,7 @@
 #define FR_SHT_FINI_ARRAY	15
 
 #define FR_SCAN_RANGES	8	/* kinds of a module's memory */
-#define FR_SCAN_NAMED	16	/* unexplained pointers named per target */
+#define FR_SCAN_NAMED	8	/* unexplained pointers named per target */
 #define FR_SCAN_OWN	32	/* objects the target's struct module points to */
 #define FR_SCAN_FTRACE	64	/* blocks of ftrace records of the target */
 
