@@ -15,8 +15,11 @@
  *     unload in flight, whose exit and free would run twice after a repair.
  *   - inside init_module() or finit_module() (insmod, modprobe): the same,
  *     for the loader between marking the target COMING and dropping its
- *     initial reference (do_init_module()).  Where the kernel's unwinder can
- *     be asked (stack_trace_save_tsk(), exported since 6.12 here), a loader
+ *     initial reference (do_init_module()); and a loader of another module
+ *     waiting in resolve_symbol_wait() for the target's symbols (the
+ *     target's name on its stack), which would bind to it once it is live.
+ *     Where the kernel's unwinder can be asked (stack_trace_save_tsk(),
+ *     exported since 6.12 here), a loader
  *     that only waits, behind a load of the same file or of the same name
  *     (add_unformed_module()), is not a suspect: healing releases it.
  *   - any other task: where the unwinder can be asked and the task is not on
@@ -277,6 +280,26 @@ static void __init fr_view_task(struct task_struct *p, struct fr_task_view *v)
 	fr_unwind(p, v);
 }
 
+/*
+ * A loader waiting in resolve_symbol_wait() for a symbol of @mod, which is
+ * not live: the name of the module it waits for is in a buffer on its
+ * stack (owner[MODULE_NAME_LEN]).  Repaired, @mod would be handed to it
+ * the moment it turns live.  (The unwinder cannot tell: 6.12 inlines
+ * resolve_symbol_wait() into simplify_symbols().)
+ */
+static bool __init fr_waits_for_symbols(const struct fr_task_view *v,
+					const struct module *mod)
+{
+	const char *bytes = (const char *)v->stack;
+	size_t len = strlen(mod->name) + 1;
+	size_t i, n = v->nr_words * sizeof(long);
+
+	for (i = 0; i + len <= n; i++)
+		if (!memcmp(bytes + i, mod->name, len))
+			return true;
+	return false;
+}
+
 /* Is @v a suspect for @mod?  See the rules at the top of this file. */
 static bool __init fr_suspect(const struct fr_task_view *v,
 			      const struct module *mod)
@@ -284,6 +307,8 @@ static bool __init fr_suspect(const struct fr_task_view *v,
 	if (v->call != FR_SYS_OTHER) {
 		if (v->waiter)
 			return false;
+		if (v->call != FR_SYS_DELETE_MODULE && fr_waits_for_symbols(v, mod))
+			return true;
 		return fr_words_in_module(v->stack, v->nr_words, mod);
 	}
 	if (v->nr_frames)
