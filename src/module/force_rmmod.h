@@ -112,6 +112,7 @@ struct file_system_type;
 
 void *fr_lookup_data(const char *name, size_t size);
 void *fr_lookup_label(const char *name);
+struct list_head *fr_modules_list(void);
 bool fr_layout_trusted(enum fr_layout layout);
 void *fr_lookup_layout(enum fr_layout layout, const char *name, size_t size);
 int fr_find_module_mutex(void);
@@ -176,8 +177,8 @@ unsigned int fr_find_leftovers(void);
 int fr_refuse_leftovers(enum fr_leftovers_policy policy);
 void fr_undo_leftovers(void);
 void fr_recheck_timers(void);
-const char *fr_lo_explains(const struct fr_rescue *t, unsigned long where,
-			   unsigned long v);
+bool fr_lo_explains(const struct fr_rescue *t, unsigned long where,
+		    unsigned long v);
 
 /* timers.c: what a struct timer_list-shaped object is, under its wheel's lock. */
 enum fr_timer_proof {

@@ -1167,10 +1167,10 @@ unsigned int __init fr_find_leftovers(void)
 		 * user's call (exit=stub), not exit=auto's, which only replaces
 		 * an exit it does not have.  An undo is not rolled back.
 		 */
-		for (lo = fr_los + first; lo < fr_los + fr_nr_los; lo++)
-			if (!t->stub_asked && !lo->refuse &&
-			    READ_ONCE(t->mod->state) == MODULE_STATE_LIVE)
-				lo->refuse = FR_LIVE;
+		if (!t->stub_asked && READ_ONCE(t->mod->state) == MODULE_STATE_LIVE)
+			for (lo = fr_los + first; lo < fr_los + fr_nr_los; lo++)
+				if (!lo->refuse)
+					lo->refuse = FR_LIVE;
 		if (fr_lo_overflow) {
 			pr_err("%s: more than %d leftovers\n", t->name,
 			       FR_MAX_LEFTOVERS);
@@ -1297,13 +1297,13 @@ void __init fr_recheck_timers(void)
 }
 
 /*
- * For refscan.c: why the word at @where, pointing to @v in @t, is no
- * danger once the undo ran, or NULL.  A pointer to an object the undo
- * unregisters (a list's links, a device's data); a word of a /proc entry,
- * which the undo frees.  Leftovers not undone explain nothing.
+ * For refscan.c: whether the word at @where, pointing to @v in @t, is no
+ * danger once the undo ran: a pointer to an object the undo unregisters (a
+ * list's links, a device's data), or a word of a /proc entry, which the
+ * undo frees.  Leftovers not undone explain nothing.
  */
-const char * __init fr_lo_explains(const struct fr_rescue *t,
-				   unsigned long where, unsigned long v)
+bool __init fr_lo_explains(const struct fr_rescue *t, unsigned long where,
+			   unsigned long v)
 {
 	const struct fr_leftover *lo;
 
@@ -1318,9 +1318,9 @@ const char * __init fr_lo_explains(const struct fr_rescue *t,
 		else if (lo->kind == FR_LO_DWORK)
 			size = sizeof(struct delayed_work);
 		else if (lo->kind == FR_LO_PROC && where - obj < ksize(lo->obj))
-			return fr_lo_kinds[lo->kind];
+			return true;
 		if (v - obj < size)
-			return fr_lo_kinds[lo->kind];
+			return true;
 	}
-	return NULL;
+	return false;
 }

@@ -198,30 +198,41 @@ module_param(test_hide, charp, 0444);
 MODULE_PARM_DESC(test_hide, "Test builds: a kernel symbol to pretend is not found (default: none)");
 #endif
 
-void * __init fr_lookup_data(const char *name, size_t size)
+/*
+ * @name's address as the kprobe core resolves it, into @sym as
+ * sprint_symbol() names it; NULL when unknown, or probeable (text, not the
+ * data asked for).
+ */
+static void * __init fr_resolve(const char *name, char sym[KSYM_SYMBOL_LEN])
 {
 	struct kprobe kp = { .symbol_name = name };
+
+	if (!register_kprobe(&kp)) {
+		unregister_kprobe(&kp);
+		return NULL;
+	}
+	if (kp.addr)
+		sprint_symbol(sym, (unsigned long)kp.addr);
+	return kp.addr;
+}
+
+void * __init fr_lookup_data(const char *name, size_t size)
+{
 	char sym[KSYM_SYMBOL_LEN];
 	size_t len = strlen(name);
 	unsigned long span;
+	void *addr;
 
 #ifdef FR_TEST_PAUSE
 	if (test_hide && !strcmp(test_hide, name))
 		return NULL;
 #endif
-	if (!register_kprobe(&kp)) {
-		/* Probeable means text, not the data we asked for. */
-		unregister_kprobe(&kp);
-		return NULL;
-	}
-	if (!kp.addr)
-		return NULL;
-	sprint_symbol(sym, (unsigned long)kp.addr);
-	if (strncmp(sym, name, len) || strncmp(sym + len, "+0x0/", 5) ||
+	addr = fr_resolve(name, sym);
+	if (!addr || strncmp(sym, name, len) || strncmp(sym + len, "+0x0/", 5) ||
 	    strchr(sym, '[') || kstrtoul(sym + len + 5, 0, &span) ||
 	    span < size)
 		return NULL;
-	return kp.addr;
+	return addr;
 }
 
 /*
@@ -230,17 +241,20 @@ void * __init fr_lookup_data(const char *name, size_t size)
  */
 void * __init fr_lookup_label(const char *name)
 {
-	struct kprobe kp = { .symbol_name = name };
 	char sym[KSYM_SYMBOL_LEN];
+	void *addr = fr_resolve(name, sym);
 
-	if (!register_kprobe(&kp)) {
-		unregister_kprobe(&kp);
-		return NULL;
-	}
-	if (!kp.addr)
-		return NULL;
-	sprint_symbol(sym, (unsigned long)kp.addr);
-	return strchr(sym, '[') ? NULL : kp.addr;
+	return addr && !strchr(sym, '[') ? addr : NULL;
+}
+
+/* kernel/module/main.c's list of modules, looked up once. */
+struct list_head * __init fr_modules_list(void)
+{
+	static struct list_head *modules __initdata;
+
+	if (!modules)
+		modules = fr_lookup_data("modules", sizeof(*modules));
+	return modules;
 }
 
 /*

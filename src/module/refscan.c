@@ -483,32 +483,27 @@ static bool __init fr_loader_data(unsigned long where)
 }
 
 /*
- * Why the word at @where, pointing to @v, is no danger: NULL when nothing
- * explains it.  @mod: the module whose data holds it, if one does.
+ * Whether the word at @where, pointing to @v, is explained: no danger.
+ * @mod: the module whose data holds it, if one does; @vmlinux: vmlinux's
+ * data holds it; neither: a page of the page walk.
  */
-static const char * __init fr_explain(const struct fr_scan *s, unsigned long where,
-				      unsigned long v, const struct module *mod,
-				      bool vmlinux)
+static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
+			      unsigned long v, const struct module *mod,
+			      bool vmlinux)
 {
 	unsigned long m = (unsigned long)s->t->mod;
 
 	if (v >= m && v < m + sizeof(struct module))
-		return "loader";
-	if (mod && fr_other_module(where, mod))
-		return "loader";
-	if (vmlinux && fr_loader_data(where))
-		return "loader";
-	if (!mod && !vmlinux) {
-		if (fr_in_extents(s->own, s->nr_own, where))
-			return "loader";
-		if (fr_in_extents(s->ftrace, s->nr_ftrace, where))
-			return "ftrace";
-		if (fr_allocation_record(s, where, v))
-			return "vmalloc";
-		if (fr_section_header(s, where, v))
-			return "loader";
-	}
-	return fr_lo_explains(s->t, where, v);
+		return true;
+	if (mod)
+		return fr_other_module(where, mod) || fr_lo_explains(s->t, where, v);
+	if (vmlinux)
+		return fr_loader_data(where) || fr_lo_explains(s->t, where, v);
+	return fr_in_extents(s->own, s->nr_own, where) ||
+	       fr_in_extents(s->ftrace, s->nr_ftrace, where) ||
+	       fr_allocation_record(s, where, v) ||
+	       fr_section_header(s, where, v) ||
+	       fr_lo_explains(s->t, where, v);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -681,7 +676,7 @@ static bool __init fr_find_kernel(void)
 	fr_ebss = (unsigned long)fr_lookup_label("__bss_stop");
 	if (!fr_sdata || fr_edata <= fr_sdata || !fr_sbss || fr_ebss <= fr_sbss)
 		return false;
-	fr_modules = fr_lookup_data("modules", sizeof(*fr_modules));
+	fr_modules = fr_modules_list();
 	fr_measure_slab();
 	return fr_modules;
 }

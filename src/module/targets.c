@@ -73,7 +73,7 @@ static bool __init fr_report_unlisted(const char *name)
 	struct module *mod;
 	bool found = false;
 
-	modules = fr_lookup_data("modules", sizeof(*modules));
+	modules = fr_modules_list();
 	if (!modules)
 		return false;
 	rcu_read_lock();
