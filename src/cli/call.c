@@ -130,7 +130,7 @@ void fr_judge_users(struct fr_table *tab, const struct fr_options *opt,
 struct fr_load {
 	struct fr_table *tab;
 	const struct fr_options *opt;
-	char params[FR_MAX_TARGETS * FR_NAME_MAX + 64];
+	char params[FR_MAX_TARGETS * FR_NAME_MAX + 96];
 	struct fr_target *named[FR_MAX_TARGETS];
 	int nr_named;
 	int refused;		/* targets refused by the helper's lines */
@@ -294,8 +294,8 @@ static void fr_helper_line(const char *msg, void *data)
 }
 
 /*
- * "modname=a,b exit=MODE [check=1] [users=ignore leftovers=force]" for the
- * selected targets.
+ * "modname=a,b exit=MODE [check=1] [users=ignore leftovers=force]
+ * [refscan=MODE]" for the selected targets.
  */
 static void fr_load_params(struct fr_load *ld, enum fr_call call)
 {
@@ -317,6 +317,11 @@ static void fr_load_params(struct fr_load *ld, enum fr_call call)
 		 call == FR_CALL_CHECK ? " " FR_STR(FR_PARAM_CHECK) "=1" : "",
 		 ld->opt->force ? " " FR_STR(FR_PARAM_USERS) "=" FR_USERS_IGNORE
 				  " " FR_STR(FR_PARAM_LEFTOVERS) "=" FR_LEFTOVERS_FORCE : "");
+	if (ld->opt->refscan) {
+		used = strlen(ld->params);
+		snprintf(ld->params + used, sizeof(ld->params) - used, " %s=%s",
+			 FR_STR(FR_PARAM_REFSCAN), ld->opt->refscan);
+	}
 }
 
 /* Load the helper for the pending targets of @call; -errno as init_module. */

@@ -54,6 +54,8 @@ static void fr_help(FILE *out)
 "                     real users of it; they will use freed code\n"
 "      --exit=MODE    auto (default): replace a missing or crashed exit; keep:\n"
 "                     always keep the module's own exit; stub: always replace it\n"
+"      --refscan=MODE report (default): name what points into a module whose\n"
+"                     exit will not run; refuse: also refuse it then\n"
 "      --helper=PATH  the force_rmmod module to use (.ko, .ko.xz, .ko.zst,\n"
 "                     .ko.gz); default: force_rmmod as installed for the running\n"
 "                     kernel (modules index under /lib/modules/RELEASE)\n"
@@ -90,6 +92,7 @@ static int fr_parse_args(int argc, char **argv, struct fr_options *opt)
 		{ "cascade", no_argument, NULL, 'c' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "exit", required_argument, NULL, 'e' },
+		{ "refscan", required_argument, NULL, 'R' },
 		{ "helper", required_argument, NULL, 'H' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -120,6 +123,13 @@ static int fr_parse_args(int argc, char **argv, struct fr_options *opt)
 				return -1;
 			}
 			opt->exit_mode = optarg;
+			break;
+		case 'R':
+			if (strcmp(optarg, FR_REFSCAN_REPORT) && strcmp(optarg, FR_REFSCAN_REFUSE)) {
+				ERR("--refscan=%s: expected report or refuse", optarg);
+				return -1;
+			}
+			opt->refscan = optarg;
 			break;
 		case 'H':
 			opt->helper = optarg;

@@ -32,6 +32,7 @@ struct fr_options {
 	bool dry_run, json, cascade, force;
 	int verbose;		/* -1 -q, 0, 1 -v */
 	const char *exit_mode;	/* FR_EXIT_MODE_* */
+	const char *refscan;	/* FR_REFSCAN_*, or NULL: the helper's default */
 	const char *helper;	/* --helper, or NULL */
 };
 

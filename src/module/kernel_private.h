@@ -86,4 +86,17 @@ struct fr_ftrace_page {
 	int order;
 };
 
+/*
+ * kernel/trace/trace.h: the start of a field of a trace event's record
+ * (struct ftrace_event_field), on its class's fields list; name and type
+ * point to the strings of the module that defined the event.  Private; its
+ * first words are the same from 6.1 to 7.3, and refscan.c checks what it
+ * reads.
+ */
+struct fr_event_field {
+	struct list_head link;
+	const char *name;
+	const char *type;
+};
+
 #endif

@@ -263,11 +263,15 @@ static int __init force_rmmod_init(void)
 	ret = fr_rescue_all(users, leftovers,
 			    !strcmp(refscan_mode, FR_REFSCAN_REFUSE), &forced);
 
-	/* A rescue also clears what crashed inits left in the loader. */
-	if (forced) {
-		fr_heal_loader();
+	/*
+	 * What crashed inits left in the loader is cleared after a refusal
+	 * too: it changes no module, and it is what makes the next load of
+	 * any module hang or fault (drivers.test: the twentieth crashed init
+	 * in a row hung the next finit_module() on idem_lock).
+	 */
+	fr_heal_loader();
+	if (forced)
 		fr_expedite();
-	}
 
 out_put:
 	fr_put_targets();

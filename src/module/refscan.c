@@ -18,8 +18,10 @@
  *
  * Not read: the pages of every module (the target's own, this helper's,
  * and the others', whose data is read above), the kernel image (its data
- * is read above), kernel stacks (tasks.c decides about the tasks that own
- * them), and KFENCE's guard pages.  Every page is copied with
+ * is read above; the end of its bss that x86 gives back at boot is read as
+ * pages), kernel stacks (tasks.c decides about the tasks that own them),
+ * KFENCE's guard pages, and the free objects of slab pages (SLUB's free
+ * lists, read as fr_slab_begin() says: stale copies, not references).  Every page is copied with
  * copy_from_kernel_nofault(), without a lock; a page that cannot be read
  * is unknown, which refuses.  A word found pointing into the target is
  * read again: one that changed meanwhile is passed over.
@@ -34,9 +36,16 @@
  *     code); a word in an object the target's struct module points to
  *     (sysfs section and note attributes, parameters); the vmalloc records
  *     (start and end, or start and size) of the target's memory; the
- *     record of its init memory; ftrace's records of its functions; on a
- *     crashed init, the section headers of the copy of its file that the
- *     dead loader left;
+ *     record of its init memory, and the end of the vmalloc record just
+ *     below one of its allocations; ftrace's records of its functions; its
+ *     trace events (each event's and class's struct, and the name and type
+ *     of each field), which the tracing core removes as the target goes;
+ *     on a crashed init, the section headers of the copy of its file that
+ *     the dead loader left;
+ *   - stale addresses that nothing follows: other modules' sysfs section
+ *     tables (the addresses of their freed init sections) and their
+ *     __patchable_function_entries (the compiler's list of their
+ *     functions, init ones included);
  *   - a leftover that leftovers.c undoes: a pointer to the registered
  *     object, or a word of an object the undo frees.
  *
@@ -64,6 +73,8 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/trace_events.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
 #include <linux/vmalloc.h>
@@ -83,6 +94,11 @@
 #define FR_SCAN_NAMED	8	/* unexplained pointers named per target */
 #define FR_SCAN_OWN	32	/* objects the target's struct module points to */
 #define FR_SCAN_FTRACE	64	/* blocks of ftrace records of the target */
+#define FR_SCAN_FIELDS	16384	/* fields of the target's trace events */
+#define FR_SCAN_IMAGE	3	/* vmlinux's data, and its bss around a hole */
+#define FR_SLAB_OBJS	1024	/* objects of a slab whose free ones are known */
+#define FR_PROBE_OBJS	256	/* objects of the probe cache taken to measure */
+#define FR_SCAN_MODULES	4096	/* other modules whose section tables are known */
 
 struct fr_scan_range {
 	unsigned long start, end;
@@ -91,6 +107,12 @@ struct fr_scan_range {
 
 struct fr_extent {
 	unsigned long start, end;
+};
+
+/* Extents sorted by start, not overlapping, searched by halving. */
+struct fr_extents {
+	struct fr_extent *e;
+	unsigned int n, max;
 };
 
 /* One target's scan. */
@@ -104,6 +126,14 @@ struct fr_scan {
 	struct fr_extent ftrace[FR_SCAN_FTRACE];
 	unsigned int nr_ftrace;
 	bool ftrace_unknown;		/* ftrace's records not read */
+	struct fr_extents events;	/* the target's trace events, classes */
+	struct fr_extents fields;	/* their fields' name and type words */
+	bool events_unknown;		/* a class's fields not read */
+	struct fr_extents sects;	/* other modules' section attributes */
+	unsigned long slab, slab_end;	/* the slab being read, */
+	unsigned int slab_size;		/* its object size (0: none free), */
+	unsigned long slab_sig;		/* its free lists' heads, */
+	DECLARE_BITMAP(slab_free, FR_SLAB_OBJS);	/* its free objects */
 	unsigned long *skip;		/* pages not read, by PFN */
 	unsigned long end_pfn;
 	unsigned long *buf;		/* one page */
@@ -112,8 +142,8 @@ struct fr_scan {
 };
 
 static struct list_head *fr_modules __initdata;
-static unsigned long fr_sdata __initdata, fr_edata __initdata;
-static unsigned long fr_sbss __initdata, fr_ebss __initdata;
+static struct fr_extent fr_image[FR_SCAN_IMAGE] __initdata;
+static unsigned int fr_nr_image __initdata;
 
 /* Since 6.4, by enum mod_mem_type; before, the core and init layouts. */
 static const char fr_mem_names[][16] __initconst = {
@@ -201,6 +231,51 @@ static bool __init fr_in_extents(const struct fr_extent *e, unsigned int n,
 	return false;
 }
 
+static int __init fr_extent_cmp(const void *a, const void *b)
+{
+	const struct fr_extent *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static bool __init fr_extents_add(struct fr_extents *x, unsigned long start,
+				  unsigned long end)
+{
+	if (x->n == x->max)
+		return false;
+	x->e[x->n].start = start;
+	x->e[x->n++].end = end;
+	return true;
+}
+
+static void __init fr_extents_sort(struct fr_extents *x)
+{
+	sort(x->e, x->n, sizeof(*x->e), fr_extent_cmp, NULL);
+}
+
+/* Whether @a lies in one of @x (sorted). */
+static bool __init fr_extents_have(const struct fr_extents *x, unsigned long a)
+{
+	unsigned int lo = 0, hi = x->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (x->e[mid].start <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && a < x->e[lo - 1].end;
+}
+
+/* The word at @where + @i words, or 0. */
+static unsigned long __init fr_word(unsigned long where, int i)
+{
+	unsigned long w;
+
+	return get_kernel_nofault(w, (unsigned long *)where + i) ? 0 : w;
+}
+
 /* ------------------------------------------------------------------------ */
 /* What is not read: pages by PFN. */
 
@@ -254,6 +329,184 @@ static bool __init fr_is_slab(unsigned long a)
 	return virt_addr_valid(a) && folio_test_slab(virt_to_folio((void *)a));
 }
 
+/*
+ * SLUB's free objects, read as SLUB keeps them (mm/slub.c), each list
+ * ending in NULL: a slab's freelist (struct slab: word 4, after its flags,
+ * cache and list, from 6.1 to 7.1), and before 7.0, for the slab a CPU
+ * allocates from, that CPU's freelist (struct kmem_cache_cpu: freelist,
+ * tid, slab; per CPU at the start of struct kmem_cache).  In a free object,
+ * the word at the cache's offset holds the next one, encoded with
+ * CONFIG_SLAB_FREELIST_HARDENED as next ^ random ^ swab(address of the
+ * word).  The cache's flags, object size and free pointer offset are u32 at
+ * bytes 8, 24 and 40 of struct kmem_cache from 6.1 to 7.1; its random word
+ * is found by what it decodes.  All of it is measured on the probe cache;
+ * what does not match leaves every object counted as allocated.  Objects
+ * kept free in 7.x's per-CPU sheaves are not on any list: counted as
+ * allocated too.
+ */
+#define FR_SLUB_SIZE		24	/* struct kmem_cache: size (u32), */
+#define FR_SLUB_OBJECT_SIZE	28	/* object_size, */
+#define FR_SLUB_OFFSET		40	/* offset */
+#define FR_SLUB_FLAGS		8	/* flags */
+#define FR_SLAB_FREELIST	4	/* struct slab: freelist (a word) */
+#define FR_SLUB_DEBUG	(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | \
+			 SLAB_STORE_USER | SLAB_TRACE)
+
+static bool fr_slub_layout __initdata;	/* the offsets above checked */
+static bool fr_slub_ok __initdata;	/* and the free lists readable: */
+static bool fr_slub_hardened __initdata;	/* encoded, with */
+static int fr_slub_random __initdata;	/* this word of struct kmem_cache */
+static bool fr_slub_cpu __initdata;	/* per-CPU free lists (before 7.0) */
+
+static u32 __init fr_u32(const void *base, int byte)
+{
+	u32 v;
+
+	return get_kernel_nofault(v, (const u32 *)((const char *)base + byte)) ? 0 : v;
+}
+
+/* The per-CPU struct kmem_cache_cpu of @cache on @cpu, as words. */
+static const unsigned long * __init fr_cache_cpu(unsigned long cache, int cpu)
+{
+	unsigned long pcp;
+
+	if (get_kernel_nofault(pcp, (unsigned long *)cache))
+		return NULL;
+	return per_cpu_ptr((unsigned long __percpu __force *)pcp, cpu);
+}
+
+/*
+ * The next free object after @obj, its link at @offset decoded (@hardened)
+ * with @random; ULONG_MAX when unreadable.
+ */
+static unsigned long __init fr_slub_next(bool hardened, unsigned long random,
+					 u32 offset, unsigned long obj)
+{
+	unsigned long fp = obj + offset, enc;
+
+	if (get_kernel_nofault(enc, (unsigned long *)fp))
+		return ULONG_MAX;
+	return hardened ? enc ^ random ^ swab(fp) : enc;
+}
+
+/*
+ * Whether up to @n links of the free list from @head decode, with
+ * (@hardened, @random), to objects of the slab [@base, @end) or its end.
+ */
+static bool __init fr_slub_decodes(unsigned long head, bool hardened,
+				   unsigned long random, u32 offset, u32 size,
+				   unsigned long base, unsigned long end, int n)
+{
+	unsigned long p = head;
+
+	while (n--) {
+		p = fr_slub_next(hardened, random, offset, p);
+		if (!p)
+			return true;
+		if (p < base || p >= end || (p - base) % size)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The encoding of free lists, read off a slab of the probe cache whose
+ * list is its own (not a CPU's): plain, or hardened with exactly one word
+ * of struct kmem_cache that decodes eight links into the slab.
+ */
+static void __init fr_measure_slub_lists(struct kmem_cache *c, u32 size, u32 offset)
+{
+	void **objs = kcalloc(FR_PROBE_OBJS, sizeof(*objs), GFP_KERNEL);
+	unsigned long head, base, end;
+	struct folio *folio;
+	int i, j, hits, word = 0;
+
+	if (!objs)
+		return;
+	for (i = 0; i < FR_PROBE_OBJS; i++)
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+	/* Keep one in eight, so that no slab is emptied and given back. */
+	for (i = 0; i < FR_PROBE_OBJS; i++)
+		if (objs[i] && i % 8) {
+			kmem_cache_free(c, objs[i]);
+			objs[i] = NULL;
+		}
+	for (i = 0; i < FR_PROBE_OBJS && !fr_slub_ok; i += 8) {
+		if (!objs[i])
+			continue;
+		folio = virt_to_folio(objs[i]);
+		base = (unsigned long)folio_address(folio);
+		end = base + folio_size(folio);
+		if (get_kernel_nofault(head, (unsigned long *)folio + FR_SLAB_FREELIST) ||
+		    head < base || head >= end || (head - base) % size)
+			continue;
+		if (fr_slub_decodes(head, false, 0, offset, size, base, end, 8)) {
+			fr_slub_ok = true;
+			break;
+		}
+		for (j = 1, hits = 0; j < 96; j++)
+			if (fr_slub_decodes(head, true, fr_word((unsigned long)c, j),
+					    offset, size, base, end, 8)) {
+				hits++;
+				word = j;
+			}
+		if (hits == 1) {
+			fr_slub_hardened = true;
+			fr_slub_random = word;
+			fr_slub_ok = true;
+		}
+	}
+	for (i = 0; i < FR_PROBE_OBJS; i++)
+		if (objs[i])
+			kmem_cache_free(c, objs[i]);
+	kfree(objs);
+}
+
+/*
+ * Before 7.0 a CPU allocates from a slab of its own through a free list of
+ * its own (struct kmem_cache_cpu: freelist, tid, slab).  Two objects taken
+ * and given back on one CPU show where: the CPU's slab is theirs, and its
+ * list starts with the one given back last.
+ */
+static void __init fr_measure_slub_cpu(struct kmem_cache *c, u32 offset)
+{
+	unsigned long random = fr_slub_hardened ? fr_word((unsigned long)c, fr_slub_random) : 0;
+	const unsigned long *cpu;
+	void *a, *b;
+
+	preempt_disable();
+	a = kmem_cache_alloc(c, GFP_ATOMIC | __GFP_NOWARN);
+	b = kmem_cache_alloc(c, GFP_ATOMIC | __GFP_NOWARN);
+	cpu = fr_cache_cpu((unsigned long)c, smp_processor_id());
+	if (a && b && cpu && virt_to_folio(a) == virt_to_folio(b) &&
+	    fr_word((unsigned long)cpu, 2) == (unsigned long)virt_to_folio(a)) {
+		kmem_cache_free(c, b);
+		kmem_cache_free(c, a);
+		fr_slub_cpu = fr_word((unsigned long)cpu, 0) == (unsigned long)a &&
+			      fr_slub_next(fr_slub_hardened, random, offset,
+					   (unsigned long)a) == (unsigned long)b;
+		a = b = NULL;
+	}
+	if (b)
+		kmem_cache_free(c, b);
+	if (a)
+		kmem_cache_free(c, a);
+	preempt_enable();
+}
+
+static void __init fr_measure_slub(struct kmem_cache *c)
+{
+	u32 size = fr_u32(c, FR_SLUB_SIZE), offset = fr_u32(c, FR_SLUB_OFFSET);
+
+	if (fr_u32(c, FR_SLUB_OBJECT_SIZE) != 64 || offset < 64 ||
+	    size < offset + sizeof(long) || offset % sizeof(long))
+		return;
+	fr_slub_layout = true;
+	fr_measure_slub_lists(c, size, offset);
+	if (fr_slub_ok)
+		fr_measure_slub_cpu(c, offset);
+}
+
 static void __init fr_measure_slab(void)
 {
 	unsigned long words[64], *obj;
@@ -280,7 +533,141 @@ static void __init fr_measure_slab(void)
 			    !copy_from_kernel_nofault(name, (void *)words[i], sizeof(name)) &&
 			    !memcmp(name, fr_probe_name, sizeof(name)))
 				fr_cache_name_word = i;
+	if (fr_slab_word >= 0 && fr_slab_word < FR_SLAB_FREELIST)
+		fr_measure_slub(c);
 	kmem_cache_destroy(c);
+}
+
+/*
+ * Mark the objects on the free list from @p in s->slab_free; false when the
+ * list leaves the slab, misses an object's start, or loops.
+ */
+static bool __init fr_slab_chain(struct fr_scan *s, unsigned long p,
+				 unsigned long random, u32 offset)
+{
+	unsigned int n = 0, i;
+
+	while (p) {
+		if (p < s->slab || p >= s->slab_end || (p - s->slab) % s->slab_size)
+			return false;
+		i = (p - s->slab) / s->slab_size;
+		if (++n > FR_SLAB_OBJS || __test_and_set_bit(i, s->slab_free))
+			return false;
+		p = fr_slub_next(fr_slub_hardened, random, offset, p);
+	}
+	return true;
+}
+
+/* The heads of the free lists of the slab @f of @cache, summed up. */
+static unsigned long __init fr_slab_heads(const unsigned long *f, unsigned long cache)
+{
+	unsigned long sig = fr_word((unsigned long)f, FR_SLAB_FREELIST);
+	const unsigned long *cpu;
+	int c;
+
+	if (!fr_slub_cpu)
+		return sig;
+	for_each_possible_cpu(c) {
+		cpu = fr_cache_cpu(cache, c);
+		if (cpu && fr_word((unsigned long)cpu, 2) == (unsigned long)f)
+			sig += (c + 1) * fr_word((unsigned long)cpu, 0);
+	}
+	return sig;
+}
+
+/*
+ * The slab @folio, about to be read: which of its objects are free (stale
+ * copies, not references).  Read without a lock: the heads of its free
+ * lists are read again after each of its pages was copied
+ * (fr_slab_recheck()); a slab whose lists changed, or that cannot be read,
+ * counts as all allocated.
+ */
+static void __init fr_slab_begin(struct fr_scan *s, struct folio *folio)
+{
+	const unsigned long *f = (const unsigned long *)folio, *cpu;
+	unsigned long cache, random = 0, head;
+	u32 size, offset;
+	int c;
+
+	s->slab = (unsigned long)folio_address(folio);
+	s->slab_end = s->slab + folio_size(folio);
+	s->slab_size = 0;
+	if (!fr_slub_ok || get_kernel_nofault(cache, f + fr_slab_word) ||
+	    get_kernel_nofault(head, f + FR_SLAB_FREELIST))
+		return;
+	size = fr_u32((void *)cache, FR_SLUB_SIZE);
+	offset = fr_u32((void *)cache, FR_SLUB_OFFSET);
+	if (fr_u32((void *)cache, FR_SLUB_FLAGS) & FR_SLUB_DEBUG || !size ||
+	    offset > size - sizeof(long) || offset % sizeof(long) ||
+	    (s->slab_end - s->slab) / size > FR_SLAB_OBJS)
+		return;
+	if (fr_slub_hardened)
+		random = fr_word(cache, fr_slub_random);
+	s->slab_size = size;
+	s->slab_sig = fr_slab_heads(f, cache);
+	bitmap_zero(s->slab_free, FR_SLAB_OBJS);
+	if (!fr_slab_chain(s, head, random, offset))
+		goto unknown;
+	for_each_possible_cpu(c) {
+		if (!fr_slub_cpu)
+			break;
+		cpu = fr_cache_cpu(cache, c);
+		if (cpu && fr_word((unsigned long)cpu, 2) == (unsigned long)folio &&
+		    !fr_slab_chain(s, fr_word((unsigned long)cpu, 0), random, offset))
+			goto unknown;
+	}
+	if (fr_slab_heads(f, cache) == s->slab_sig)
+		return;
+unknown:
+	s->slab_size = 0;
+}
+
+/* After a page of the slab being read was copied: did its lists change? */
+static void __init fr_slab_recheck(struct fr_scan *s, const void *va)
+{
+	const unsigned long *f = (const unsigned long *)virt_to_folio(va);
+	unsigned long cache;
+
+	if (s->slab_size && (unsigned long)va >= s->slab &&
+	    (unsigned long)va < s->slab_end &&
+	    (get_kernel_nofault(cache, f + fr_slab_word) ||
+	     fr_slab_heads(f, cache) != s->slab_sig))
+		s->slab_size = 0;
+}
+
+/*
+ * The extent of the slab object that starts at @obj (its cache's object
+ * size), or false when @obj is not one.
+ */
+static bool __init fr_slab_object(unsigned long obj, struct fr_extent *e)
+{
+	unsigned long cache, base;
+	u32 size, object_size;
+
+	if (!fr_slub_layout || !fr_is_slab(obj) ||
+	    get_kernel_nofault(cache, (unsigned long *)virt_to_folio((void *)obj) + fr_slab_word))
+		return false;
+	base = (unsigned long)folio_address(virt_to_folio((void *)obj));
+	size = fr_u32((void *)cache, FR_SLUB_SIZE);
+	object_size = fr_u32((void *)cache, FR_SLUB_OBJECT_SIZE);
+	if (!size || object_size > size || (obj - base) % size ||
+	    fr_u32((void *)cache, FR_SLUB_FLAGS) & FR_SLUB_DEBUG)
+		return false;
+	e->start = obj;
+	e->end = obj + object_size;
+	return true;
+}
+
+/* Whether the word at @where lies in a free object of the slab being read. */
+static bool __init fr_slab_unused(const struct fr_scan *s, unsigned long where)
+{
+	unsigned long i;
+
+	if (!s->slab_size || where < s->slab || where >= s->slab_end)
+		return false;
+	i = (where - s->slab) / s->slab_size;
+	return i >= (s->slab_end - s->slab) / s->slab_size ||	/* the end */
+	       test_bit(i, s->slab_free);
 }
 
 /* "a kmalloc-64 object" into @buf. */
@@ -371,18 +758,128 @@ static void __init fr_find_ftrace(struct fr_scan *s)
 	}
 }
 
-/* The word at @where + @i words, or 0. */
-static unsigned long __init fr_word(unsigned long where, int i)
+/* Whether [@a, @a + @len) lies in one range of the target. */
+static bool __init fr_inside(const struct fr_scan *s, unsigned long a, size_t len)
 {
-	unsigned long w;
+	const struct fr_scan_range *r = fr_range_of(s, a);
 
-	return get_kernel_nofault(w, (unsigned long *)where + i) ? 0 : w;
+	return r && len <= r->end - a;
+}
+
+#ifdef CONFIG_EVENT_TRACING
+/*
+ * The fields of a class of the target's events: the name and type words of
+ * each (struct fr_event_field) point into the target.  A list that cannot be
+ * read to its end leaves none of its fields explained.
+ */
+static void __init fr_find_fields(struct fr_scan *s,
+				  const struct trace_event_class *class)
+{
+	const struct list_head *head = &class->fields;
+	unsigned int first = s->fields.n, n = 0;
+	struct fr_event_field f;
+	unsigned long p;
+
+	if (get_kernel_nofault(p, (unsigned long *)&head->next))
+		goto unknown;
+	while (p != (unsigned long)head) {
+		if (++n > FR_SCAN_FIELDS || !virt_addr_valid(p) ||
+		    copy_from_kernel_nofault(&f, (void *)p, sizeof(f)) ||
+		    !fr_extents_add(&s->fields, p + offsetof(struct fr_event_field, name),
+				    p + offsetofend(struct fr_event_field, type)))
+			goto unknown;
+		p = (unsigned long)f.link.next;
+	}
+	return;
+unknown:
+	s->fields.n = first;
+	s->events_unknown = true;
+}
+#endif
+
+/*
+ * The target's trace events (mod->trace_events): each event's and class's
+ * struct, which the tracing core's lists, hash and event files point to,
+ * and the fields of each class.  The tracing core removes them all when the
+ * target goes (trace_module_remove_events(), on MODULE_STATE_GOING).
+ */
+static void __init fr_find_events(struct fr_scan *s)
+{
+#ifdef CONFIG_EVENT_TRACING
+	const struct module *mod = s->t->mod;
+	struct trace_event_call **calls = READ_ONCE(mod->trace_events);
+	unsigned int i, j, n = READ_ONCE(mod->num_trace_events);
+	struct trace_event_class *class;
+	struct trace_event_call *call;
+	unsigned long get_fields;
+
+	if (!calls || !n)
+		return;
+	s->events.e = kvmalloc_array(2 * n, sizeof(*s->events.e), GFP_KERNEL);
+	s->fields.e = kvmalloc_array(FR_SCAN_FIELDS, sizeof(*s->fields.e), GFP_KERNEL);
+	if (!s->events.e || !s->fields.e || n > FR_SCAN_FIELDS) {
+		s->events_unknown = true;
+		return;
+	}
+	s->events.max = 2 * n;
+	s->fields.max = FR_SCAN_FIELDS;
+	for (i = 0; i < n; i++) {
+		if (get_kernel_nofault(call, calls + i) ||
+		    !fr_inside(s, (unsigned long)call, sizeof(*call)) ||
+		    get_kernel_nofault(class, &call->class)) {
+			s->events_unknown = true;
+			continue;
+		}
+		fr_extents_add(&s->events, (unsigned long)call,
+			       (unsigned long)(call + 1));
+		if (!fr_inside(s, (unsigned long)class, sizeof(*class)))
+			continue;	/* a class of the tracing core's own */
+		for (j = 0; j < s->events.n; j++)
+			if (s->events.e[j].start == (unsigned long)class)
+				break;
+		if (j < s->events.n)
+			continue;	/* seen */
+		fr_extents_add(&s->events, (unsigned long)class,
+			       (unsigned long)(class + 1));
+		if (get_kernel_nofault(get_fields, (unsigned long *)&class->get_fields) || get_fields)
+			s->events_unknown = true;
+		else
+			fr_find_fields(s, class);
+	}
+	fr_extents_sort(&s->events);
+	fr_extents_sort(&s->fields);
+#endif
+}
+
+/*
+ * The end of the vmap_area (a used or a free stretch of addresses) that
+ * lies just below one of the target's allocations, where that allocation
+ * starts: a page-aligned start in the vmalloc or module space before it,
+ * and an rb_node after it (parent and colour, right, left: each a kernel
+ * address or NULL).
+ */
+static bool __init fr_area_below(unsigned long where, unsigned long v)
+{
+	unsigned long prev = fr_word(where, -1), w;
+	int i;
+
+	if (!prev || !PAGE_ALIGNED(prev) || prev >= v ||
+	    !(is_vmalloc_addr((void *)prev) ||
+	      (prev >= MODULES_VADDR && prev < MODULES_END)))
+		return false;
+	for (i = 1; i <= 3; i++) {
+		w = fr_word(where, i) & ~3UL;
+		if (w && !virt_addr_valid(w))
+			return false;
+	}
+	return true;
 }
 
 /*
  * The vmalloc records of one of the target's allocations: its start beside
  * its end (struct vmap_area) or its size (struct vm_struct), or several
- * allocations' starts side by side (struct mod_initfree).
+ * allocations' starts side by side (struct mod_initfree); or the end of the
+ * vmap_area below it.
  */
 static bool __init fr_allocation_record(const struct fr_scan *s,
 					unsigned long where, unsigned long v)
@@ -397,6 +894,8 @@ static bool __init fr_allocation_record(const struct fr_scan *s,
 		return r && v - prev >= r->end - r->start &&
 		       v - prev <= PAGE_ALIGN(r->end - r->start) + PAGE_SIZE;
 	}
+	if (fr_area_below(where, v))
+		return true;
 	len = r->end - r->start;
 	next = fr_word(where, 1);
 	if (next - v >= len && next - v <= PAGE_ALIGN(len) + PAGE_SIZE)
@@ -419,9 +918,11 @@ static bool __init fr_allocation_record(const struct fr_scan *s,
 }
 
 /*
- * A section header (Elf_Shdr) of the copy of the target's file that a
- * crashed load left behind: the loader wrote the section's address in
- * sh_addr; the section lies in one of the target's ranges.
+ * A section header (Elf_Shdr) of a copy of the target's file: the loader
+ * wrote the section's address in sh_addr; the section lies in one of the
+ * target's ranges.  The copy a crashed load left behind, or the pages of
+ * the one a finished load gave back, in use again but not yet overwritten:
+ * nothing follows them.
  */
 static bool __init fr_section_header(const struct fr_scan *s,
 				     unsigned long where, unsigned long v)
@@ -429,8 +930,7 @@ static bool __init fr_section_header(const struct fr_scan *s,
 	const struct fr_scan_range *r = fr_range_of(s, v);
 	struct elf_shdr sh;	/* Elf_Shdr */
 
-	if (READ_ONCE(s->t->mod->state) != MODULE_STATE_COMING || !r ||
-	    copy_from_kernel_nofault(&sh, (void *)(where - offsetof(struct elf_shdr, sh_addr)),
+	if (!r || copy_from_kernel_nofault(&sh, (void *)(where - offsetof(struct elf_shdr, sh_addr)),
 				     sizeof(sh)))
 		return false;
 	return (sh.sh_flags & SHF_ALLOC) && sh.sh_addr == v &&
@@ -442,12 +942,91 @@ static bool __init fr_section_header(const struct fr_scan *s,
 	       sh.sh_entsize < PAGE_SIZE;
 }
 
-/* A word in another module's struct module or ftrace call-site table. */
+#if defined(CONFIG_SYSFS) && defined(CONFIG_KALLSYMS)
+#define FR_PFE		"__patchable_function_entries"
+#define FR_SECTIONS	1024	/* sections of a module, at most */
+
+/*
+ * The address of the section a sysfs section attribute of a module stands
+ * for: in struct module_sect_attr after the attribute (kernel/module/
+ * sysfs.c) until 6.13, in the attribute's private field since.
+ */
+static unsigned long __init fr_section_address(const struct bin_attribute *ba)
+{
+	unsigned long a;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
+	if (get_kernel_nofault(a, (const unsigned long *)&ba->private))
+		a = 0;
+#else
+	if (get_kernel_nofault(a, (const unsigned long *)(ba + 1)))
+		a = 0;
+#endif
+	return a;
+}
+
+/*
+ * Whether @where lies in @mod's __patchable_function_entries: the
+ * compiler's table of where its functions start (-fpatchable-function-entry,
+ * CONFIG_CALL_PADDING), which nothing reads once the module is loaded.  Its
+ * entries for the module's init functions point into freed init text, which
+ * a later module's memory may reuse.  The table runs from its section's
+ * address (the module's sysfs section attributes, a list ending in NULL)
+ * to the next section's, within one of the module's ranges.
+ */
+static bool __init fr_patchable_entry(unsigned long where, const struct module *mod)
+{
+	const struct attribute_group *grp = (const void *)READ_ONCE(mod->sect_attrs);
+	const struct bin_attribute *ba;
+	struct fr_scan_range r[FR_SCAN_RANGES];
+	unsigned long start = 0, end = ULONG_MAX, a, attrs, p;
+	char name[sizeof(FR_PFE)];
+	const char *np;
+	unsigned int i, n;
+
+	/* grp->bin_attrs: an array of pointers to (const since 6.15) attributes */
+	if (!grp || get_kernel_nofault(attrs, (const unsigned long *)&grp->bin_attrs) ||
+	    !attrs)
+		return false;
+	for (i = 0; i < FR_SECTIONS; i++) {
+		if (get_kernel_nofault(p, (const unsigned long *)attrs + i))
+			return false;
+		if (!p)
+			break;
+		ba = (const struct bin_attribute *)p;
+		a = fr_section_address(ba);
+		if (!get_kernel_nofault(np, &ba->attr.name) &&
+		    !copy_from_kernel_nofault(name, np, sizeof(name)) &&
+		    !memcmp(name, FR_PFE, sizeof(name)))
+			start = a;
+		else if (a > where && a < end)
+			end = a;
+	}
+	if (!start || where < start || where >= end)
+		return false;
+	n = fr_mod_ranges(mod, r, true);
+	for (i = 0; i < n; i++)
+		if (start >= r[i].start && start < r[i].end)
+			return where < r[i].end;
+	return false;
+}
+#else
+static bool __init fr_patchable_entry(unsigned long where, const struct module *mod)
+{
+	return false;
+}
+#endif
+
+/*
+ * A word in another module's struct module, ftrace call-site table or
+ * table of patchable function entries.
+ */
 static bool __init fr_other_module(unsigned long where, const struct module *mod)
 {
 	unsigned long m = (unsigned long)mod;
 
 	if (where >= m && where < m + sizeof(*mod))
+		return true;
+	if (fr_patchable_entry(where, mod))
 		return true;
 #ifdef CONFIG_FTRACE_MCOUNT_RECORD
 	if (mod->ftrace_callsites &&
@@ -495,12 +1074,15 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 
 	if (v >= m && v < m + sizeof(struct module))
 		return true;
+	if (fr_extents_have(&s->events, v) || fr_extents_have(&s->fields, where))
+		return true;
 	if (mod)
 		return fr_other_module(where, mod) || fr_lo_explains(s->t, where, v);
 	if (vmlinux)
 		return fr_loader_data(where) || fr_lo_explains(s->t, where, v);
 	return fr_in_extents(s->own, s->nr_own, where) ||
 	       fr_in_extents(s->ftrace, s->nr_ftrace, where) ||
+	       fr_extents_have(&s->sects, where) ||
 	       fr_allocation_record(s, where, v) ||
 	       fr_section_header(s, where, v) ||
 	       fr_lo_explains(s->t, where, v);
@@ -554,7 +1136,8 @@ static void __init fr_scan_words(struct fr_scan *s, unsigned long where,
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (s->buf[i] - s->lo < span)
+		if (s->buf[i] - s->lo < span &&
+		    !fr_slab_unused(s, where + i * sizeof(long)))
 			fr_found(s, where + i * sizeof(long), s->buf[i], mod, vmlinux);
 	s->bytes += n * sizeof(long);
 }
@@ -586,6 +1169,7 @@ static void __init fr_scan_virt(struct fr_scan *s, unsigned long start,
 static void __init fr_scan_modules(struct fr_scan *s)
 {
 	struct fr_scan_range r[FR_SCAN_RANGES];
+	struct fr_extent e;
 	struct module *mod;
 	unsigned int i, n;
 
@@ -596,11 +1180,16 @@ static void __init fr_scan_modules(struct fr_scan *s)
 			fr_skip_range(s, r[i].start, r[i].end);
 		if (mod == s->t->mod || mod == THIS_MODULE)
 			continue;
+#if defined(CONFIG_SYSFS) && defined(CONFIG_KALLSYMS)
+		if (fr_slab_object((unsigned long)READ_ONCE(mod->sect_attrs), &e))
+			fr_extents_add(&s->sects, e.start, e.end);
+#endif
 		n = fr_mod_ranges(mod, r, true);
 		for (i = 0; i < n; i++)
 			fr_scan_virt(s, r[i].start, r[i].end, mod);
 	}
 	rcu_read_unlock();
+	fr_extents_sort(&s->sects);
 }
 
 /*
@@ -624,6 +1213,15 @@ static struct page * __init fr_page(struct fr_scan *s, unsigned long pfn,
 	if (test_bit(pfn, s->skip) || PageOffline(page) ||
 	    folio_test_lru(page_folio(page)))
 		return NULL;
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0)
+	/*
+	 * Free too: a page on a CPU's list of free pages is not a buddy, but
+	 * has no reference.  (Since 6.14 slab and other pages are allocated
+	 * "frozen", without one.)
+	 */
+	if (!PageTail(page) && !page_ref_count(page) && !PageSlab(page))
+		return NULL;
+#endif
 	return page;
 }
 
@@ -645,11 +1243,14 @@ static void __init fr_scan_pages(struct fr_scan *s)
 			page = fr_page(s, pfn, &order);
 			if (!page)
 				continue;
+			if (!PageTail(page) && PageSlab(page))
+				fr_slab_begin(s, page_folio(page));
 			va = page_address(page);
-			if (!copy_from_kernel_nofault(s->buf, va, PAGE_SIZE))
+			if (!copy_from_kernel_nofault(s->buf, va, PAGE_SIZE)) {
+				fr_slab_recheck(s, va);
 				fr_scan_words(s, (unsigned long)va,
 					      PAGE_SIZE / sizeof(long), NULL, false);
-			else if (!is_kfence_address(va))
+			} else if (!is_kfence_address(va))
 				s->unknown++;
 		}
 	}
@@ -666,15 +1267,46 @@ static unsigned long __init fr_end_pfn(void)
 	return end;
 }
 
+static void __init fr_image_add(unsigned long start, unsigned long end)
+{
+	if (start < end) {
+		fr_image[fr_nr_image].start = start;
+		fr_image[fr_nr_image++].end = end;
+	}
+}
+
+/*
+ * vmlinux's data and bss.  On x86 the end of the bss's decrypted part
+ * (__start_bss_decrypted_unused to __end_bss_decrypted) was given back to
+ * the page allocator at boot: not vmlinux's data, it is read as pages.
+ */
+static bool __init fr_find_image(void)
+{
+	unsigned long sdata = (unsigned long)fr_lookup_label("_sdata");
+	unsigned long edata = (unsigned long)fr_lookup_label("_edata");
+	unsigned long sbss = (unsigned long)fr_lookup_label("__bss_start");
+	unsigned long ebss = (unsigned long)fr_lookup_label("__bss_stop");
+	unsigned long hole = (unsigned long)fr_lookup_label("__start_bss_decrypted_unused");
+	unsigned long hole_end = (unsigned long)fr_lookup_label("__end_bss_decrypted");
+
+	if (!sdata || edata <= sdata || !sbss || ebss <= sbss)
+		return false;
+	fr_image_add(sdata, edata);
+	if (hole >= sbss && hole_end > hole && hole_end <= ebss &&
+	    PAGE_ALIGNED(hole) && PAGE_ALIGNED(hole_end)) {
+		fr_image_add(sbss, hole);
+		fr_image_add(hole_end, ebss);
+	} else {
+		fr_image_add(sbss, ebss);
+	}
+	return true;
+}
+
 static bool __init fr_find_kernel(void)
 {
 	if (fr_modules)
 		return true;
-	fr_sdata = (unsigned long)fr_lookup_label("_sdata");
-	fr_edata = (unsigned long)fr_lookup_label("_edata");
-	fr_sbss = (unsigned long)fr_lookup_label("__bss_start");
-	fr_ebss = (unsigned long)fr_lookup_label("__bss_stop");
-	if (!fr_sdata || fr_edata <= fr_sdata || !fr_sbss || fr_ebss <= fr_sbss)
+	if (!fr_nr_image && !fr_find_image())
 		return false;
 	fr_modules = fr_modules_list();
 	fr_measure_slab();
@@ -702,10 +1334,14 @@ static int __init fr_scan_prepare(struct fr_scan *s)
 	fr_skip_range(s, (unsigned long)s->skip, (unsigned long)s->skip + bitmap);
 	fr_skip_range(s, (unsigned long)s->buf, (unsigned long)s->buf + PAGE_SIZE);
 	fr_skip_stacks(s);
-	fr_skip_range(s, fr_sdata, fr_edata);
-	fr_skip_range(s, fr_sbss, fr_ebss);
+	for (i = 0; i < fr_nr_image; i++)
+		fr_skip_range(s, fr_image[i].start, fr_image[i].end);
 	fr_find_own(s);
 	fr_find_ftrace(s);
+	fr_find_events(s);
+	s->sects.e = kvmalloc_array(FR_SCAN_MODULES, sizeof(*s->sects.e), GFP_KERNEL);
+	if (s->sects.e)
+		s->sects.max = FR_SCAN_MODULES;
 	return 0;
 }
 
@@ -719,6 +1355,7 @@ int __init fr_refscan(struct fr_rescue *t, bool refuse)
 {
 	struct fr_scan *s;
 	ktime_t start = ktime_get();
+	unsigned int i;
 	int ret;
 
 	if (!fr_find_kernel()) {
@@ -735,8 +1372,8 @@ int __init fr_refscan(struct fr_rescue *t, bool refuse)
 		goto out;
 	fr_skip_range(s, (unsigned long)s, (unsigned long)(s + 1));
 
-	fr_scan_virt(s, fr_sdata, fr_edata, NULL);
-	fr_scan_virt(s, fr_sbss, fr_ebss, NULL);
+	for (i = 0; i < fr_nr_image; i++)
+		fr_scan_virt(s, fr_image[i].start, fr_image[i].end, NULL);
 	fr_scan_modules(s);
 	fr_scan_pages(s);
 
@@ -744,10 +1381,12 @@ int __init fr_refscan(struct fr_rescue *t, bool refuse)
 		pr_warn("%s: " FR_LOG_REFERENCE "... and %u more\n", t->name,
 			s->unexplained - FR_SCAN_NAMED);
 	pr_info("%s: " FR_LOG_REFSCAN
-		"%llu MB in %lld ms: %u pointer(s), %u explained, %u not, %u page(s) unreadable%s\n",
+		"%llu MB in %lld ms: %u pointer(s), %u explained, %u not, %u page(s) unreadable%s%s%s\n",
 		t->name, s->bytes >> 20, ktime_ms_delta(ktime_get(), start),
 		s->found, s->explained, s->unexplained, s->unknown,
-		s->ftrace_unknown ? ", ftrace's records not read" : "");
+		s->ftrace_unknown ? ", ftrace's records not read" : "",
+		s->events_unknown ? ", trace events not read" : "",
+		fr_slub_ok ? "" : ", free slab objects not known");
 	if (!refuse || (!s->unexplained && !s->unknown))
 		goto out;
 	pr_err("%s: " FR_LOG_LEFTOVERS "%u leftover(s), refusing ("
@@ -756,6 +1395,9 @@ int __init fr_refscan(struct fr_rescue *t, bool refuse)
 	       t->name, s->unexplained + s->unknown, s->unexplained + s->unknown);
 	ret = -EBUSY;
 out:
+	kvfree(s->events.e);
+	kvfree(s->fields.e);
+	kvfree(s->sects.e);
 	vfree(s->skip);
 	free_page((unsigned long)s->buf);
 	kfree(s);
