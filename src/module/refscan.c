@@ -485,7 +485,8 @@ static void __init fr_measure_slub_cpu(struct kmem_cache *c, u32 offset)
 		fr_slub_cpu = fr_word((unsigned long)cpu, 0) == (unsigned long)a &&
 			      fr_slub_next(fr_slub_hardened, random, offset,
 					   (unsigned long)a) == (unsigned long)b;
-		a = b = NULL;
+		a = NULL;
+		b = NULL;
 	}
 	if (b)
 		kmem_cache_free(c, b);
@@ -841,7 +842,8 @@ static void __init fr_find_events(struct fr_scan *s)
 			continue;	/* seen */
 		fr_extents_add(&s->events, (unsigned long)class,
 			       (unsigned long)(class + 1));
-		if (get_kernel_nofault(get_fields, (unsigned long *)&class->get_fields) || get_fields)
+		if (get_kernel_nofault(get_fields, (unsigned long *)&class->get_fields) ||
+		    get_fields)
 			s->events_unknown = true;
 		else
 			fr_find_fields(s, class);
@@ -928,10 +930,10 @@ static bool __init fr_section_header(const struct fr_scan *s,
 				     unsigned long where, unsigned long v)
 {
 	const struct fr_scan_range *r = fr_range_of(s, v);
+	unsigned long hdr = where - offsetof(struct elf_shdr, sh_addr);
 	struct elf_shdr sh;	/* Elf_Shdr */
 
-	if (!r || copy_from_kernel_nofault(&sh, (void *)(where - offsetof(struct elf_shdr, sh_addr)),
-				     sizeof(sh)))
+	if (!r || copy_from_kernel_nofault(&sh, (void *)hdr, sizeof(sh)))
 		return false;
 	return (sh.sh_flags & SHF_ALLOC) && sh.sh_addr == v &&
 	       (sh.sh_type == SHT_PROGBITS || sh.sh_type == SHT_NOBITS ||
@@ -1250,8 +1252,9 @@ static void __init fr_scan_pages(struct fr_scan *s)
 				fr_slab_recheck(s, va);
 				fr_scan_words(s, (unsigned long)va,
 					      PAGE_SIZE / sizeof(long), NULL, false);
-			} else if (!is_kfence_address(va))
+			} else if (!is_kfence_address(va)) {
 				s->unknown++;
+			}
 		}
 	}
 }

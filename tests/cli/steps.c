@@ -286,6 +286,19 @@ static void test_users_unknown(void)
 	HAS(err, "WARNING: fr_leak_ref: the helper's check did not report on it; going on (--force)");
 	CHECK_STR(out, "fr_leak_ref: removed (was live, refcount 2; own exit ran)\n");
 
+	/* --refscan=MODE is passed on as refscan=MODE; another value is a usage error. */
+	tree("fr_leak_ref 12288 2 - Live 0x0 (OE)\n");
+	run(helper_opt, "--force", "--refscan=refuse", "fr_leak_ref", NULL);
+	CHECK(status == 0);
+	CHECK_STR(calls, "load modname=fr_leak_ref exit=auto check=1 users=ignore leftovers=force refscan=refuse\n"
+		  "load modname=fr_leak_ref exit=auto users=ignore leftovers=force refscan=refuse\n"
+		  "remove fr_leak_ref\nremove force_rmmod\n");
+	tree("fr_leak_ref 12288 2 - Live 0x0 (OE)\n");
+	run(helper_opt, "--refscan=maybe", "fr_leak_ref", NULL);
+	CHECK(status == 2);
+	HAS(err, "--refscan=maybe: expected report or refuse");
+	CHECK_STR(calls, "");
+
 	/* The rescue load refused by the kernel: exit status 3. */
 	tree("fr_leak_ref 12288 2 - Live 0x0 (OE)\n");
 	load_result = -EEXIST;
