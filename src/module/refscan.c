@@ -349,8 +349,8 @@ static bool __init fr_is_slab(unsigned long a)
 #define FR_SLUB_OFFSET		40	/* offset */
 #define FR_SLUB_FLAGS		8	/* flags */
 #define FR_SLAB_FREELIST	4	/* struct slab: freelist (a word) */
-#define FR_SLUB_DEBUG	(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | \
-			 SLAB_STORE_USER | SLAB_TRACE)
+#define FR_SLUB_DEBUG	((__force u32)(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | \
+					SLAB_POISON | SLAB_STORE_USER | SLAB_TRACE))
 
 static bool fr_slub_layout __initdata;	/* the offsets above checked */
 static bool fr_slub_ok __initdata;	/* and the free lists readable: */
