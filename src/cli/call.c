@@ -312,16 +312,13 @@ static void fr_load_params(struct fr_load *ld, enum fr_call call)
 				 ld->nr_named ? "," : "", t->name);
 		ld->named[ld->nr_named++] = t;
 	}
-	snprintf(ld->params + used, sizeof(ld->params) - used, " %s=%s%s%s",
+	snprintf(ld->params + used, sizeof(ld->params) - used, " %s=%s%s%s%s%s",
 		 FR_STR(FR_PARAM_EXIT), ld->opt->exit_mode,
 		 call == FR_CALL_CHECK ? " " FR_STR(FR_PARAM_CHECK) "=1" : "",
 		 ld->opt->force ? " " FR_STR(FR_PARAM_USERS) "=" FR_USERS_IGNORE
-				  " " FR_STR(FR_PARAM_LEFTOVERS) "=" FR_LEFTOVERS_FORCE : "");
-	if (ld->opt->refscan) {
-		used = strlen(ld->params);
-		snprintf(ld->params + used, sizeof(ld->params) - used, " %s=%s",
-			 FR_STR(FR_PARAM_REFSCAN), ld->opt->refscan);
-	}
+				  " " FR_STR(FR_PARAM_LEFTOVERS) "=" FR_LEFTOVERS_FORCE : "",
+		 ld->opt->refscan ? " " FR_STR(FR_PARAM_REFSCAN) "=" : "",
+		 ld->opt->refscan ? ld->opt->refscan : "");
 }
 
 /* Load the helper for the pending targets of @call; -errno as init_module. */

@@ -559,21 +559,43 @@ static bool __init fr_slab_chain(struct fr_scan *s, unsigned long p,
 	return true;
 }
 
+/*
+ * The head of @cpu's own free list of @cache when that CPU allocates from
+ * the slab @f, else 0 (an empty list).
+ */
+static unsigned long __init fr_cpu_head(unsigned long cache, const void *f, int cpu)
+{
+	const unsigned long *c = fr_slub_cpu ? fr_cache_cpu(cache, cpu) : NULL;
+
+	if (!c || fr_word((unsigned long)c, 2) != (unsigned long)f)
+		return 0;
+	return fr_word((unsigned long)c, 0);
+}
+
 /* The heads of the free lists of the slab @f of @cache, summed up. */
 static unsigned long __init fr_slab_heads(const unsigned long *f, unsigned long cache)
 {
 	unsigned long sig = fr_word((unsigned long)f, FR_SLAB_FREELIST);
-	const unsigned long *cpu;
 	int c;
 
-	if (!fr_slub_cpu)
-		return sig;
-	for_each_possible_cpu(c) {
-		cpu = fr_cache_cpu(cache, c);
-		if (cpu && fr_word((unsigned long)cpu, 2) == (unsigned long)f)
-			sig += (c + 1) * fr_word((unsigned long)cpu, 0);
-	}
+	for_each_possible_cpu(c)
+		sig += (c + 1) * fr_cpu_head(cache, f, c);
 	return sig;
+}
+
+/*
+ * The object @size, @object_size and free-pointer @offset of @cache, or
+ * false when they make no sense or debugging changes the layout.
+ */
+static bool __init fr_cache_sizes(unsigned long cache, u32 *size,
+				  u32 *object_size, u32 *offset)
+{
+	*size = fr_u32((void *)cache, FR_SLUB_SIZE);
+	*object_size = fr_u32((void *)cache, FR_SLUB_OBJECT_SIZE);
+	*offset = fr_u32((void *)cache, FR_SLUB_OFFSET);
+	return *size && *object_size <= *size && *offset <= *size - sizeof(long) &&
+	       !(*offset % sizeof(long)) &&
+	       !(fr_u32((void *)cache, FR_SLUB_FLAGS) & FR_SLUB_DEBUG);
 }
 
 /*
@@ -585,21 +607,17 @@ static unsigned long __init fr_slab_heads(const unsigned long *f, unsigned long 
  */
 static void __init fr_slab_begin(struct fr_scan *s, struct folio *folio)
 {
-	const unsigned long *f = (const unsigned long *)folio, *cpu;
+	const unsigned long *f = (const unsigned long *)folio;
 	unsigned long cache, random = 0, head;
-	u32 size, offset;
+	u32 size, object_size, offset;
 	int c;
 
 	s->slab = (unsigned long)folio_address(folio);
 	s->slab_end = s->slab + folio_size(folio);
 	s->slab_size = 0;
 	if (!fr_slub_ok || get_kernel_nofault(cache, f + fr_slab_word) ||
-	    get_kernel_nofault(head, f + FR_SLAB_FREELIST))
-		return;
-	size = fr_u32((void *)cache, FR_SLUB_SIZE);
-	offset = fr_u32((void *)cache, FR_SLUB_OFFSET);
-	if (fr_u32((void *)cache, FR_SLUB_FLAGS) & FR_SLUB_DEBUG || !size ||
-	    offset > size - sizeof(long) || offset % sizeof(long) ||
+	    get_kernel_nofault(head, f + FR_SLAB_FREELIST) ||
+	    !fr_cache_sizes(cache, &size, &object_size, &offset) ||
 	    (s->slab_end - s->slab) / size > FR_SLAB_OBJS)
 		return;
 	if (fr_slub_hardened)
@@ -609,14 +627,9 @@ static void __init fr_slab_begin(struct fr_scan *s, struct folio *folio)
 	bitmap_zero(s->slab_free, FR_SLAB_OBJS);
 	if (!fr_slab_chain(s, head, random, offset))
 		goto unknown;
-	for_each_possible_cpu(c) {
-		if (!fr_slub_cpu)
-			break;
-		cpu = fr_cache_cpu(cache, c);
-		if (cpu && fr_word((unsigned long)cpu, 2) == (unsigned long)folio &&
-		    !fr_slab_chain(s, fr_word((unsigned long)cpu, 0), random, offset))
+	for_each_possible_cpu(c)
+		if (!fr_slab_chain(s, fr_cpu_head(cache, f, c), random, offset))
 			goto unknown;
-	}
 	if (fr_slab_heads(f, cache) == s->slab_sig)
 		return;
 unknown:
@@ -643,16 +656,14 @@ static void __init fr_slab_recheck(struct fr_scan *s, const void *va)
 static bool __init fr_slab_object(unsigned long obj, struct fr_extent *e)
 {
 	unsigned long cache, base;
-	u32 size, object_size;
+	u32 size, object_size, offset;
 
 	if (!fr_slub_layout || !fr_is_slab(obj) ||
-	    get_kernel_nofault(cache, (unsigned long *)virt_to_folio((void *)obj) + fr_slab_word))
+	    get_kernel_nofault(cache, (unsigned long *)virt_to_folio((void *)obj) + fr_slab_word) ||
+	    !fr_cache_sizes(cache, &size, &object_size, &offset))
 		return false;
 	base = (unsigned long)folio_address(virt_to_folio((void *)obj));
-	size = fr_u32((void *)cache, FR_SLUB_SIZE);
-	object_size = fr_u32((void *)cache, FR_SLUB_OBJECT_SIZE);
-	if (!size || object_size > size || (obj - base) % size ||
-	    fr_u32((void *)cache, FR_SLUB_FLAGS) & FR_SLUB_DEBUG)
+	if ((obj - base) % size)
 		return false;
 	e->start = obj;
 	e->end = obj + object_size;
@@ -973,14 +984,15 @@ static unsigned long __init fr_section_address(const struct bin_attribute *ba)
  * entries for the module's init functions point into freed init text, which
  * a later module's memory may reuse.  The table runs from its section's
  * address (the module's sysfs section attributes, a list ending in NULL)
- * to the next section's, within one of the module's ranges.
+ * to the next section's, within one of the module's ranges; a section at
+ * the table's own address might be the one that holds @where.
  */
 static bool __init fr_patchable_entry(unsigned long where, const struct module *mod)
 {
 	const struct attribute_group *grp = (const void *)READ_ONCE(mod->sect_attrs);
 	const struct bin_attribute *ba;
 	struct fr_scan_range r[FR_SCAN_RANGES];
-	unsigned long start = 0, end = ULONG_MAX, a, attrs, p;
+	unsigned long start = 0, below = 0, a, attrs, p;
 	char name[sizeof(FR_PFE)];
 	const char *np;
 	unsigned int i, n;
@@ -1000,10 +1012,11 @@ static bool __init fr_patchable_entry(unsigned long where, const struct module *
 		    !copy_from_kernel_nofault(name, np, sizeof(name)) &&
 		    !memcmp(name, FR_PFE, sizeof(name)))
 			start = a;
-		else if (a > where && a < end)
-			end = a;
+		else if (a <= where && a > below)
+			below = a;
 	}
-	if (!start || where < start || where >= end)
+	/* no other section starts between the table and @where */
+	if (!start || where < start || below >= start)
 		return false;
 	n = fr_mod_ranges(mod, r, true);
 	for (i = 0; i < n; i++)
