@@ -59,11 +59,14 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/elf.h>
 #include <linux/err.h>
 #include <linux/ftrace.h>
 #include <linux/kallsyms.h>
+#include <linux/kernel_stat.h>
 #include <linux/kfence.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
@@ -93,7 +96,7 @@
 #define FR_SCAN_RANGES	8	/* kinds of a module's memory */
 #define FR_SCAN_NAMED	8	/* unexplained pointers named per target */
 #define FR_SCAN_OWN	32	/* objects the target's struct module points to */
-#define FR_SCAN_FTRACE	64	/* blocks of ftrace records of the target */
+#define FR_SCAN_FTRACE	16384	/* extents of ftrace's records, at most */
 #define FR_SCAN_FIELDS	16384	/* fields of the target's trace events */
 #define FR_SCAN_IMAGE	3	/* vmlinux's data, and its bss around a hole */
 #define FR_SLAB_OBJS	1024	/* objects of a slab whose free ones are known */
@@ -123,9 +126,9 @@ struct fr_scan {
 	unsigned long lo, hi;		/* the span of r[] */
 	struct fr_extent own[FR_SCAN_OWN];
 	unsigned int nr_own;
-	struct fr_extent ftrace[FR_SCAN_FTRACE];
-	unsigned int nr_ftrace;
+	struct fr_extents ftrace;	/* ftrace records read as dead */
 	bool ftrace_unknown;		/* ftrace's records not read */
+	unsigned int cached_stacks;	/* dead tasks' stacks not read */
 	struct fr_extents events;	/* the target's trace events, classes */
 	struct fr_extents fields;	/* their fields' name and type words */
 	bool events_unknown;		/* a class's fields not read */
@@ -299,6 +302,116 @@ static void __init fr_skip_range(struct fr_scan *s, unsigned long start,
 	}
 }
 
+#ifdef CONFIG_VMAP_STACK
+/*
+ * A dead task's stack waits for the next task in cached_stacks (kernel/
+ * fork.c: two per CPU, a static per-CPU variable that the kprobe lookup
+ * cannot name): stale frames, such as a crashed loader's, not references.
+ * Found by where a stack of our own lands: a kernel thread that never
+ * runs, its stack's vm_struct then looked for near an exported per-CPU
+ * variable (kernel_cpustat) on every CPU.  Polled for a bounded time: the
+ * stack returns to the cache after a grace period.
+ */
+#define FR_PCPU_WINDOW	(512 * 1024)	/* bytes either side of kernel_cpustat */
+#define FR_STACK_POLLS	15		/* times 20 ms */
+#define FR_STACK_PROBES	4		/* threads made to find the cache */
+static long fr_stack_cache_off __initdata;	/* from kernel_cpustat, or 0 */
+static unsigned long fr_stack_caller __initdata;	/* a stack's vm->caller */
+
+static int __init fr_stack_probe(void *unused)
+{
+	return 0;
+}
+
+/* Where one of @words is, from kernel_cpustat on its CPU; 0: nowhere. */
+static long __init fr_find_words(const unsigned long *words, int n, unsigned long *buf)
+{
+	unsigned long base, a;
+	unsigned int i;
+	int cpu, j;
+
+	for_each_possible_cpu(cpu) {
+		base = (unsigned long)per_cpu_ptr(&kernel_cpustat, cpu);
+		for (a = (base - FR_PCPU_WINDOW) & PAGE_MASK; a < base + FR_PCPU_WINDOW;
+		     a += PAGE_SIZE) {
+			/* the first per-CPU chunk: memory reserved at boot */
+			if (!virt_addr_valid(a) || !PageReserved(virt_to_page((void *)a)) ||
+			    copy_from_kernel_nofault(buf, (void *)a, PAGE_SIZE))
+				continue;
+			for (i = 0; i < PAGE_SIZE / sizeof(long); i++)
+				for (j = 0; j < n; j++)
+					if (buf[i] && buf[i] == words[j])
+						return a + i * sizeof(long) - base;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Threads that never run: made together, they take the stacks cached on
+ * kthreadd's CPU, so that theirs find room there when they end.
+ */
+static void __init fr_measure_stack_cache(void)
+{
+	struct task_struct *t[FR_STACK_PROBES];
+	unsigned long vm[FR_STACK_PROBES] = { 0 };
+	unsigned long *buf;
+	int i;
+
+	buf = (unsigned long *)__get_free_page(GFP_KERNEL);
+	for (i = 0; i < FR_STACK_PROBES; i++) {
+		t[i] = buf ? kthread_create(fr_stack_probe, NULL, "fr_stack_probe") : NULL;
+		if (IS_ERR_OR_NULL(t[i]))
+			continue;
+		vm[i] = (unsigned long)task_stack_vm_area(t[i]);
+		if (vm[i])
+			fr_stack_caller = (unsigned long)task_stack_vm_area(t[i])->caller;
+	}
+	for (i = 0; i < FR_STACK_PROBES; i++)
+		if (!IS_ERR_OR_NULL(t[i]))
+			kthread_stop(t[i]);	/* it ends without running */
+	for (i = 0; buf && fr_stack_caller && i < FR_STACK_POLLS && !fr_stack_cache_off; i++) {
+		msleep(20);
+		fr_stack_cache_off = fr_find_words(vm, FR_STACK_PROBES, buf);
+	}
+	free_page((unsigned long)buf);
+}
+
+/* The stacks in the cache: a slot's neighbours are checked too. */
+static void __init fr_skip_cached_stacks(struct fr_scan *s)
+{
+	unsigned long slot, caller, addr;
+	struct vm_struct *vm;
+	int cpu, i;
+
+	if (!fr_stack_cache_off)
+		return;
+	for_each_possible_cpu(cpu) {
+		slot = (unsigned long)per_cpu_ptr(&kernel_cpustat, cpu) + fr_stack_cache_off;
+		for (i = -1; i <= 1; i++) {
+			vm = (struct vm_struct *)fr_word(slot, i);
+			if (!virt_addr_valid(vm) ||
+			    get_kernel_nofault(caller, (unsigned long *)&vm->caller) ||
+			    caller != fr_stack_caller ||
+			    get_kernel_nofault(addr, (unsigned long *)&vm->addr) ||
+			    !is_vmalloc_addr((void *)addr))
+				continue;
+			fr_skip_range(s, addr, addr + THREAD_SIZE);
+			s->cached_stacks++;
+		}
+	}
+}
+#else
+static void __init fr_measure_stack_cache(void)
+{
+}
+
+static void __init fr_skip_cached_stacks(struct fr_scan *s)
+{
+}
+#endif
+
+/* Every task's stack (tasks.c reads them), and the cached ones. */
 static void __init fr_skip_stacks(struct fr_scan *s)
 {
 	struct task_struct *g, *p;
@@ -311,6 +424,7 @@ static void __init fr_skip_stacks(struct fr_scan *s)
 			fr_skip_range(s, stack, stack + THREAD_SIZE);
 	}
 	rcu_read_unlock();
+	fr_skip_cached_stacks(s);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -340,9 +454,14 @@ static bool __init fr_is_slab(unsigned long a)
  * word).  The cache's flags, object size and free pointer offset are u32 at
  * bytes 8, 24 and 40 of struct kmem_cache from 6.1 to 7.1; its random word
  * is found by what it decodes.  All of it is measured on the probe cache;
- * what does not match leaves every object counted as allocated.  Objects
- * kept free in 7.x's per-CPU sheaves are not on any list: counted as
- * allocated too.
+ * what does not match leaves every object counted as allocated.
+ *
+ * Since 7.0 a CPU keeps freed objects in sheaves instead (struct
+ * slub_percpu_sheaves, per CPU at the start of struct kmem_cache: a lock,
+ * then the main, spare and rcu_free sheaves; struct slab_sheaf: two words,
+ * the cache, the u32 count, then the array of objects).  The main and
+ * spare sheaves are measured too; objects in the node's barn, and those
+ * waiting for a grace period, are counted as allocated.
  */
 #define FR_SLUB_SIZE		24	/* struct kmem_cache: size (u32), */
 #define FR_SLUB_OBJECT_SIZE	28	/* object_size, */
@@ -357,6 +476,9 @@ static bool fr_slub_ok __initdata;	/* and the free lists readable: */
 static bool fr_slub_hardened __initdata;	/* encoded, with */
 static int fr_slub_random __initdata;	/* this word of struct kmem_cache */
 static bool fr_slub_cpu __initdata;	/* per-CPU free lists (before 7.0) */
+static int fr_sheaf_main __initdata;	/* 7.x: word of the main sheaf, */
+static int fr_sheaf_cache __initdata;	/* and of a sheaf's cache */
+#define FR_SHEAF_OBJS	512		/* objects in a sheaf, at most */
 
 static u32 __init fr_u32(const void *base, int byte)
 {
@@ -495,6 +617,77 @@ static void __init fr_measure_slub_cpu(struct kmem_cache *c, u32 offset)
 	preempt_enable();
 }
 
+/*
+ * Since 7.0: an object freed on a CPU is the last of that CPU's main sheaf.
+ * Which word of the per-CPU sheaves is the main one, and where its cache,
+ * count and objects are.
+ */
+static void __init fr_measure_sheaves(struct kmem_cache *c)
+{
+	const unsigned long *pcs;
+	unsigned long sheaf, n;
+	void *a;
+	int i, j;
+
+	preempt_disable();
+	a = kmem_cache_alloc(c, GFP_ATOMIC | __GFP_NOWARN);
+	if (!a)
+		goto out;
+	kmem_cache_free(c, a);
+	pcs = fr_cache_cpu((unsigned long)c, smp_processor_id());
+	for (i = 1; pcs && i < 8 && !fr_sheaf_main; i++) {
+		sheaf = fr_word((unsigned long)pcs, i);
+		if (!virt_addr_valid(sheaf))
+			continue;
+		for (j = 1; j < 8; j++) {
+			if (fr_word(sheaf, j) != (unsigned long)c)
+				continue;
+			n = fr_u32((void *)sheaf, (j + 1) * sizeof(long));
+			if (n && n <= FR_SHEAF_OBJS &&
+			    fr_word(sheaf, j + 1 + n) == (unsigned long)a) {
+				fr_sheaf_main = i;
+				fr_sheaf_cache = j;
+			}
+			break;
+		}
+	}
+out:
+	preempt_enable();
+}
+
+/*
+ * Mark the objects of the slab being read that lie in @cpu's main and spare
+ * sheaves of @cache as free; false when one is marked twice or a count
+ * makes no sense.
+ */
+static bool __init fr_slab_sheaves(struct fr_scan *s, unsigned long cache, int cpu)
+{
+	const unsigned long *pcs = fr_cache_cpu(cache, cpu);
+	unsigned long sheaf, obj;
+	u32 i, n;
+	int k;
+
+	for (k = 0; pcs && k < 2; k++) {
+		sheaf = fr_word((unsigned long)pcs, fr_sheaf_main + k);
+		if (!sheaf)
+			continue;
+		if (fr_word(sheaf, fr_sheaf_cache) != cache)
+			return false;
+		n = fr_u32((void *)sheaf, (fr_sheaf_cache + 1) * sizeof(long));
+		if (n > FR_SHEAF_OBJS)
+			return false;
+		for (i = 0; i < n; i++) {
+			obj = fr_word(sheaf, fr_sheaf_cache + 2 + i);
+			if (obj < s->slab || obj >= s->slab_end)
+				continue;
+			if ((obj - s->slab) % s->slab_size ||
+			    __test_and_set_bit((obj - s->slab) / s->slab_size, s->slab_free))
+				return false;
+		}
+	}
+	return true;
+}
+
 static void __init fr_measure_slub(struct kmem_cache *c)
 {
 	u32 size = fr_u32(c, FR_SLUB_SIZE), offset = fr_u32(c, FR_SLUB_OFFSET);
@@ -506,6 +699,8 @@ static void __init fr_measure_slub(struct kmem_cache *c)
 	fr_measure_slub_lists(c, size, offset);
 	if (fr_slub_ok)
 		fr_measure_slub_cpu(c, offset);
+	if (fr_slub_ok && !fr_slub_cpu)
+		fr_measure_sheaves(c);
 }
 
 static void __init fr_measure_slab(void)
@@ -576,10 +771,18 @@ static unsigned long __init fr_cpu_head(unsigned long cache, const void *f, int 
 static unsigned long __init fr_slab_heads(const unsigned long *f, unsigned long cache)
 {
 	unsigned long sig = fr_word((unsigned long)f, FR_SLAB_FREELIST);
+	const unsigned long *pcs;
 	int c;
 
-	for_each_possible_cpu(c)
+	for_each_possible_cpu(c) {
 		sig += (c + 1) * fr_cpu_head(cache, f, c);
+		pcs = fr_sheaf_main ? fr_cache_cpu(cache, c) : NULL;
+		if (pcs)	/* the sheaves, and the main one's count */
+			sig += (c + 1) * (fr_word((unsigned long)pcs, fr_sheaf_main) +
+					  fr_word((unsigned long)pcs, fr_sheaf_main + 1) +
+					  fr_u32((void *)fr_word((unsigned long)pcs, fr_sheaf_main),
+						 (fr_sheaf_cache + 1) * sizeof(long)));
+	}
 	return sig;
 }
 
@@ -628,7 +831,8 @@ static void __init fr_slab_begin(struct fr_scan *s, struct folio *folio)
 	if (!fr_slab_chain(s, head, random, offset))
 		goto unknown;
 	for_each_possible_cpu(c)
-		if (!fr_slab_chain(s, fr_cpu_head(cache, f, c), random, offset))
+		if (!fr_slab_chain(s, fr_cpu_head(cache, f, c), random, offset) ||
+		    (fr_sheaf_main && !fr_slab_sheaves(s, cache, c)))
 			goto unknown;
 	if (fr_slab_heads(f, cache) == s->slab_sig)
 		return;
@@ -650,24 +854,31 @@ static void __init fr_slab_recheck(struct fr_scan *s, const void *va)
 }
 
 /*
+ * The extent of the slab object that holds @a (its cache's object size), or
+ * false when @a is in none.
+ */
+static bool __init fr_slab_object_of(unsigned long a, struct fr_extent *e)
+{
+	unsigned long cache, base;
+	u32 size, object_size, offset;
+
+	if (!fr_slub_layout || !fr_is_slab(a) ||
+	    get_kernel_nofault(cache, (unsigned long *)virt_to_folio((void *)a) + fr_slab_word) ||
+	    !fr_cache_sizes(cache, &size, &object_size, &offset))
+		return false;
+	base = (unsigned long)folio_address(virt_to_folio((void *)a));
+	e->start = a - (a - base) % size;
+	e->end = e->start + object_size;
+	return a < e->end;
+}
+
+/*
  * The extent of the slab object that starts at @obj (its cache's object
  * size), or false when @obj is not one.
  */
 static bool __init fr_slab_object(unsigned long obj, struct fr_extent *e)
 {
-	unsigned long cache, base;
-	u32 size, object_size, offset;
-
-	if (!fr_slub_layout || !fr_is_slab(obj) ||
-	    get_kernel_nofault(cache, (unsigned long *)virt_to_folio((void *)obj) + fr_slab_word) ||
-	    !fr_cache_sizes(cache, &size, &object_size, &offset))
-		return false;
-	base = (unsigned long)folio_address(virt_to_folio((void *)obj));
-	if ((obj - base) % size)
-		return false;
-	e->start = obj;
-	e->end = obj + object_size;
-	return true;
+	return fr_slab_object_of(obj, e) && e->start == obj;
 }
 
 /* Whether the word at @where lies in a free object of the slab being read. */
@@ -730,13 +941,17 @@ static void __init fr_find_own(struct fr_scan *s)
 }
 
 /*
- * ftrace's records of the target's functions: blocks of struct dyn_ftrace
- * on ftrace_pages_start, read (without ftrace_lock) and checked as read.
+ * ftrace's records (blocks of struct dyn_ftrace on ftrace_pages_start, read
+ * without ftrace_lock and checked as read) that hold no reference: a block
+ * with records of the target's functions, which free_module() removes, and
+ * the unused end of each block's pages, stale records that ftrace never
+ * reads.  A block is sorted by address.
  */
 static void __init fr_find_ftrace(struct fr_scan *s)
 {
 	static struct fr_ftrace_page **start __initdata;
 	struct fr_ftrace_page pg, *p;
+	unsigned long rec, first, last, used;
 	unsigned int n = 0;
 
 	if (!IS_ENABLED(CONFIG_DYNAMIC_FTRACE))
@@ -744,30 +959,39 @@ static void __init fr_find_ftrace(struct fr_scan *s)
 	if (!start)
 		start = fr_lookup_layout(FR_LAYOUT_FTRACE_PAGES, "ftrace_pages_start",
 					 sizeof(*start));
-	if (IS_ERR_OR_NULL(start) ||
+	s->ftrace.e = kvmalloc_array(FR_SCAN_FTRACE, sizeof(*s->ftrace.e), GFP_KERNEL);
+	if (IS_ERR_OR_NULL(start) || !s->ftrace.e ||
 	    get_kernel_nofault(p, start)) {
 		s->ftrace_unknown = true;
 		return;
 	}
+	s->ftrace.max = FR_SCAN_FTRACE;
 	for (; p; p = pg.next) {
-		unsigned long rec, first;
-
 		if (++n > 1 << 20 || copy_from_kernel_nofault(&pg, p, sizeof(pg)) ||
 		    pg.order < 0 || pg.order > MAX_PAGE_ORDER || pg.index < 0 ||
 		    pg.index > (PAGE_SIZE << pg.order) / sizeof(struct dyn_ftrace) ||
 		    !virt_addr_valid(pg.records) ||
 		    offset_in_page(pg.records)) {
 			s->ftrace_unknown = true;
-			return;
+			break;
 		}
 		rec = (unsigned long)pg.records;
-		if (!pg.index || get_kernel_nofault(first, (unsigned long *)rec))
+		used = pg.index * sizeof(struct dyn_ftrace);
+		if (!fr_extents_add(&s->ftrace, rec + used, rec + (PAGE_SIZE << pg.order))) {
+			s->ftrace_unknown = true;
+			break;
+		}
+		if (!pg.index || get_kernel_nofault(first, (unsigned long *)rec) ||
+		    get_kernel_nofault(last, (unsigned long *)(rec + used -
+							   sizeof(struct dyn_ftrace))) ||
+		    last < s->lo || first >= s->hi)
 			continue;
-		if (!fr_range_of(s, first) || s->nr_ftrace == FR_SCAN_FTRACE)
-			continue;
-		s->ftrace[s->nr_ftrace].start = rec;
-		s->ftrace[s->nr_ftrace++].end = rec + pg.index * sizeof(struct dyn_ftrace);
+		if (!fr_extents_add(&s->ftrace, rec, rec + used)) {
+			s->ftrace_unknown = true;
+			break;
+		}
 	}
+	fr_extents_sort(&s->ftrace);
 }
 
 /* Whether [@a, @a + @len) lies in one range of the target. */
@@ -928,6 +1152,76 @@ static bool __init fr_allocation_record(const struct fr_scan *s,
 #else
 	return false;
 #endif
+}
+
+#ifdef CONFIG_ARCH_HAS_EXECMEM_ROX
+/* Whether @where lies in an object of the slab cache called @name. */
+static bool __init fr_in_cache(unsigned long where, const char *name)
+{
+	unsigned long cache, n;
+	char buf[16];
+	size_t len = strlen(name) + 1;
+
+	return len <= sizeof(buf) && fr_slab_word >= 0 && fr_cache_name_word >= 0 &&
+	       fr_is_slab(where) &&
+	       !get_kernel_nofault(cache, (unsigned long *)virt_to_folio((void *)where) +
+				   fr_slab_word) &&
+	       !get_kernel_nofault(n, (unsigned long *)cache + fr_cache_name_word) &&
+	       !copy_from_kernel_nofault(buf, (void *)n, len) && !memcmp(buf, name, len);
+}
+
+/*
+ * Module text in a cache of executable memory (mm/execmem.c, x86 since
+ * 6.14): 2 MB areas that several modules share, each allocation kept in a
+ * maple tree as a range (its first and last byte, its start as the value),
+ * and the area's vmap_area and vm_struct starting where its first
+ * allocation does.  execmem_free() takes them back as free_module() frees.
+ */
+static bool __init fr_execmem_record(const struct fr_scan *s,
+				     unsigned long where, unsigned long v)
+{
+	const struct fr_scan_range *r = fr_range_of(s, v);
+	unsigned long next = fr_word(where, 1);
+
+	if (!r)
+		return false;
+	if (fr_in_cache(where, "maple_node"))
+		return v == r->start ||
+		       (PAGE_ALIGNED(v + 1) && v + PAGE_SIZE >= r->end);
+	if (v != r->start || !fr_is_slab(where))
+		return false;
+	if (next > v)			/* vmap_area: va_end; or vm_struct: size */
+		next -= v;
+	/* a multiple of 2 MB, and a guard page */
+	return next >= PMD_SIZE && (!(next % PMD_SIZE) || next % PMD_SIZE == PAGE_SIZE);
+}
+#else
+static bool __init fr_execmem_record(const struct fr_scan *s,
+				     unsigned long where, unsigned long v)
+{
+	return false;
+}
+#endif
+
+/*
+ * The records that tie the target's jump-label entries and static-call
+ * sites to keys outside it (kernel/jump_label.c struct static_key_mod:
+ * next, entries, mod; kernel/static_call_inline.c struct static_call_mod:
+ * next, mod, sites), each a small slab object naming the target's struct
+ * module.  The loader's GOING notifiers free them.
+ */
+static bool __init fr_key_record(const struct fr_scan *s, unsigned long where)
+{
+	unsigned long m = (unsigned long)s->t->mod;
+	struct fr_extent e;
+
+	if (!fr_slab_object_of(where, &e) || e.end - e.start > 4 * sizeof(long))
+		return false;
+	if (where == e.start + sizeof(long))
+		return fr_word(e.start, 2) == m;	/* static_key_mod */
+	if (where == e.start + 2 * sizeof(long))
+		return fr_word(e.start, 1) == m;	/* static_call_mod */
+	return false;
 }
 
 /*
@@ -1096,9 +1390,11 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 	if (vmlinux)
 		return fr_loader_data(where) || fr_lo_explains(s->t, where, v);
 	return fr_in_extents(s->own, s->nr_own, where) ||
-	       fr_in_extents(s->ftrace, s->nr_ftrace, where) ||
+	       fr_extents_have(&s->ftrace, where) ||
 	       fr_extents_have(&s->sects, where) ||
 	       fr_allocation_record(s, where, v) ||
+	       fr_execmem_record(s, where, v) ||
+	       fr_key_record(s, where) ||
 	       fr_section_header(s, where, v) ||
 	       fr_lo_explains(s->t, where, v);
 }
@@ -1228,13 +1524,17 @@ static struct page * __init fr_page(struct fr_scan *s, unsigned long pfn,
 	if (test_bit(pfn, s->skip) || PageOffline(page) ||
 	    folio_test_lru(page_folio(page)))
 		return NULL;
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0)
 	/*
 	 * Free too: a page on a CPU's list of free pages is not a buddy, but
-	 * has no reference.  (Since 6.14 slab and other pages are allocated
-	 * "frozen", without one.)
+	 * has no reference.  Slab pages have none either, and since 6.14 every
+	 * page allocated "frozen", without one, has a type: slab, large
+	 * kmalloc or hugetlb (mm/slub.c, mm/hugetlb.c).
 	 */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0)
 	if (!PageTail(page) && !page_ref_count(page) && !PageSlab(page))
+		return NULL;
+#else
+	if (!PageTail(page) && !page_ref_count(page) && !page_has_type(page))
 		return NULL;
 #endif
 	return page;
@@ -1326,6 +1626,7 @@ static bool __init fr_find_kernel(void)
 		return false;
 	fr_modules = fr_modules_list();
 	fr_measure_slab();
+	fr_measure_stack_cache();
 	return fr_modules;
 }
 
@@ -1397,12 +1698,14 @@ int __init fr_refscan(struct fr_rescue *t, bool refuse)
 		pr_warn("%s: " FR_LOG_REFERENCE "... and %u more\n", t->name,
 			s->unexplained - FR_SCAN_NAMED);
 	pr_info("%s: " FR_LOG_REFSCAN
-		"%llu MB in %lld ms: %u pointer(s), %u explained, %u not, %u page(s) unreadable%s%s%s\n",
+		"%llu MB in %lld ms: %u pointer(s), %u explained, %u not, %u page(s) unreadable, %u cached stack(s) skipped%s%s%s%s\n",
 		t->name, s->bytes >> 20, ktime_ms_delta(ktime_get(), start),
-		s->found, s->explained, s->unexplained, s->unknown,
+		s->found, s->explained, s->unexplained, s->unknown, s->cached_stacks,
 		s->ftrace_unknown ? ", ftrace's records not read" : "",
 		s->events_unknown ? ", trace events not read" : "",
-		fr_slub_ok ? "" : ", free slab objects not known");
+		fr_slub_ok ? "" : ", free slab objects not known",
+		!fr_slub_ok || fr_slub_cpu || fr_sheaf_main ? "" :
+		", objects in sheaves not known");
 	if (!refuse || (!s->unexplained && !s->unknown))
 		goto out;
 	pr_err("%s: " FR_LOG_LEFTOVERS "%u leftover(s), refusing ("
@@ -1414,6 +1717,7 @@ out:
 	kvfree(s->events.e);
 	kvfree(s->fields.e);
 	kvfree(s->sects.e);
+	kvfree(s->ftrace.e);
 	vfree(s->skip);
 	free_page((unsigned long)s->buf);
 	kfree(s);
