@@ -147,6 +147,7 @@ struct fr_scan {
 static struct list_head *fr_modules __initdata;
 static struct fr_extent fr_image[FR_SCAN_IMAGE] __initdata;
 static unsigned int fr_nr_image __initdata;
+static struct fr_extent fr_image_ro __initdata;	/* read-only data, not read */
 
 /* Since 6.4, by enum mod_mem_type; before, the core and init layouts. */
 static const char fr_mem_names[][16] __initconst = {
@@ -478,7 +479,11 @@ static int fr_slub_random __initdata;	/* this word of struct kmem_cache */
 static bool fr_slub_cpu __initdata;	/* per-CPU free lists (before 7.0) */
 static int fr_sheaf_main __initdata;	/* 7.x: word of the main sheaf, */
 static int fr_sheaf_cache __initdata;	/* and of a sheaf's cache */
+static int fr_barn_word __initdata;	/* struct kmem_cache: per_node[0].barn */
+static int fr_barn_full __initdata;	/* struct node_barn: the full list */
 #define FR_SHEAF_OBJS	512		/* objects in a sheaf, at most */
+#define FR_BARN_SHEAVES	16		/* full sheaves in a barn, at most */
+#define FR_BARN_PROBE	1024		/* objects that fill sheaves into the barn */
 
 static u32 __init fr_u32(const void *base, int byte)
 {
@@ -618,6 +623,42 @@ static void __init fr_measure_slub_cpu(struct kmem_cache *c, u32 offset)
 }
 
 /*
+ * Since 7.0 the sheaves that a CPU cannot keep go to its node's barn.
+ * Objects enough to fill a few sheaves, given back, leave full sheaves
+ * there: the word of struct kmem_cache (per_node[0].barn) that points to a
+ * barn whose list holds a sheaf of the probe cache gives both offsets.
+ */
+static void __init fr_measure_barn(struct kmem_cache *c)
+{
+	void **objs = kcalloc(FR_BARN_PROBE, sizeof(*objs), GFP_KERNEL);
+	unsigned long barn, p;
+	int i, j;
+
+	if (!objs)
+		return;
+	for (i = 0; i < FR_BARN_PROBE; i++)
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL | __GFP_NOWARN);
+	for (i = 0; i < FR_BARN_PROBE; i++)
+		if (objs[i])
+			kmem_cache_free(c, objs[i]);
+	kfree(objs);
+	for (i = 8; i < 512 && !fr_barn_word; i++) {
+		barn = fr_word((unsigned long)c, i);
+		if (!virt_addr_valid(barn))
+			continue;
+		for (j = 1; j < 8; j++) {
+			p = fr_word(barn, j);
+			if (virt_addr_valid(p) && p != barn + j * sizeof(long) &&
+			    fr_word(p, fr_sheaf_cache) == (unsigned long)c) {
+				fr_barn_word = i;
+				fr_barn_full = j;
+				break;
+			}
+		}
+	}
+}
+
+/*
  * Since 7.0: an object freed on a CPU is the last of that CPU's main sheaf.
  * Which word of the per-CPU sheaves is the main one, and where its cache,
  * count and objects are.
@@ -653,37 +694,47 @@ static void __init fr_measure_sheaves(struct kmem_cache *c)
 	}
 out:
 	preempt_enable();
+	if (fr_sheaf_main)
+		fr_measure_barn(c);
 }
 
 /*
- * Mark the objects of the slab being read that lie in @cpu's main and spare
- * sheaves of @cache as free; false when one is marked twice or a count
- * makes no sense.
+ * Mark the objects of the slab being read that lie in @sheaf of @cache as
+ * free; false when one is marked twice or the sheaf makes no sense.
  */
+static bool __init fr_sheaf_mark(struct fr_scan *s, unsigned long sheaf,
+				 unsigned long cache)
+{
+	unsigned long obj;
+	u32 i, n;
+
+	if (fr_word(sheaf, fr_sheaf_cache) != cache)
+		return false;
+	n = fr_u32((void *)sheaf, (fr_sheaf_cache + 1) * sizeof(long));
+	if (n > FR_SHEAF_OBJS)
+		return false;
+	for (i = 0; i < n; i++) {
+		obj = fr_word(sheaf, fr_sheaf_cache + 2 + i);
+		if (obj < s->slab || obj >= s->slab_end)
+			continue;
+		if ((obj - s->slab) % s->slab_size ||
+		    __test_and_set_bit((obj - s->slab) / s->slab_size, s->slab_free))
+			return false;
+	}
+	return true;
+}
+
+/* @cpu's main and spare sheaves of @cache. */
 static bool __init fr_slab_sheaves(struct fr_scan *s, unsigned long cache, int cpu)
 {
 	const unsigned long *pcs = fr_cache_cpu(cache, cpu);
-	unsigned long sheaf, obj;
-	u32 i, n;
+	unsigned long sheaf;
 	int k;
 
 	for (k = 0; pcs && k < 2; k++) {
 		sheaf = fr_word((unsigned long)pcs, fr_sheaf_main + k);
-		if (!sheaf)
-			continue;
-		if (fr_word(sheaf, fr_sheaf_cache) != cache)
+		if (sheaf && !fr_sheaf_mark(s, sheaf, cache))
 			return false;
-		n = fr_u32((void *)sheaf, (fr_sheaf_cache + 1) * sizeof(long));
-		if (n > FR_SHEAF_OBJS)
-			return false;
-		for (i = 0; i < n; i++) {
-			obj = fr_word(sheaf, fr_sheaf_cache + 2 + i);
-			if (obj < s->slab || obj >= s->slab_end)
-				continue;
-			if ((obj - s->slab) % s->slab_size ||
-			    __test_and_set_bit((obj - s->slab) / s->slab_size, s->slab_free))
-				return false;
-		}
 	}
 	return true;
 }
@@ -834,6 +885,7 @@ static void __init fr_slab_begin(struct fr_scan *s, struct folio *folio)
 		if (!fr_slab_chain(s, fr_cpu_head(cache, f, c), random, offset) ||
 		    (fr_sheaf_main && !fr_slab_sheaves(s, cache, c)))
 			goto unknown;
+
 	if (fr_slab_heads(f, cache) == s->slab_sig)
 		return;
 unknown:
@@ -879,6 +931,41 @@ static bool __init fr_slab_object_of(unsigned long a, struct fr_extent *e)
 static bool __init fr_slab_object(unsigned long obj, struct fr_extent *e)
 {
 	return fr_slab_object_of(obj, e) && e->start == obj;
+}
+
+/*
+ * Whether the slab object holding @where lies in a full sheaf of its node's
+ * barn (struct node_barn: a lock, then the list of full sheaves, linked
+ * through a sheaf's first two words; at most FR_BARN_SHEAVES): free, a
+ * stale copy.  Asked only of a word that points into the target.
+ */
+static bool __init fr_barn_free(unsigned long where)
+{
+	unsigned long cache, barn, head, p;
+	struct fr_extent e;
+	u32 i, n;
+	int nid, k;
+
+	if (!fr_barn_word || !fr_slab_object_of(where, &e) ||
+	    get_kernel_nofault(cache, (unsigned long *)virt_to_folio((void *)where) +
+			       fr_slab_word))
+		return false;
+	for_each_node(nid) {
+		barn = fr_word(cache, fr_barn_word + 2 * nid);
+		if (!barn)
+			continue;
+		head = barn + fr_barn_full * sizeof(long);
+		for (k = 0, p = fr_word(head, 0); p != head && k < FR_BARN_SHEAVES;
+		     k++, p = fr_word(p, 0)) {
+			if (!virt_addr_valid(p) || fr_word(p, fr_sheaf_cache) != cache)
+				break;
+			n = fr_u32((void *)p, (fr_sheaf_cache + 1) * sizeof(long));
+			for (i = 0; i < n && i < FR_SHEAF_OBJS; i++)
+				if (fr_word(p, fr_sheaf_cache + 2 + i) == e.start)
+					return true;
+		}
+	}
+	return false;
 }
 
 /* Whether the word at @where lies in a free object of the slab being read. */
@@ -1395,6 +1482,7 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 	       fr_allocation_record(s, where, v) ||
 	       fr_execmem_record(s, where, v) ||
 	       fr_key_record(s, where) ||
+	       fr_barn_free(where) ||
 	       fr_section_header(s, where, v) ||
 	       fr_lo_explains(s->t, where, v);
 }
@@ -1608,6 +1696,14 @@ static bool __init fr_find_image(void)
 	if (!sdata || edata <= sdata || !sbss || ebss <= sbss)
 		return false;
 	fr_image_add(sdata, edata);
+	/*
+	 * Read-only data and read-only-after-init data (__start_rodata up to
+	 * _sdata) are not read through their pages either: fixed before any
+	 * module loads, they point into one only by chance (x86's
+	 * execmem_info starts its ranges where the module area does).
+	 */
+	fr_image_ro.start = (unsigned long)fr_lookup_label("__start_rodata");
+	fr_image_ro.end = fr_image_ro.start && fr_image_ro.start < sdata ? sdata : 0;
 	if (hole >= sbss && hole_end > hole && hole_end <= ebss &&
 	    PAGE_ALIGNED(hole) && PAGE_ALIGNED(hole_end)) {
 		fr_image_add(sbss, hole);
@@ -1653,6 +1749,7 @@ static int __init fr_scan_prepare(struct fr_scan *s)
 	fr_skip_stacks(s);
 	for (i = 0; i < fr_nr_image; i++)
 		fr_skip_range(s, fr_image[i].start, fr_image[i].end);
+	fr_skip_range(s, fr_image_ro.start, fr_image_ro.end);
 	fr_find_own(s);
 	fr_find_ftrace(s);
 	fr_find_events(s);
