@@ -1405,8 +1405,45 @@ static bool __init fr_patchable_entry(unsigned long where, const struct module *
 			return where < r[i].end;
 	return false;
 }
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0)
+/*
+ * The address of a section in a sysfs section table (struct
+ * module_sect_attr: a bin_attribute, then the address) of an earlier load,
+ * freed but not yet reused: its attribute's read function (the helper's
+ * own table gives it) sits at a fixed distance before the address.  A live
+ * table names its own module's sections; the target's is explained with
+ * the loader's bookkeeping.
+ */
+static bool __init fr_section_table(unsigned long where)
+{
+	const struct attribute_group *grp = (const void *)READ_ONCE(THIS_MODULE->sect_attrs);
+	static unsigned long read __initdata;
+	const struct bin_attribute *ba;
+	unsigned long attrs;
+
+	if (!read && grp &&
+	    !get_kernel_nofault(attrs, (const unsigned long *)&grp->bin_attrs) && attrs &&
+	    !get_kernel_nofault(ba, (const struct bin_attribute **)attrs) && ba &&
+	    get_kernel_nofault(read, (const unsigned long *)&ba->read))
+		read = 0;
+	return read && fr_is_slab(where) &&
+	       fr_word(where, -(int)((sizeof(*ba) - offsetof(struct bin_attribute, read)) /
+				     sizeof(long))) == read;
+}
+#else
+static bool __init fr_section_table(unsigned long where)
+{
+	return false;	/* the address is the attribute's private field */
+}
+#endif
 #else
 static bool __init fr_patchable_entry(unsigned long where, const struct module *mod)
+{
+	return false;
+}
+
+static bool __init fr_section_table(unsigned long where)
 {
 	return false;
 }
@@ -1483,6 +1520,7 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 	       fr_execmem_record(s, where, v) ||
 	       fr_key_record(s, where) ||
 	       fr_barn_free(where) ||
+	       fr_section_table(where) ||
 	       fr_section_header(s, where, v) ||
 	       fr_lo_explains(s->t, where, v);
 }
