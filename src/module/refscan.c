@@ -65,6 +65,7 @@
 #include <linux/ftrace.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel_stat.h>
+#include <linux/kernfs.h>
 #include <linux/kfence.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -100,6 +101,7 @@
 #define FR_SCAN_FIELDS	16384	/* fields of the target's trace events */
 #define FR_SCAN_IMAGE	3	/* vmlinux's data, and its bss around a hole */
 #define FR_SLAB_OBJS	1024	/* objects of a slab whose free ones are known */
+#define FR_SLAB_TRIES	3	/* reads of a slab page whose lists changed */
 #define FR_PROBE_OBJS	256	/* objects of the probe cache taken to measure */
 #define FR_SCAN_MODULES	4096	/* other modules whose section tables are known */
 
@@ -892,8 +894,11 @@ unknown:
 	s->slab_size = 0;
 }
 
-/* After a page of the slab being read was copied: did its lists change? */
-static void __init fr_slab_recheck(struct fr_scan *s, const void *va)
+/*
+ * After a page of the slab being read was copied: did its lists change?
+ * Then its free objects are not known (read again, up to FR_SLAB_TRIES).
+ */
+static bool __init fr_slab_recheck(struct fr_scan *s, const void *va)
 {
 	const unsigned long *f = (const unsigned long *)virt_to_folio(va);
 	unsigned long cache;
@@ -901,8 +906,11 @@ static void __init fr_slab_recheck(struct fr_scan *s, const void *va)
 	if (s->slab_size && (unsigned long)va >= s->slab &&
 	    (unsigned long)va < s->slab_end &&
 	    (get_kernel_nofault(cache, f + fr_slab_word) ||
-	     fr_slab_heads(f, cache) != s->slab_sig))
+	     fr_slab_heads(f, cache) != s->slab_sig)) {
 		s->slab_size = 0;
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -1241,7 +1249,6 @@ static bool __init fr_allocation_record(const struct fr_scan *s,
 #endif
 }
 
-#ifdef CONFIG_ARCH_HAS_EXECMEM_ROX
 /* Whether @where lies in an object of the slab cache called @name. */
 static bool __init fr_in_cache(unsigned long where, const char *name)
 {
@@ -1257,6 +1264,7 @@ static bool __init fr_in_cache(unsigned long where, const char *name)
 	       !copy_from_kernel_nofault(buf, (void *)n, len) && !memcmp(buf, name, len);
 }
 
+#ifdef CONFIG_ARCH_HAS_EXECMEM_ROX
 /*
  * Module text in a cache of executable memory (mm/execmem.c, x86 since
  * 6.14): 2 MB areas that several modules share, each allocation kept in a
@@ -1309,6 +1317,25 @@ static bool __init fr_key_record(const struct fr_scan *s, unsigned long where)
 	if (where == e.start + 2 * sizeof(long))
 		return fr_word(e.start, 1) == m;	/* static_call_mod */
 	return false;
+}
+
+/*
+ * A kernfs node on its way to being freed (count 0, deactivated; since 6.2
+ * freed after a grace period): its priv, such as an earlier module's
+ * kobject at an address the target's memory now has, is no reference.
+ */
+#define FR_KN_DEACTIVATED	(INT_MIN + 1)	/* fs/kernfs/dir.c: KN_DEACTIVATED_BIAS */
+
+static bool __init fr_dead_kernfs(unsigned long where)
+{
+	struct kernfs_node *kn = (void *)(where - offsetof(struct kernfs_node, priv));
+	struct fr_extent e;
+	int count, active;
+
+	return fr_in_cache(where, "kernfs_node_cache") &&
+	       fr_slab_object_of(where, &e) && e.start == (unsigned long)kn &&
+	       !get_kernel_nofault(count, &kn->count.counter) && !count &&
+	       !get_kernel_nofault(active, &kn->active.counter) && active == FR_KN_DEACTIVATED;
 }
 
 /*
@@ -1521,6 +1548,7 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 	       fr_key_record(s, where) ||
 	       fr_barn_free(where) ||
 	       fr_section_table(where) ||
+	       fr_dead_kernfs(where) ||
 	       fr_section_header(s, where, v) ||
 	       fr_lo_explains(s->t, where, v);
 }
@@ -1671,7 +1699,7 @@ static void __init fr_scan_pages(struct fr_scan *s)
 	unsigned long pfn, end;
 	unsigned int order;
 	struct page *page;
-	int nid;
+	int nid, try;
 
 	for_each_online_node(nid) {
 		pfn = NODE_DATA(nid)->node_start_pfn;
@@ -1687,12 +1715,19 @@ static void __init fr_scan_pages(struct fr_scan *s)
 			if (!PageTail(page) && PageSlab(page))
 				fr_slab_begin(s, page_folio(page));
 			va = page_address(page);
-			if (!copy_from_kernel_nofault(s->buf, va, PAGE_SIZE)) {
-				fr_slab_recheck(s, va);
+			for (try = 1; ; try++) {
+				if (copy_from_kernel_nofault(s->buf, va, PAGE_SIZE)) {
+					if (!is_kfence_address(va))
+						s->unknown++;
+					break;
+				}
+				if (fr_slab_recheck(s, va) && try < FR_SLAB_TRIES) {
+					fr_slab_begin(s, page_folio(page));
+					continue;
+				}
 				fr_scan_words(s, (unsigned long)va,
 					      PAGE_SIZE / sizeof(long), NULL, false);
-			} else if (!is_kfence_address(va)) {
-				s->unknown++;
+				break;
 			}
 		}
 	}
