@@ -319,7 +319,8 @@ static void __init fr_skip_range(struct fr_scan *s, unsigned long start,
 #define FR_STACK_POLLS	15		/* times 20 ms */
 #define FR_STACK_PROBES	4		/* threads made to find the cache */
 static long fr_stack_cache_off __initdata;	/* from kernel_cpustat, or 0 */
-static unsigned long fr_stack_caller __initdata;	/* a stack's vm->caller */
+static unsigned long fr_stack_caller __initdata;	/* a stack's vm->caller, */
+static unsigned long fr_stack_size __initdata;	/* and its vm->size */
 
 static int __init fr_stack_probe(void *unused)
 {
@@ -367,8 +368,10 @@ static void __init fr_measure_stack_cache(void)
 		if (IS_ERR_OR_NULL(t[i]))
 			continue;
 		vm[i] = (unsigned long)task_stack_vm_area(t[i]);
-		if (vm[i])
+		if (vm[i]) {
 			fr_stack_caller = (unsigned long)task_stack_vm_area(t[i])->caller;
+			fr_stack_size = task_stack_vm_area(t[i])->size;
+		}
 	}
 	for (i = 0; i < FR_STACK_PROBES; i++)
 		if (!IS_ERR_OR_NULL(t[i]))
@@ -383,7 +386,7 @@ static void __init fr_measure_stack_cache(void)
 /* The stacks in the cache: a slot's neighbours are checked too. */
 static void __init fr_skip_cached_stacks(struct fr_scan *s)
 {
-	unsigned long slot, caller, addr;
+	unsigned long slot, caller, addr, size;
 	struct vm_struct *vm;
 	int cpu, i;
 
@@ -396,6 +399,7 @@ static void __init fr_skip_cached_stacks(struct fr_scan *s)
 			if (!virt_addr_valid(vm) ||
 			    get_kernel_nofault(caller, (unsigned long *)&vm->caller) ||
 			    caller != fr_stack_caller ||
+			    get_kernel_nofault(size, &vm->size) || size != fr_stack_size ||
 			    get_kernel_nofault(addr, (unsigned long *)&vm->addr) ||
 			    !is_vmalloc_addr((void *)addr))
 				continue;
