@@ -992,6 +992,31 @@ static bool __init fr_slab_unused(const struct fr_scan *s, unsigned long where)
 	       test_bit(i, s->slab_free);
 }
 
+/*
+ * A word that points into the target, in an object taken as free: read
+ * the slab's lists once more.  Only an object free both times is passed
+ * over, so that no race while its lists were read hides a reference.
+ */
+static bool __init fr_slab_still_unused(struct fr_scan *s, unsigned long where)
+{
+	unsigned long slab = s->slab, slab_end = s->slab_end, sig = s->slab_sig;
+	unsigned int size = s->slab_size;
+	DECLARE_BITMAP(was, FR_SLAB_OBJS);
+	bool unused;
+
+	if (!fr_slab_unused(s, where))
+		return false;
+	bitmap_copy(was, s->slab_free, FR_SLAB_OBJS);
+	fr_slab_begin(s, virt_to_folio((void *)where));
+	unused = fr_slab_unused(s, where);
+	s->slab = slab;
+	s->slab_end = slab_end;
+	s->slab_size = size;
+	s->slab_sig = sig;
+	bitmap_copy(s->slab_free, was, FR_SLAB_OBJS);
+	return unused;
+}
+
 /* "a kmalloc-64 object" into @buf. */
 static void __init fr_slab_name(unsigned long a, char *buf, size_t size)
 {
@@ -1606,7 +1631,7 @@ static void __init fr_scan_words(struct fr_scan *s, unsigned long where,
 
 	for (i = 0; i < n; i++)
 		if (s->buf[i] - s->lo < span &&
-		    !fr_slab_unused(s, where + i * sizeof(long)))
+		    !fr_slab_still_unused(s, where + i * sizeof(long)))
 			fr_found(s, where + i * sizeof(long), s->buf[i], mod, vmlinux);
 	s->bytes += n * sizeof(long);
 }
