@@ -359,6 +359,7 @@ static void __init fr_measure_stack_cache(void)
 {
 	struct task_struct *t[FR_STACK_PROBES];
 	unsigned long vm[FR_STACK_PROBES] = { 0 };
+	struct vm_struct *area;
 	unsigned long *buf;
 	int i;
 
@@ -367,11 +368,12 @@ static void __init fr_measure_stack_cache(void)
 		t[i] = buf ? kthread_create(fr_stack_probe, NULL, "fr_stack_probe") : NULL;
 		if (IS_ERR_OR_NULL(t[i]))
 			continue;
-		vm[i] = (unsigned long)task_stack_vm_area(t[i]);
-		if (vm[i]) {
-			fr_stack_caller = (unsigned long)task_stack_vm_area(t[i])->caller;
-			fr_stack_size = task_stack_vm_area(t[i])->size;
-		}
+		area = task_stack_vm_area(t[i]);
+		if (!area)
+			continue;
+		vm[i] = (unsigned long)area;
+		fr_stack_caller = (unsigned long)area->caller;
+		fr_stack_size = area->size;
 	}
 	for (i = 0; i < FR_STACK_PROBES; i++)
 		if (!IS_ERR_OR_NULL(t[i]))
@@ -448,6 +450,17 @@ static void fr_probe_ctor(void *obj)
 static bool __init fr_is_slab(unsigned long a)
 {
 	return virt_addr_valid(a) && folio_test_slab(virt_to_folio((void *)a));
+}
+
+/* The struct kmem_cache of the slab that holds @a, or 0. */
+static unsigned long __init fr_slab_cache(unsigned long a)
+{
+	unsigned long cache;
+
+	if (fr_slab_word < 0 || !fr_is_slab(a) ||
+	    get_kernel_nofault(cache, (unsigned long *)virt_to_folio((void *)a) + fr_slab_word))
+		return 0;
+	return cache;
 }
 
 /*
@@ -628,6 +641,17 @@ static void __init fr_measure_slub_cpu(struct kmem_cache *c, u32 offset)
 	preempt_enable();
 }
 
+/* A sheaf's count of objects, and its @i-th object (measured layout). */
+static u32 __init fr_sheaf_size(unsigned long sheaf)
+{
+	return fr_u32((void *)sheaf, (fr_sheaf_cache + 1) * sizeof(long));
+}
+
+static unsigned long __init fr_sheaf_obj(unsigned long sheaf, u32 i)
+{
+	return fr_word(sheaf, fr_sheaf_cache + 2 + i);
+}
+
 /*
  * Since 7.0 the sheaves that a CPU cannot keep go to its node's barn.
  * Objects enough to fill a few sheaves, given back, leave full sheaves
@@ -716,11 +740,11 @@ static bool __init fr_sheaf_mark(struct fr_scan *s, unsigned long sheaf,
 
 	if (fr_word(sheaf, fr_sheaf_cache) != cache)
 		return false;
-	n = fr_u32((void *)sheaf, (fr_sheaf_cache + 1) * sizeof(long));
+	n = fr_sheaf_size(sheaf);
 	if (n > FR_SHEAF_OBJS)
 		return false;
 	for (i = 0; i < n; i++) {
-		obj = fr_word(sheaf, fr_sheaf_cache + 2 + i);
+		obj = fr_sheaf_obj(sheaf, i);
 		if (obj < s->slab || obj >= s->slab_end)
 			continue;
 		if ((obj - s->slab) % s->slab_size ||
@@ -829,16 +853,18 @@ static unsigned long __init fr_slab_heads(const unsigned long *f, unsigned long 
 {
 	unsigned long sig = fr_word((unsigned long)f, FR_SLAB_FREELIST);
 	const unsigned long *pcs;
+	unsigned long main;
 	int c;
 
 	for_each_possible_cpu(c) {
 		sig += (c + 1) * fr_cpu_head(cache, f, c);
 		pcs = fr_sheaf_main ? fr_cache_cpu(cache, c) : NULL;
-		if (pcs)	/* the sheaves, and the main one's count */
-			sig += (c + 1) * (fr_word((unsigned long)pcs, fr_sheaf_main) +
-					  fr_word((unsigned long)pcs, fr_sheaf_main + 1) +
-					  fr_u32((void *)fr_word((unsigned long)pcs, fr_sheaf_main),
-						 (fr_sheaf_cache + 1) * sizeof(long)));
+		if (!pcs)
+			continue;
+		/* the sheaves, and the main one's count */
+		main = fr_word((unsigned long)pcs, fr_sheaf_main);
+		sig += (c + 1) * (main + fr_word((unsigned long)pcs, fr_sheaf_main + 1) +
+				  fr_sheaf_size(main));
 	}
 	return sig;
 }
@@ -923,11 +949,10 @@ static bool __init fr_slab_recheck(struct fr_scan *s, const void *va)
  */
 static bool __init fr_slab_object_of(unsigned long a, struct fr_extent *e)
 {
-	unsigned long cache, base;
+	unsigned long cache = fr_slab_cache(a), base;
 	u32 size, object_size, offset;
 
-	if (!fr_slub_layout || !fr_is_slab(a) ||
-	    get_kernel_nofault(cache, (unsigned long *)virt_to_folio((void *)a) + fr_slab_word) ||
+	if (!fr_slub_layout || !cache ||
 	    !fr_cache_sizes(cache, &size, &object_size, &offset))
 		return false;
 	base = (unsigned long)folio_address(virt_to_folio((void *)a));
@@ -953,14 +978,12 @@ static bool __init fr_slab_object(unsigned long obj, struct fr_extent *e)
  */
 static bool __init fr_barn_free(unsigned long where)
 {
-	unsigned long cache, barn, head, p;
+	unsigned long cache = fr_slab_cache(where), barn, head, p;
 	struct fr_extent e;
 	u32 i, n;
 	int nid, k;
 
-	if (!fr_barn_word || !fr_slab_object_of(where, &e) ||
-	    get_kernel_nofault(cache, (unsigned long *)virt_to_folio((void *)where) +
-			       fr_slab_word))
+	if (!fr_barn_word || !cache || !fr_slab_object_of(where, &e))
 		return false;
 	for_each_node(nid) {
 		barn = fr_word(cache, fr_barn_word + 2 * nid);
@@ -971,9 +994,9 @@ static bool __init fr_barn_free(unsigned long where)
 		     k++, p = fr_word(p, 0)) {
 			if (!virt_addr_valid(p) || fr_word(p, fr_sheaf_cache) != cache)
 				break;
-			n = fr_u32((void *)p, (fr_sheaf_cache + 1) * sizeof(long));
+			n = fr_sheaf_size(p);
 			for (i = 0; i < n && i < FR_SHEAF_OBJS; i++)
-				if (fr_word(p, fr_sheaf_cache + 2 + i) == e.start)
+				if (fr_sheaf_obj(p, i) == e.start)
 					return true;
 		}
 	}
@@ -1020,11 +1043,10 @@ static bool __init fr_slab_still_unused(struct fr_scan *s, unsigned long where)
 /* "a kmalloc-64 object" into @buf. */
 static void __init fr_slab_name(unsigned long a, char *buf, size_t size)
 {
-	unsigned long cache, name;
+	unsigned long cache = fr_slab_cache(a), name;
 	char n[32];
 
-	if (fr_slab_word < 0 || fr_cache_name_word < 0 ||
-	    get_kernel_nofault(cache, (unsigned long *)virt_to_folio((void *)a) + fr_slab_word) ||
+	if (!cache || fr_cache_name_word < 0 ||
 	    get_kernel_nofault(name, (unsigned long *)cache + fr_cache_name_word) ||
 	    copy_from_kernel_nofault(n, (void *)name, sizeof(n) - 1))
 		strscpy(n, "slab", sizeof(n));
@@ -1281,14 +1303,11 @@ static bool __init fr_allocation_record(const struct fr_scan *s,
 /* Whether @where lies in an object of the slab cache called @name. */
 static bool __init fr_in_cache(unsigned long where, const char *name)
 {
-	unsigned long cache, n;
+	unsigned long cache = fr_slab_cache(where), n;
 	char buf[16];
 	size_t len = strlen(name) + 1;
 
-	return len <= sizeof(buf) && fr_slab_word >= 0 && fr_cache_name_word >= 0 &&
-	       fr_is_slab(where) &&
-	       !get_kernel_nofault(cache, (unsigned long *)virt_to_folio((void *)where) +
-				   fr_slab_word) &&
+	return len <= sizeof(buf) && cache && fr_cache_name_word >= 0 &&
 	       !get_kernel_nofault(n, (unsigned long *)cache + fr_cache_name_word) &&
 	       !copy_from_kernel_nofault(buf, (void *)n, len) && !memcmp(buf, name, len);
 }
