@@ -179,6 +179,7 @@ void fr_undo_leftovers(void);
 void fr_recheck_timers(void);
 bool fr_lo_explains(const struct fr_rescue *t, unsigned long where,
 		    unsigned long v);
+bool fr_lo_proc_removes(const struct fr_rescue *t, unsigned long pde);
 
 /* timers.c: what a struct timer_list-shaped object is, under its wheel's lock. */
 enum fr_timer_proof {

@@ -676,6 +676,32 @@ static enum fr_why __init fr_undo_proc(struct fr_leftover *lo)
 	proc_remove(lo->obj);
 	return FR_OK;
 }
+
+/*
+ * For refscan.c: whether the undo removes the /proc entry @pde, a leftover
+ * of @t's or below one (remove_proc_subtree() takes the whole subtree), so
+ * that its words and its inodes' data are no danger.  The parents are read
+ * without proc_subdir_lock, nofault: an entry's parent does not change.
+ */
+bool __init fr_lo_proc_removes(const struct fr_rescue *t, unsigned long pde)
+{
+	const struct fr_leftover *lo;
+	unsigned long p;
+	unsigned int depth;
+
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
+		if (lo->t != t || lo->refuse || lo->kind != FR_LO_PROC)
+			continue;
+		for (p = pde, depth = 0; p && depth < FR_PROC_DEPTH; depth++) {
+			if (p == (unsigned long)lo->obj)
+				return true;
+			if (get_kernel_nofault(p, (unsigned long *)&((struct fr_pde *)p)->parent))
+				break;
+		}
+	}
+	return false;
+}
+
 #else
 /* Out of every checked range: lookup.c says so, loudly. */
 static void __init fr_find_proc_root(void)
@@ -692,6 +718,12 @@ static int __init fr_find_proc(void)
 static enum fr_why __init fr_undo_proc(struct fr_leftover *lo)
 {
 	return FR_UNCHECKED;
+}
+
+/* No /proc entry is a leftover. */
+bool __init fr_lo_proc_removes(const struct fr_rescue *t, unsigned long pde)
+{
+	return false;
 }
 #endif
 

@@ -1040,10 +1040,11 @@ static bool __init fr_slab_still_unused(struct fr_scan *s, unsigned long where)
 	return unused;
 }
 
-/* "a kmalloc-64 object" into @buf. */
+/* "a kmalloc-64 object at +0x18" (@a's offset in it) into @buf. */
 static void __init fr_slab_name(unsigned long a, char *buf, size_t size)
 {
 	unsigned long cache = fr_slab_cache(a), name;
+	struct fr_extent e = { .start = a };
 	char n[32];
 
 	if (!cache || fr_cache_name_word < 0 ||
@@ -1051,7 +1052,8 @@ static void __init fr_slab_name(unsigned long a, char *buf, size_t size)
 	    copy_from_kernel_nofault(n, (void *)name, sizeof(n) - 1))
 		strscpy(n, "slab", sizeof(n));
 	n[sizeof(n) - 1] = '\0';
-	snprintf(buf, size, "a %s object", n);
+	fr_slab_object_of(a, &e);
+	snprintf(buf, size, "a %s object at +%#lx", n, a - e.start);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1259,6 +1261,91 @@ static bool __init fr_area_below(unsigned long where, unsigned long v)
 }
 
 /*
+ * The caller of a vmalloc allocation the target made (struct vm_struct):
+ * a return address that only /proc/vmallocinfo prints, as a symbol, which
+ * a freed module's address is not.  The allocation, start and size beside
+ * it, is the target's memory, left allocated: a leak, not a reference.
+ */
+static bool __init fr_vm_caller(unsigned long where)
+{
+	const struct vm_struct *vm = (void *)(where - offsetof(struct vm_struct, caller));
+	unsigned long addr, size;
+	struct fr_extent e;
+
+	return fr_slab_object_of(where, &e) && e.start == (unsigned long)vm &&
+	       !get_kernel_nofault(addr, (unsigned long *)&vm->addr) &&
+	       !get_kernel_nofault(size, &vm->size) &&
+	       PAGE_ALIGNED(addr) && is_vmalloc_addr((void *)addr) &&
+	       size && PAGE_ALIGNED(size);
+}
+
+/*
+ * The target's dynamic debug table (lib/dynamic_debug.c: struct
+ * ddebug_table, its callsites two words after its mod_name, which is the
+ * target's own name): dynamic debug removes it when the target goes.
+ */
+static bool __init fr_ddebug_table(const struct fr_scan *s, unsigned long where)
+{
+	return IS_ENABLED(CONFIG_DYNAMIC_DEBUG_CORE) && fr_is_slab(where) &&
+	       fr_word(where, -2) == (unsigned long)s->t->mod->name;
+}
+
+/*
+ * The filesystem type of a super block on its way to being freed: off the
+ * super_blocks list (s_list empty), no reference left (s_count, since 7.2
+ * s_passive, and s_active 0), waiting for a grace period and a work item that free it without
+ * reading s_type (put_filesystem() came before).
+ */
+static bool __init fr_dying_super(unsigned long where)
+{
+	const struct super_block *sb = (void *)(where - offsetof(struct super_block, s_type));
+	unsigned long next, prev;
+	int count, active;
+	struct fr_extent e;
+
+	return !IS_ENABLED(CONFIG_RANDSTRUCT) &&
+	       fr_slab_object_of(where, &e) && e.start == (unsigned long)sb &&
+	       !get_kernel_nofault(next, (unsigned long *)&sb->s_list.next) &&
+	       !get_kernel_nofault(prev, (unsigned long *)&sb->s_list.prev) &&
+	       next == (unsigned long)&sb->s_list && prev == next &&
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 2, 0)
+	       !get_kernel_nofault(count, &sb->s_passive.refs.counter) && !count &&
+#else
+	       !get_kernel_nofault(count, &sb->s_count) && !count &&
+#endif
+	       !get_kernel_nofault(active, &sb->s_active.counter) && !active;
+}
+
+/*
+ * A struct mod_initfree (kernel/module/main.c, since 6.4: an llist_node,
+ * then the starts of an initialized module's init text, data and rodata,
+ * page-aligned in the module space or NULL), which do_free_init() frees
+ * after a grace period: one that points into the target is a stale copy,
+ * as those addresses could not have been given out again before it was
+ * done with.
+ */
+static bool __init fr_initfree(unsigned long where)
+{
+	struct fr_extent e;
+	unsigned long w;
+	int i;
+
+	if (LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0) ||
+	    !fr_slab_object_of(where, &e) || e.end - e.start != 4 * sizeof(long) ||
+	    where == e.start)
+		return false;
+	w = fr_word(e.start, 0);
+	if (w && !virt_addr_valid(w))
+		return false;
+	for (i = 1; i < 4; i++) {
+		w = fr_word(e.start, i);
+		if (w && (!PAGE_ALIGNED(w) || w < MODULES_VADDR || w >= MODULES_END))
+			return false;
+	}
+	return true;
+}
+
+/*
  * The vmalloc records of one of the target's allocations: its start beside
  * its end (struct vmap_area) or its size (struct vm_struct), or several
  * allocations' starts side by side (struct mod_initfree); or the end of the
@@ -1304,7 +1391,7 @@ static bool __init fr_allocation_record(const struct fr_scan *s,
 static bool __init fr_in_cache(unsigned long where, const char *name)
 {
 	unsigned long cache = fr_slab_cache(where), n;
-	char buf[16];
+	char buf[32];
 	size_t len = strlen(name) + 1;
 
 	return len <= sizeof(buf) && cache && fr_cache_name_word >= 0 &&
@@ -1368,22 +1455,66 @@ static bool __init fr_key_record(const struct fr_scan *s, unsigned long where)
 }
 
 /*
- * A kernfs node on its way to being freed (count 0, deactivated; since 6.2
- * freed after a grace period): its priv, such as an earlier module's
- * kobject at an address the target's memory now has, is no reference.
+ * A removed kernfs node: deactivated, and on its way to being freed (count
+ * 0; since 6.2 freed after a grace period) or marked KERNFS_REMOVING, which
+ * no node loses again (kept by an inode or an open file, or left by a task
+ * that died removing it).  No active reference can be taken on it again,
+ * and its priv, such as an earlier module's kobject at an address the
+ * target's memory now has, is read only under one: no reference.
  */
 #define FR_KN_DEACTIVATED	(INT_MIN + 1)	/* fs/kernfs/dir.c: KN_DEACTIVATED_BIAS */
 
 static bool __init fr_dead_kernfs(unsigned long where)
 {
 	struct kernfs_node *kn = (void *)(where - offsetof(struct kernfs_node, priv));
+	unsigned short flags;
 	struct fr_extent e;
 	int count, active;
 
 	return fr_in_cache(where, "kernfs_node_cache") &&
 	       fr_slab_object_of(where, &e) && e.start == (unsigned long)kn &&
-	       !get_kernel_nofault(count, &kn->count.counter) && !count &&
-	       !get_kernel_nofault(active, &kn->active.counter) && active == FR_KN_DEACTIVATED;
+	       !get_kernel_nofault(count, &kn->count.counter) &&
+	       !get_kernel_nofault(active, &kn->active.counter) &&
+	       active == FR_KN_DEACTIVATED &&
+	       (!count || (!get_kernel_nofault(flags, &kn->flags) &&
+			   (flags & KERNFS_REMOVING)));
+}
+
+/*
+ * A /proc entry that is removed, kept only until its last inode goes, or
+ * that the undo removes, and such an entry's inode (fs/proc/internal.h:
+ * struct proc_inode ends with the vfs inode, its pde six words before;
+ * inode->i_private is the entry's data).  Once remove_proc_entry() has
+ * run, in_use, the first word, stays at its bias and nothing calls the
+ * entry's operations or reads its data again.
+ */
+#define FR_PDE_REMOVED		INT_MIN		/* fs/proc/inode.c: BIAS */
+#define FR_PROC_INODE_PDE	6		/* words before vfs_inode */
+
+static bool __init fr_pde_going(const struct fr_scan *s, unsigned long pde)
+{
+	struct fr_extent e;
+	int in_use;
+
+	if (!fr_in_cache(pde, "proc_dir_entry") || !fr_slab_object(pde, &e))
+		return false;
+	return (!get_kernel_nofault(in_use, (int *)pde) && in_use == FR_PDE_REMOVED) ||
+	       fr_lo_proc_removes(s->t, pde);
+}
+
+static bool __init fr_dead_proc(const struct fr_scan *s, unsigned long where)
+{
+	unsigned long inode;
+	struct fr_extent e;
+
+	if (IS_ENABLED(CONFIG_RANDSTRUCT) || !fr_slab_object_of(where, &e))
+		return false;
+	if (fr_in_cache(where, "proc_dir_entry"))
+		return fr_pde_going(s, e.start);
+	inode = e.end - sizeof(struct inode);
+	return fr_in_cache(where, "proc_inode_cache") && inode > e.start &&
+	       where == inode + offsetof(struct inode, i_private) &&
+	       fr_pde_going(s, fr_word(inode, -FR_PROC_INODE_PDE));
 }
 
 /*
@@ -1481,14 +1612,13 @@ static bool __init fr_patchable_entry(unsigned long where, const struct module *
 	return false;
 }
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 14, 0)
 /*
- * The address of a section in a sysfs section table (struct
- * module_sect_attr: a bin_attribute, then the address) of an earlier load,
- * freed but not yet reused: its attribute's read function (the helper's
- * own table gives it) sits at a fixed distance before the address.  A live
- * table names its own module's sections; the target's is explained with
- * the loader's bookkeeping.
+ * The address of a section in a sysfs section table of an earlier load,
+ * freed but not yet reused (or in a sheaf the scan does not see): its
+ * attribute's read function (the helper's own table gives it) sits at a
+ * fixed distance from the address (see fr_section_address()).  The read
+ * function only prints the address.  A live table names its own module's
+ * sections; the target's is explained with the loader's bookkeeping.
  */
 static bool __init fr_section_table(unsigned long where)
 {
@@ -1502,16 +1632,14 @@ static bool __init fr_section_table(unsigned long where)
 	    !get_kernel_nofault(ba, (const struct bin_attribute **)attrs) && ba &&
 	    get_kernel_nofault(read, (const unsigned long *)&ba->read))
 		read = 0;
-	return read && fr_is_slab(where) &&
-	       fr_word(where, -(int)((sizeof(*ba) - offsetof(struct bin_attribute, read)) /
-				     sizeof(long))) == read;
-}
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
+	ba = (const void *)(where - offsetof(struct bin_attribute, private));
 #else
-static bool __init fr_section_table(unsigned long where)
-{
-	return false;	/* the address is the attribute's private field */
-}
+	ba = (const void *)(where - sizeof(*ba));
 #endif
+	return read && fr_is_slab(where) &&
+	       fr_word((unsigned long)&ba->read, 0) == read;
+}
 #else
 static bool __init fr_patchable_entry(unsigned long where, const struct module *mod)
 {
@@ -1596,7 +1724,9 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 	       fr_key_record(s, where) ||
 	       fr_barn_free(where) ||
 	       fr_section_table(where) ||
-	       fr_dead_kernfs(where) ||
+	       fr_dead_kernfs(where) || fr_dead_proc(s, where) ||
+	       fr_vm_caller(where) || fr_initfree(where) ||
+	       fr_ddebug_table(s, where) || fr_dying_super(where) ||
 	       fr_section_header(s, where, v) ||
 	       fr_lo_explains(s->t, where, v);
 }
