@@ -1056,6 +1056,81 @@ static void __init fr_slab_name(unsigned long a, char *buf, size_t size)
 	snprintf(buf, size, "a %s object at +%#lx", n, a - e.start);
 }
 
+/*
+ * A workqueue worker (struct worker, kernel/workqueue_internal.h, private)
+ * keeps last_func, the function of the last work it ran: a target's work
+ * function, long after the work is gone.  Only compared (by PSI) and
+ * printed, never called.  Its word, and the word of the worker's task, are
+ * measured: a probe work queues a second one from its own worker; that
+ * worker runs it next, with last_func the first probe's function.
+ */
+#define FR_WORKER_WORDS	64
+
+static int fr_worker_last = -1;	/* word of last_func */
+static int fr_worker_task = -1;		/* word of the task */
+static unsigned long fr_worker_cache;
+static void *fr_probe_worker;
+
+static void fr_worker_first(struct work_struct *w);
+
+static void fr_worker_second(struct work_struct *w)
+{
+	unsigned long worker = (unsigned long)kthread_data(current), v;
+	int i, last = -1, task = -1;
+
+	if (worker != (unsigned long)READ_ONCE(fr_probe_worker))
+		return;		/* run by another worker: measure nothing */
+	for (i = 0; i < FR_WORKER_WORDS; i++) {
+		if (get_kernel_nofault(v, (unsigned long *)worker + i))
+			break;
+		if (v == (unsigned long)fr_worker_first && last < 0)
+			last = i;
+		else if (v == (unsigned long)current && task < 0)
+			task = i;
+	}
+	fr_worker_last = last;
+	fr_worker_task = task;
+}
+
+static DECLARE_WORK(fr_second_work, fr_worker_second);
+
+static void fr_worker_first(struct work_struct *w)
+{
+	WRITE_ONCE(fr_probe_worker, kthread_data(current));
+	schedule_work(&fr_second_work);
+}
+
+static DECLARE_WORK(fr_first_work, fr_worker_first);
+
+static void __init fr_measure_worker(void)
+{
+	int i;
+
+	for (i = 0; i < 3 && (fr_worker_last < 0 || fr_worker_task < 0); i++) {
+		schedule_work(&fr_first_work);
+		flush_work(&fr_first_work);
+		flush_work(&fr_second_work);
+	}
+	if (fr_worker_last >= 0 && fr_worker_task >= 0)
+		fr_worker_cache = fr_slab_cache((unsigned long)fr_probe_worker);
+}
+
+/* @where is a worker's last_func: same cache, same word, a worker task. */
+static bool __init fr_worker_last_func(unsigned long where)
+{
+	const struct task_struct *task;
+	struct fr_extent e;
+	unsigned int flags;
+
+	if (!fr_worker_cache || fr_slab_cache(where) != fr_worker_cache ||
+	    !fr_slab_object_of(where, &e) ||
+	    where != e.start + fr_worker_last * sizeof(long))
+		return false;
+	task = (void *)fr_word(e.start, fr_worker_task);
+	return virt_addr_valid(task) &&
+	       !get_kernel_nofault(flags, &task->flags) && (flags & PF_WQ_WORKER);
+}
+
 /* ------------------------------------------------------------------------ */
 /* What explains a pointer. */
 
@@ -1317,27 +1392,32 @@ static bool __init fr_dying_super(unsigned long where)
 }
 
 /*
- * A struct mod_initfree (kernel/module/main.c, since 6.4: an llist_node,
- * then the starts of an initialized module's init text, data and rodata,
- * page-aligned in the module space or NULL), which do_free_init() frees
- * after a grace period: one that points into the target is a stale copy,
- * as those addresses could not have been given out again before it was
- * done with.
+ * A struct mod_initfree (kernel/module/main.c: an llist_node, then the
+ * start of an initialized module's init memory; since 6.4 the starts of
+ * its init text, data and rodata; page-aligned in the module space or
+ * NULL), which do_free_init() frees after a grace period: one that points
+ * into the target is a stale copy, as those addresses could not have been
+ * given out again before it was done with.
  */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define FR_INITFREE_WORDS	4
+#else
+#define FR_INITFREE_WORDS	2
+#endif
+
 static bool __init fr_initfree(unsigned long where)
 {
 	struct fr_extent e;
 	unsigned long w;
 	int i;
 
-	if (LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0) ||
-	    !fr_slab_object_of(where, &e) || e.end - e.start != 4 * sizeof(long) ||
-	    where == e.start)
+	if (!fr_slab_object_of(where, &e) ||
+	    e.end - e.start != FR_INITFREE_WORDS * sizeof(long) || where == e.start)
 		return false;
 	w = fr_word(e.start, 0);
 	if (w && !virt_addr_valid(w))
 		return false;
-	for (i = 1; i < 4; i++) {
+	for (i = 1; i < FR_INITFREE_WORDS; i++) {
 		w = fr_word(e.start, i);
 		if (w && (!PAGE_ALIGNED(w) || w < MODULES_VADDR || w >= MODULES_END))
 			return false;
@@ -1373,18 +1453,8 @@ static bool __init fr_allocation_record(const struct fr_scan *s,
 	if (next >= len && next <= PAGE_ALIGN(len) + PAGE_SIZE)
 		return true;	/* vm_struct: addr, size */
 	prev = fr_word(where, -1);
-	if ((fr_base_of(s, next) && next != v) || (fr_base_of(s, prev) && prev != v))
-		return true;	/* mod_initfree: init_text, init_data, ... */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
-	/*
-	 * 6.1's mod_initfree (an llist_node, then the init allocation's
-	 * start) is a 16-byte kmalloc object.
-	 */
-	return v == (unsigned long)s->t->mod->init_layout.base &&
-	       fr_is_slab(where) && (where & 15) == 8;
-#else
-	return false;
-#endif
+	/* mod_initfree: init_text, init_data, ... */
+	return (fr_base_of(s, next) && next != v) || (fr_base_of(s, prev) && prev != v);
 }
 
 /* Whether @where lies in an object of the slab cache called @name. */
@@ -1565,28 +1635,26 @@ static unsigned long __init fr_section_address(const struct bin_attribute *ba)
 }
 
 /*
- * Whether @where lies in @mod's __patchable_function_entries: the
- * compiler's table of where its functions start (-fpatchable-function-entry,
- * CONFIG_CALL_PADDING), which nothing reads once the module is loaded.  Its
- * entries for the module's init functions point into freed init text, which
- * a later module's memory may reuse.  The table runs from its section's
+ * Whether @a lies in @mod's section called @name: from the section's
  * address (the module's sysfs section attributes, a list ending in NULL)
  * to the next section's, within one of the module's ranges; a section at
- * the table's own address might be the one that holds @where.
+ * the named one's own address might be the one that holds @a.
  */
-static bool __init fr_patchable_entry(unsigned long where, const struct module *mod)
+static bool __init fr_in_section(const struct module *mod, const char *name,
+				 unsigned long a)
 {
 	const struct attribute_group *grp = (const void *)READ_ONCE(mod->sect_attrs);
 	const struct bin_attribute *ba;
 	struct fr_scan_range r[FR_SCAN_RANGES];
-	unsigned long start = 0, below = 0, a, attrs, p;
-	char name[sizeof(FR_PFE)];
+	unsigned long start = 0, below = 0, sect, attrs, p;
+	size_t len = strlen(name) + 1;
+	char buf[32];
 	const char *np;
 	unsigned int i, n;
 
 	/* grp->bin_attrs: an array of pointers to (const since 6.15) attributes */
-	if (!grp || get_kernel_nofault(attrs, (const unsigned long *)&grp->bin_attrs) ||
-	    !attrs)
+	if (len > sizeof(buf) || !grp ||
+	    get_kernel_nofault(attrs, (const unsigned long *)&grp->bin_attrs) || !attrs)
 		return false;
 	for (i = 0; i < FR_SECTIONS; i++) {
 		if (get_kernel_nofault(p, (const unsigned long *)attrs + i))
@@ -1594,22 +1662,46 @@ static bool __init fr_patchable_entry(unsigned long where, const struct module *
 		if (!p)
 			break;
 		ba = (const struct bin_attribute *)p;
-		a = fr_section_address(ba);
+		sect = fr_section_address(ba);
 		if (!get_kernel_nofault(np, &ba->attr.name) &&
-		    !copy_from_kernel_nofault(name, np, sizeof(name)) &&
-		    !memcmp(name, FR_PFE, sizeof(name)))
-			start = a;
-		else if (a <= where && a > below)
-			below = a;
+		    !copy_from_kernel_nofault(buf, np, len) && !memcmp(buf, name, len))
+			start = sect;
+		else if (sect <= a && sect > below)
+			below = sect;
 	}
-	/* no other section starts between the table and @where */
-	if (!start || where < start || below >= start)
+	/* no other section starts between the named one and @a */
+	if (!start || a < start || below >= start)
 		return false;
-	n = fr_mod_ranges(mod, r, true);
+	n = fr_mod_ranges(mod, r, false);
 	for (i = 0; i < n; i++)
 		if (start >= r[i].start && start < r[i].end)
-			return where < r[i].end;
+			return a < r[i].end;
 	return false;
+}
+
+/*
+ * Whether @where lies in @mod's __patchable_function_entries: the
+ * compiler's table of where its functions start (-fpatchable-function-entry,
+ * CONFIG_CALL_PADDING), which nothing reads once the module is loaded.  Its
+ * entries for the module's init functions point into freed init text, which
+ * a later module's memory may reuse.
+ */
+static bool __init fr_patchable_entry(unsigned long where, const struct module *mod)
+{
+	return fr_in_section(mod, FR_PFE, where);
+}
+
+/*
+ * A pointer to one of the target's BTF ID sets (its .BTF_ids section, IDs
+ * only): the kfunc set table of its BTF (6.1 assigns a module's set, it
+ * does not copy it; tcp_bbr), which BTF drops when the target goes, and
+ * which a program can reach only through a reference on the target.
+ */
+static bool __init fr_btf_ids(const struct fr_scan *s, unsigned long where,
+			      unsigned long v)
+{
+	return IS_ENABLED(CONFIG_DEBUG_INFO_BTF_MODULES) && fr_is_slab(where) &&
+	       fr_in_section(s->t->mod, ".BTF_ids", v);
 }
 
 /*
@@ -1642,6 +1734,12 @@ static bool __init fr_section_table(unsigned long where)
 }
 #else
 static bool __init fr_patchable_entry(unsigned long where, const struct module *mod)
+{
+	return false;
+}
+
+static bool __init fr_btf_ids(const struct fr_scan *s, unsigned long where,
+			      unsigned long v)
 {
 	return false;
 }
@@ -1727,6 +1825,7 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 	       fr_dead_kernfs(where) || fr_dead_proc(s, where) ||
 	       fr_vm_caller(where) || fr_initfree(where) ||
 	       fr_ddebug_table(s, where) || fr_dying_super(where) ||
+	       fr_btf_ids(s, where, v) || fr_worker_last_func(where) ||
 	       fr_section_header(s, where, v) ||
 	       fr_lo_explains(s->t, where, v);
 }
@@ -1974,6 +2073,7 @@ static bool __init fr_find_kernel(void)
 	fr_modules = fr_modules_list();
 	fr_measure_slab();
 	fr_measure_stack_cache();
+	fr_measure_worker();
 	return fr_modules;
 }
 
