@@ -1061,15 +1061,20 @@ static void __init fr_slab_name(unsigned long a, char *buf, size_t size)
  * keeps last_func, the function of the last work it ran: a target's work
  * function, long after the work is gone.  Only compared (by PSI) and
  * printed, never called.  Its word, and the word of the worker's task, are
- * measured: a probe work queues a second one from its own worker; that
- * worker runs it next, with last_func the first probe's function.
+ * measured: a probe work queues a second one from its own worker, which
+ * runs it next (no other worker is woken while the first runs), with
+ * last_func the first's function.  No flush: its barrier would run between
+ * the two.  The wait is bounded; both are cancelled after it, so that
+ * neither is left queued (each runs a few instructions, never blocks).
  */
 #define FR_WORKER_WORDS	64
 
 static int fr_worker_last = -1;	/* word of last_func */
 static int fr_worker_task = -1;		/* word of the task */
+static int fr_kthread_data = -1;	/* struct kthread: word of data */
 static unsigned long fr_worker_cache;
 static void *fr_probe_worker;
+static DECLARE_COMPLETION(fr_second_done);
 
 static void fr_worker_first(struct work_struct *w);
 
@@ -1078,9 +1083,8 @@ static void fr_worker_second(struct work_struct *w)
 	unsigned long worker = (unsigned long)kthread_data(current), v;
 	int i, last = -1, task = -1;
 
-	if (worker != (unsigned long)READ_ONCE(fr_probe_worker))
-		return;		/* run by another worker: measure nothing */
-	for (i = 0; i < FR_WORKER_WORDS; i++) {
+	for (i = 0; i < FR_WORKER_WORDS &&
+	     worker == (unsigned long)READ_ONCE(fr_probe_worker); i++) {
 		if (get_kernel_nofault(v, (unsigned long *)worker + i))
 			break;
 		if (v == (unsigned long)fr_worker_first && last < 0)
@@ -1088,8 +1092,18 @@ static void fr_worker_second(struct work_struct *w)
 		else if (v == (unsigned long)current && task < 0)
 			task = i;
 	}
-	fr_worker_last = last;
+	/* The worker is its kthread's data (kernel/kthread.c, private). */
+	for (i = 0; i < FR_WORKER_WORDS && last >= 0; i++) {
+		if (get_kernel_nofault(v, (unsigned long *)current->worker_private + i))
+			break;
+		if (v == worker) {
+			fr_kthread_data = i;
+			break;
+		}
+	}
+	fr_worker_last = last;	/* -1 when another worker ran it */
 	fr_worker_task = task;
+	complete(&fr_second_done);
 }
 
 static DECLARE_WORK(fr_second_work, fr_worker_second);
@@ -1106,19 +1120,29 @@ static void __init fr_measure_worker(void)
 {
 	int i;
 
-	for (i = 0; i < 3 && (fr_worker_last < 0 || fr_worker_task < 0); i++) {
+	for (i = 0; i < 3 && (fr_worker_last < 0 || fr_worker_task < 0 ||
+			      fr_kthread_data < 0); i++) {
+		reinit_completion(&fr_second_done);
 		schedule_work(&fr_first_work);
-		flush_work(&fr_first_work);
-		flush_work(&fr_second_work);
+		wait_for_completion_timeout(&fr_second_done, msecs_to_jiffies(100));
+		cancel_work_sync(&fr_first_work);
+		cancel_work_sync(&fr_second_work);
 	}
-	if (fr_worker_last >= 0 && fr_worker_task >= 0)
+	if (fr_worker_last >= 0 && fr_worker_task >= 0 && fr_kthread_data >= 0)
 		fr_worker_cache = fr_slab_cache((unsigned long)fr_probe_worker);
+	else
+		pr_info("worker layout not measured: a worker's last work function is not told apart\n");
 }
 
-/* @where is a worker's last_func: same cache, same word, a worker task. */
+/*
+ * @where is a worker's last_func: the measured word of an object in the
+ * probe worker's cache whose task, a workqueue worker, has the object as
+ * its kthread's data.
+ */
 static bool __init fr_worker_last_func(unsigned long where)
 {
 	const struct task_struct *task;
+	unsigned long kthread;
 	struct fr_extent e;
 	unsigned int flags;
 
@@ -1128,7 +1152,9 @@ static bool __init fr_worker_last_func(unsigned long where)
 		return false;
 	task = (void *)fr_word(e.start, fr_worker_task);
 	return virt_addr_valid(task) &&
-	       !get_kernel_nofault(flags, &task->flags) && (flags & PF_WQ_WORKER);
+	       !get_kernel_nofault(flags, &task->flags) && (flags & PF_WQ_WORKER) &&
+	       !get_kernel_nofault(kthread, (unsigned long *)&task->worker_private) &&
+	       virt_addr_valid(kthread) && fr_word(kthread, fr_kthread_data) == e.start;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1343,15 +1369,22 @@ static bool __init fr_area_below(unsigned long where, unsigned long v)
  */
 static bool __init fr_vm_caller(unsigned long where)
 {
-	const struct vm_struct *vm = (void *)(where - offsetof(struct vm_struct, caller));
+	typeof(((struct vm_struct *)0)->nr_pages) pages;
+	typeof(((struct vm_struct *)0)->flags) flags;
+	const struct vm_struct *vm;
 	unsigned long addr, size;
 	struct fr_extent e;
 
+	vm = (void *)(where - offsetof(struct vm_struct, caller));
 	return fr_slab_object_of(where, &e) && e.start == (unsigned long)vm &&
 	       !get_kernel_nofault(addr, (unsigned long *)&vm->addr) &&
 	       !get_kernel_nofault(size, &vm->size) &&
+	       !get_kernel_nofault(flags, &vm->flags) &&
+	       !get_kernel_nofault(pages, &vm->nr_pages) &&
 	       PAGE_ALIGNED(addr) && is_vmalloc_addr((void *)addr) &&
-	       size && PAGE_ALIGNED(size);
+	       size && PAGE_ALIGNED(size) && (flags & VM_ALLOC) &&
+	       (pages == size >> PAGE_SHIFT ||
+		(!(flags & VM_NO_GUARD) && pages + 1 == size >> PAGE_SHIFT));
 }
 
 /*
@@ -1368,51 +1401,102 @@ static bool __init fr_ddebug_table(const struct fr_scan *s, unsigned long where)
 /*
  * The filesystem type of a super block on its way to being freed: off the
  * super_blocks list (s_list empty), no reference left (s_count, since 7.2
- * s_passive, and s_active 0), waiting for a grace period and a work item that free it without
- * reading s_type (put_filesystem() came before).
+ * s_passive, and s_active 0), no root, SB_DEAD (6.6+), waiting for a grace
+ * period and a work item that free it without reading s_type
+ * (put_filesystem() came before).
  */
+#ifdef SB_DEAD
+#define FR_SB_DEAD	SB_DEAD
+#else
+#define FR_SB_DEAD	0
+#endif
+
 static bool __init fr_dying_super(unsigned long where)
 {
 	const struct super_block *sb = (void *)(where - offsetof(struct super_block, s_type));
-	unsigned long next, prev;
+	unsigned long next, prev, flags, root;
 	int count, active;
 	struct fr_extent e;
 
-	return !IS_ENABLED(CONFIG_RANDSTRUCT) &&
-	       fr_slab_object_of(where, &e) && e.start == (unsigned long)sb &&
-	       !get_kernel_nofault(next, (unsigned long *)&sb->s_list.next) &&
-	       !get_kernel_nofault(prev, (unsigned long *)&sb->s_list.prev) &&
-	       next == (unsigned long)&sb->s_list && prev == next &&
+	if (IS_ENABLED(CONFIG_RANDSTRUCT) ||
+	    !fr_slab_object_of(where, &e) || e.start != (unsigned long)sb ||
+	    get_kernel_nofault(next, (unsigned long *)&sb->s_list.next) ||
+	    get_kernel_nofault(prev, (unsigned long *)&sb->s_list.prev) ||
+	    get_kernel_nofault(flags, &sb->s_flags) ||
+	    get_kernel_nofault(root, (unsigned long *)&sb->s_root) ||
+	    get_kernel_nofault(active, &sb->s_active.counter) ||
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 2, 0)
-	       !get_kernel_nofault(count, &sb->s_passive.refs.counter) && !count &&
+	    get_kernel_nofault(count, &sb->s_passive.refs.counter))
 #else
-	       !get_kernel_nofault(count, &sb->s_count) && !count &&
+	    get_kernel_nofault(count, &sb->s_count))
 #endif
-	       !get_kernel_nofault(active, &sb->s_active.counter) && !active;
+		return false;
+	return next == (unsigned long)&sb->s_list && prev == next && !count &&
+	       !active && !root && (flags & FR_SB_DEAD) == FR_SB_DEAD;
 }
 
 /*
  * A struct mod_initfree (kernel/module/main.c: an llist_node, then the
  * start of an initialized module's init memory; since 6.4 the starts of
  * its init text, data and rodata; page-aligned in the module space or
- * NULL), which do_free_init() frees after a grace period: one that points
- * into the target is a stale copy, as those addresses could not have been
- * given out again before it was done with.
+ * NULL).  do_init_module() allocates it before calling init, so a crashed
+ * init leaks it, naming init memory that the rescue freed and a later
+ * module may now have.  Since 6.4 two of its addresses must be there; a
+ * 16-byte one (6.1) could be a callback_head with a function at a page's
+ * start, so there it does not count where one of the target's functions
+ * starts, unless that is the start of its init text (the record of its own
+ * crashed init).
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 #define FR_INITFREE_WORDS	4
+#define FR_INITFREE_NEED	2
 #else
 #define FR_INITFREE_WORDS	2
+#define FR_INITFREE_NEED	1
 #endif
 
-static bool __init fr_initfree(unsigned long where)
+static bool __init fr_in_text(const struct module *mod, unsigned long v)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	return within_module_mem_type(v, mod, MOD_TEXT) ||
+	       within_module_mem_type(v, mod, MOD_INIT_TEXT);
+#else
+	return v - (unsigned long)mod->core_layout.base < mod->core_layout.text_size ||
+	       v - (unsigned long)mod->init_layout.base < mod->init_layout.text_size;
+#endif
+}
+
+/* @v is where one of the target's functions starts. */
+static bool __init fr_function_start(const struct fr_scan *s, unsigned long v)
+{
+	static char sym[KSYM_SYMBOL_LEN] __initdata;
+
+	if (!fr_in_text(s->t->mod, v))
+		return false;
+	sprint_symbol(sym, v);
+	return strstr(sym, "+0x0/");
+}
+
+/* @v is where the target's init memory starts (its own crashed init's). */
+static bool __init fr_own_init(const struct fr_scan *s, unsigned long v)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	return v == (unsigned long)s->t->mod->mem[MOD_INIT_TEXT].base;
+#else
+	return v == (unsigned long)s->t->mod->init_layout.base;
+#endif
+}
+
+static bool __init fr_initfree(const struct fr_scan *s, unsigned long where,
+			       unsigned long v)
 {
 	struct fr_extent e;
 	unsigned long w;
-	int i;
+	int i, n = 0;
 
 	if (!fr_slab_object_of(where, &e) ||
-	    e.end - e.start != FR_INITFREE_WORDS * sizeof(long) || where == e.start)
+	    e.end - e.start != FR_INITFREE_WORDS * sizeof(long) || where == e.start ||
+	    (FR_INITFREE_WORDS == 2 && fr_function_start(s, v) && !fr_own_init(s, v)))
 		return false;
 	w = fr_word(e.start, 0);
 	if (w && !virt_addr_valid(w))
@@ -1421,8 +1505,9 @@ static bool __init fr_initfree(unsigned long where)
 		w = fr_word(e.start, i);
 		if (w && (!PAGE_ALIGNED(w) || w < MODULES_VADDR || w >= MODULES_END))
 			return false;
+		n += !!w;
 	}
-	return true;
+	return n >= FR_INITFREE_NEED;
 }
 
 /*
@@ -1555,21 +1640,35 @@ static bool __init fr_dead_kernfs(unsigned long where)
  * that the undo removes, and such an entry's inode (fs/proc/internal.h:
  * struct proc_inode ends with the vfs inode, its pde six words before;
  * inode->i_private is the entry's data).  Once remove_proc_entry() has
- * run, in_use, the first word, stays at its bias and nothing calls the
- * entry's operations or reads its data again.
+ * run, in_use, the first word, stays at its bias and, with no opener left
+ * (pde_openers, the next word, empty), nothing calls the entry's operations
+ * or reads its data again.  Before "proc: fix UAF in proc_get_inode()"
+ * (6.14, 6.12.20, 6.1.132; taken here from 6.12.30 and 6.1.140)
+ * proc_reg_open() read proc_ops first: not told apart there.
  */
 #define FR_PDE_REMOVED		INT_MIN		/* fs/proc/inode.c: BIAS */
 #define FR_PROC_INODE_PDE	6		/* words before vfs_inode */
+#define FR_PROC_UAF_FIXED						\
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0) ||		\
+	 (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 30) &&		\
+	  LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)) ||		\
+	 (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 140) &&		\
+	  LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)))
 
 static bool __init fr_pde_going(const struct fr_scan *s, unsigned long pde)
 {
 	struct fr_extent e;
+	unsigned long openers;
 	int in_use;
 
-	if (!fr_in_cache(pde, "proc_dir_entry") || !fr_slab_object(pde, &e))
+	if (!FR_PROC_UAF_FIXED || !fr_in_cache(pde, "proc_dir_entry") ||
+	    !fr_slab_object(pde, &e))
 		return false;
-	return (!get_kernel_nofault(in_use, (int *)pde) && in_use == FR_PDE_REMOVED) ||
-	       fr_lo_proc_removes(s->t, pde);
+	if (fr_lo_proc_removes(s->t, pde))
+		return true;
+	openers = pde + sizeof(long);	/* after in_use and refcnt */
+	return !get_kernel_nofault(in_use, (int *)pde) && in_use == FR_PDE_REMOVED &&
+	       fr_word(openers, 0) == openers;
 }
 
 static bool __init fr_dead_proc(const struct fr_scan *s, unsigned long where)
@@ -1708,7 +1807,8 @@ static bool __init fr_btf_ids(const struct fr_scan *s, unsigned long where,
  * The address of a section in a sysfs section table of an earlier load,
  * freed but not yet reused (or in a sheaf the scan does not see): its
  * attribute's read function (the helper's own table gives it) sits at a
- * fixed distance from the address (see fr_section_address()).  The read
+ * fixed distance from the address (see fr_section_address()), or, where
+ * a free pointer overwrote it, in the next or the previous entry.  The read
  * function only prints the address.  A live table names its own module's
  * sections; the target's is explained with the loader's bookkeeping.
  */
@@ -1717,7 +1817,8 @@ static bool __init fr_section_table(unsigned long where)
 	const struct attribute_group *grp = (const void *)READ_ONCE(THIS_MODULE->sect_attrs);
 	static unsigned long read __initdata;
 	const struct bin_attribute *ba;
-	unsigned long attrs;
+	unsigned long attrs, stride;
+	int i;
 
 	if (!read && grp &&
 	    !get_kernel_nofault(attrs, (const unsigned long *)&grp->bin_attrs) && attrs &&
@@ -1726,11 +1827,18 @@ static bool __init fr_section_table(unsigned long where)
 		read = 0;
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
 	ba = (const void *)(where - offsetof(struct bin_attribute, private));
+	stride = sizeof(*ba);
 #else
 	ba = (const void *)(where - sizeof(*ba));
+	stride = sizeof(*ba) + sizeof(long);
 #endif
-	return read && fr_is_slab(where) &&
-	       fr_word((unsigned long)&ba->read, 0) == read;
+	if (!read || !fr_is_slab(where))
+		return false;
+	/* Its own, or, where SLUB's free pointer overwrote it, a neighbour's. */
+	for (i = -1; i <= 1; i++)
+		if (fr_word((unsigned long)&ba->read + i * stride, 0) == read)
+			return true;
+	return false;
 }
 #else
 static bool __init fr_patchable_entry(unsigned long where, const struct module *mod)
@@ -1823,7 +1931,7 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 	       fr_barn_free(where) ||
 	       fr_section_table(where) ||
 	       fr_dead_kernfs(where) || fr_dead_proc(s, where) ||
-	       fr_vm_caller(where) || fr_initfree(where) ||
+	       fr_vm_caller(where) || fr_initfree(s, where, v) ||
 	       fr_ddebug_table(s, where) || fr_dying_super(where) ||
 	       fr_btf_ids(s, where, v) || fr_worker_last_func(where) ||
 	       fr_section_header(s, where, v) ||
@@ -2162,12 +2270,19 @@ int __init fr_refscan(struct fr_rescue *t, bool refuse)
 	       t->name, s->unexplained + s->unknown, s->unexplained + s->unknown);
 	ret = -EBUSY;
 out:
-	kvfree(s->events.e);
-	kvfree(s->fields.e);
-	kvfree(s->sects.e);
-	kvfree(s->ftrace.e);
+	/*
+	 * Cleared as freed: a stale copy of the target's addresses here
+	 * would be a reference to the next scan (6.12 loader.test: a freed
+	 * struct fr_scan that the free lists did not show as free).
+	 */
+	kvfree_sensitive(s->events.e, s->events.max * sizeof(*s->events.e));
+	kvfree_sensitive(s->fields.e, s->fields.max * sizeof(*s->fields.e));
+	kvfree_sensitive(s->sects.e, s->sects.max * sizeof(*s->sects.e));
+	kvfree_sensitive(s->ftrace.e, s->ftrace.max * sizeof(*s->ftrace.e));
 	vfree(s->skip);
+	if (s->buf)
+		clear_page(s->buf);
 	free_page((unsigned long)s->buf);
-	kfree(s);
+	kfree_sensitive(s);
 	return ret;
 }
