@@ -1442,10 +1442,10 @@ static bool __init fr_dying_super(unsigned long where)
  * NULL).  do_init_module() allocates it before calling init, so a crashed
  * init leaks it, naming init memory that the rescue freed and a later
  * module may now have.  Since 6.4 two of its addresses must be there; a
- * 16-byte one (6.1) could be a callback_head with a function at a page's
- * start, so there it does not count where one of the target's functions
- * starts, unless that is the start of its init text (the record of its own
- * crashed init).
+ * 16-byte one (6.1) must have no next (never linked: 0 in each one seen).
+ * A pending callback_head whose function starts a page of the target looks
+ * the same, but the crashed task ran its task works as it exited, and RCU
+ * callbacks run within a grace period.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
 #define FR_INITFREE_WORDS	4
@@ -1455,51 +1455,17 @@ static bool __init fr_dying_super(unsigned long where)
 #define FR_INITFREE_NEED	1
 #endif
 
-static bool __init fr_in_text(const struct module *mod, unsigned long v)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-	return within_module_mem_type(v, mod, MOD_TEXT) ||
-	       within_module_mem_type(v, mod, MOD_INIT_TEXT);
-#else
-	return v - (unsigned long)mod->core_layout.base < mod->core_layout.text_size ||
-	       v - (unsigned long)mod->init_layout.base < mod->init_layout.text_size;
-#endif
-}
-
-/* @v is where one of the target's functions starts. */
-static bool __init fr_function_start(const struct fr_scan *s, unsigned long v)
-{
-	static char sym[KSYM_SYMBOL_LEN] __initdata;
-
-	if (!fr_in_text(s->t->mod, v))
-		return false;
-	sprint_symbol(sym, v);
-	return strstr(sym, "+0x0/");
-}
-
-/* @v is where the target's init memory starts (its own crashed init's). */
-static bool __init fr_own_init(const struct fr_scan *s, unsigned long v)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-	return v == (unsigned long)s->t->mod->mem[MOD_INIT_TEXT].base;
-#else
-	return v == (unsigned long)s->t->mod->init_layout.base;
-#endif
-}
-
-static bool __init fr_initfree(const struct fr_scan *s, unsigned long where,
-			       unsigned long v)
+static bool __init fr_initfree(unsigned long where)
 {
 	struct fr_extent e;
 	unsigned long w;
 	int i, n = 0;
 
 	if (!fr_slab_object_of(where, &e) ||
-	    e.end - e.start != FR_INITFREE_WORDS * sizeof(long) || where == e.start ||
-	    (FR_INITFREE_WORDS == 2 && fr_function_start(s, v) && !fr_own_init(s, v)))
+	    e.end - e.start != FR_INITFREE_WORDS * sizeof(long) || where == e.start)
 		return false;
 	w = fr_word(e.start, 0);
-	if (w && !virt_addr_valid(w))
+	if ((w && !virt_addr_valid(w)) || (FR_INITFREE_WORDS == 2 && w))
 		return false;
 	for (i = 1; i < FR_INITFREE_WORDS; i++) {
 		w = fr_word(e.start, i);
@@ -1931,7 +1897,7 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 	       fr_barn_free(where) ||
 	       fr_section_table(where) ||
 	       fr_dead_kernfs(where) || fr_dead_proc(s, where) ||
-	       fr_vm_caller(where) || fr_initfree(s, where, v) ||
+	       fr_vm_caller(where) || fr_initfree(where) ||
 	       fr_ddebug_table(s, where) || fr_dying_super(where) ||
 	       fr_btf_ids(s, where, v) || fr_worker_last_func(where) ||
 	       fr_section_header(s, where, v) ||
