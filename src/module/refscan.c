@@ -1508,16 +1508,24 @@ static bool __init fr_allocation_record(const struct fr_scan *s,
 	return (fr_base_of(s, next) && next != v) || (fr_base_of(s, prev) && prev != v);
 }
 
+/* Whether the string at @p (read nofault) is @name, of under 32 bytes. */
+static bool __init fr_str_is(unsigned long p, const char *name)
+{
+	char buf[32];
+	size_t len = strlen(name) + 1;
+
+	return len <= sizeof(buf) && !copy_from_kernel_nofault(buf, (void *)p, len) &&
+	       !memcmp(buf, name, len);
+}
+
 /* Whether @where lies in an object of the slab cache called @name. */
 static bool __init fr_in_cache(unsigned long where, const char *name)
 {
 	unsigned long cache = fr_slab_cache(where), n;
-	char buf[32];
-	size_t len = strlen(name) + 1;
 
-	return len <= sizeof(buf) && cache && fr_cache_name_word >= 0 &&
+	return cache && fr_cache_name_word >= 0 &&
 	       !get_kernel_nofault(n, (unsigned long *)cache + fr_cache_name_word) &&
-	       !copy_from_kernel_nofault(buf, (void *)n, len) && !memcmp(buf, name, len);
+	       fr_str_is(n, name);
 }
 
 #ifdef CONFIG_ARCH_HAS_EXECMEM_ROX
@@ -1711,15 +1719,12 @@ static bool __init fr_in_section(const struct module *mod, const char *name,
 	const struct attribute_group *grp = (const void *)READ_ONCE(mod->sect_attrs);
 	const struct bin_attribute *ba;
 	struct fr_scan_range r[FR_SCAN_RANGES];
-	unsigned long start = 0, below = 0, sect, attrs, p;
-	size_t len = strlen(name) + 1;
-	char buf[32];
-	const char *np;
+	unsigned long start = 0, below = 0, sect, attrs, p, np;
 	unsigned int i, n;
 
 	/* grp->bin_attrs: an array of pointers to (const since 6.15) attributes */
-	if (len > sizeof(buf) || !grp ||
-	    get_kernel_nofault(attrs, (const unsigned long *)&grp->bin_attrs) || !attrs)
+	if (!grp || get_kernel_nofault(attrs, (const unsigned long *)&grp->bin_attrs) ||
+	    !attrs)
 		return false;
 	for (i = 0; i < FR_SECTIONS; i++) {
 		if (get_kernel_nofault(p, (const unsigned long *)attrs + i))
@@ -1728,8 +1733,8 @@ static bool __init fr_in_section(const struct module *mod, const char *name,
 			break;
 		ba = (const struct bin_attribute *)p;
 		sect = fr_section_address(ba);
-		if (!get_kernel_nofault(np, &ba->attr.name) &&
-		    !copy_from_kernel_nofault(buf, np, len) && !memcmp(buf, name, len))
+		if (!get_kernel_nofault(np, (const unsigned long *)&ba->attr.name) &&
+		    fr_str_is(np, name))
 			start = sect;
 		else if (sect <= a && sect > below)
 			below = sect;
