@@ -105,6 +105,7 @@ enum fr_layout {
 	FR_LAYOUT_BINFMT,	/* leftovers.c */
 	FR_LAYOUT_TCP_CONG,	/* leftovers.c */
 	FR_LAYOUT_FTRACE_PAGES,	/* refscan.c */
+	FR_LAYOUT_FTRACE_MOD_MAPS,	/* refscan.c */
 	FR_NR_LAYOUTS,
 };
 

@@ -87,6 +87,30 @@ struct fr_ftrace_page {
 };
 
 /*
+ * kernel/trace/ftrace.c: what ftrace keeps of a module's freed init
+ * functions while a tracer is registered (for kallsyms): a map per module
+ * on the list ftrace_mod_maps, with a record per function, removed by
+ * ftrace_release_mod() as the module goes.  Private, copied here
+ * (FR_LAYOUT_FTRACE_MOD_MAPS), and checked as it is read (refscan.c).
+ */
+struct fr_ftrace_mod_func {
+	struct list_head list;
+	char *name;
+	unsigned long ip;
+	unsigned int size;
+};
+
+struct fr_ftrace_mod_map {
+	struct rcu_head rcu;
+	struct list_head list;
+	struct module *mod;
+	unsigned long start_addr;
+	unsigned long end_addr;
+	struct list_head funcs;
+	unsigned int num_funcs;
+};
+
+/*
  * kernel/trace/trace.h: the start of a field of a trace event's record
  * (struct ftrace_event_field), on its class's fields list; name and type
  * point to the strings of the module that defined the event.  Private; its

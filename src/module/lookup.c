@@ -46,7 +46,7 @@
 static char *distrust;
 module_param_named(FR_PARAM_DISTRUST, distrust, charp, 0444);
 MODULE_PARM_DESC(FR_PARAM_DISTRUST,
-		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, ftrace_pages_start, or all) to treat as outside their checked range (default: none)");
+		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
 
 #define FR_FROM(a, b)		KERNEL_VERSION(a, b, 0)
 #define FR_UNTIL(a, b)		KERNEL_VERSION(a, b, 255)
@@ -148,6 +148,12 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 		"a list of struct ftrace_page (next, records, index, order) in kernel/trace/ftrace.c",
 		FR_FROM(6, 1), FR_UNTIL(7, 3), "6.1, 6.12, 7.1 (7.2, 7.3: checked as read)",
 		"ftrace's records of a target's functions not told apart",
+	},
+	[FR_LAYOUT_FTRACE_MOD_MAPS] = {
+		"ftrace_mod_maps",
+		"a list of struct ftrace_mod_map (rcu, list, mod, start_addr, end_addr, funcs) with a list of struct ftrace_mod_func (list, name, ip, size) in kernel/trace/ftrace.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3), "6.1, 6.12 (7.2, 7.3: checked as read)",
+		"ftrace's map of a target's freed init functions not told apart",
 	},
 };
 

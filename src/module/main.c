@@ -67,10 +67,10 @@ module_param_named(FR_PARAM_LEFTOVERS, leftovers_mode, charp, 0444);
 fr_param_desc(FR_PARAM_LEFTOVERS,
 	      "undo: undo what a target whose exit will not run left registered, refuse it if something cannot be undone safely, force: leave that and go on (default: undo)");
 
-static char *refscan_mode = FR_REFSCAN_REPORT;
+static char *refscan_mode = FR_REFSCAN_REFUSE;
 module_param_named(FR_PARAM_REFSCAN, refscan_mode, charp, 0444);
 fr_param_desc(FR_PARAM_REFSCAN,
-	      "report: name pointers into a target whose exit will not run that the reference scan cannot explain, refuse: refuse such a target (default: report)");
+	      "report: name pointers into a target whose exit will not run that the reference scan cannot explain, refuse: refuse such a target (default: refuse)");
 
 static bool check_only;
 module_param_named(FR_PARAM_CHECK, check_only, bool, 0444);

@@ -19,7 +19,8 @@
  * Not read: the pages of every module (the target's own, this helper's,
  * and the others', whose data is read above), the kernel image (its data
  * is read above; the end of its bss that x86 gives back at boot is read as
- * pages), kernel stacks (tasks.c decides about the tasks that own them),
+ * pages), kernel stacks (tasks.c decides about the tasks that own them;
+ * the per-CPU interrupt stacks hold stale frames),
  * KFENCE's guard pages, and the free objects of slab pages (SLUB's free
  * lists, read as fr_slab_begin() says: stale copies, not references).  Every page is copied with
  * copy_from_kernel_nofault(), without a lock; a page that cannot be read
@@ -45,7 +46,9 @@
  *   - stale addresses that nothing follows: other modules' sysfs section
  *     tables (the addresses of their freed init sections) and their
  *     __patchable_function_entries (the compiler's list of their
- *     functions, init ones included);
+ *     functions, init ones included), and ftrace's maps of every module's
+ *     freed init functions (kept while a tracer is registered, for
+ *     kallsyms, which only compares them);
  *   - a leftover that leftovers.c undoes: a pointer to the registered
  *     object, or a word of an object the undo frees.
  *
@@ -63,6 +66,7 @@
 #include <linux/elf.h>
 #include <linux/err.h>
 #include <linux/ftrace.h>
+#include <linux/irq_work.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel_stat.h>
 #include <linux/kernfs.h>
@@ -131,6 +135,7 @@ struct fr_scan {
 	struct fr_extents ftrace;	/* ftrace records read as dead */
 	bool ftrace_unknown;		/* ftrace's records not read */
 	unsigned int cached_stacks;	/* dead tasks' stacks not read */
+	unsigned int irq_stacks;	/* per-CPU interrupt stacks not read */
 	struct fr_extents events;	/* the target's trace events, classes */
 	struct fr_extents fields;	/* their fields' name and type words */
 	bool events_unknown;		/* a class's fields not read */
@@ -420,7 +425,83 @@ static void __init fr_skip_cached_stacks(struct fr_scan *s)
 }
 #endif
 
-/* Every task's stack (tasks.c reads them), and the cached ones. */
+/*
+ * The per-CPU interrupt stacks (x86-64's, where softirqs run too; arm64's):
+ * the stale frames of handlers that have returned, such as the timer core's
+ * copy of a timer's function.  The target's code runs there only through
+ * what registered it (an irqaction, a timer), which the scan reads.  Found
+ * by where an interrupt of our own runs: an IPI to every other CPU, and a
+ * hard irq_work (hard on PREEMPT_RT too) on this one, each noting a word's
+ * address when it is not on the interrupted task's stack.  The stack is
+ * skipped only when it is vmapped (VMAP_STACK) and ends at its guard page.
+ */
+#ifdef IRQ_STACK_SIZE
+#define FR_IRQ_STACK	IRQ_STACK_SIZE
+#else
+#define FR_IRQ_STACK	THREAD_SIZE
+#endif
+
+struct fr_irq_probe {
+	struct irq_work work;
+	unsigned long sp;
+};
+
+static void __init fr_irq_note(void *sp)
+{
+	unsigned long here = (unsigned long)&here;
+
+	if (in_hardirq() && !object_is_on_stack((void *)here))
+		*(unsigned long *)sp = here;
+}
+
+static void __init fr_irq_work(struct irq_work *work)
+{
+	fr_irq_note(&container_of(work, struct fr_irq_probe, work)->sp);
+}
+
+/* The interrupt stack that @sp lies in, skipped if it is found whole. */
+static bool __init fr_skip_irq_stack(struct fr_scan *s, unsigned long sp)
+{
+	unsigned long end = (sp | ~PAGE_MASK) + 1, a;
+
+	if (!is_vmalloc_addr((void *)sp))
+		return false;
+	while (end - (sp & PAGE_MASK) < FR_IRQ_STACK && vmalloc_to_page((void *)end))
+		end += PAGE_SIZE;
+	if (vmalloc_to_page((void *)end))
+		return false;
+	for (a = end - FR_IRQ_STACK; a < end; a += PAGE_SIZE)
+		if (!vmalloc_to_page((void *)a))
+			return false;
+	fr_skip_range(s, end - FR_IRQ_STACK, end);
+	return true;
+}
+
+static void __init fr_skip_irq_stacks(struct fr_scan *s)
+{
+	struct fr_irq_probe *p = kzalloc(sizeof(*p), GFP_KERNEL);
+	int cpu;
+
+	if (!p)
+		return;
+	p->work = IRQ_WORK_INIT_HARD(fr_irq_work);
+	for_each_online_cpu(cpu) {
+		p->sp = 0;
+		if (cpu == get_cpu()) {
+			irq_work_queue(&p->work);
+			put_cpu();
+			irq_work_sync(&p->work);
+		} else {
+			put_cpu();
+			smp_call_function_single(cpu, fr_irq_note, &p->sp, 1);
+		}
+		if (p->sp && fr_skip_irq_stack(s, p->sp))
+			s->irq_stacks++;
+	}
+	kfree(p);
+}
+
+/* Every task's stack (tasks.c reads them), the cached ones, the IRQ ones. */
 static void __init fr_skip_stacks(struct fr_scan *s)
 {
 	struct task_struct *g, *p;
@@ -434,6 +515,7 @@ static void __init fr_skip_stacks(struct fr_scan *s)
 	}
 	rcu_read_unlock();
 	fr_skip_cached_stacks(s);
+	fr_skip_irq_stacks(s);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1190,6 +1272,53 @@ static void __init fr_find_own(struct fr_scan *s)
 }
 
 /*
+ * What ftrace keeps of every module's freed init functions while a tracer
+ * is registered (kernel_private.h; read without ftrace_lock, checked as
+ * read): a map of the freed range and a record of each function's address,
+ * for kallsyms, which only compares them.  A later module's memory, the
+ * target's too, can lie where another module's init was (the Debian 13
+ * packaging guest: a map and its records into fr_crash_init's text).
+ */
+static void __init fr_find_ftrace_maps(struct fr_scan *s)
+{
+	static struct list_head *maps __initdata;
+	struct fr_ftrace_mod_map map, *p;
+	struct fr_ftrace_mod_func func, *q;
+	struct list_head *m, *f;
+	unsigned int n = 0, k;
+
+	if (!maps)
+		maps = fr_lookup_layout(FR_LAYOUT_FTRACE_MOD_MAPS, "ftrace_mod_maps",
+					sizeof(*maps));
+	if (IS_ERR_OR_NULL(maps) || get_kernel_nofault(m, &maps->next)) {
+		s->ftrace_unknown = true;
+		return;
+	}
+	for (; m != maps; m = map.list.next) {
+		p = container_of(m, struct fr_ftrace_mod_map, list);
+		if (++n > FR_SCAN_MODULES || !virt_addr_valid(p) ||
+		    copy_from_kernel_nofault(&map, p, sizeof(map)))
+			goto unknown;
+		if (map.start_addr > map.end_addr ||
+		    !fr_extents_add(&s->ftrace, (unsigned long)p, (unsigned long)(p + 1)))
+			goto unknown;
+		k = 0;
+		for (f = map.funcs.next; f != &p->funcs; f = func.list.next) {
+			q = container_of(f, struct fr_ftrace_mod_func, list);
+			if (++k > map.num_funcs || !virt_addr_valid(q) ||
+			    copy_from_kernel_nofault(&func, q, sizeof(func)) ||
+			    func.ip < map.start_addr || func.ip > map.end_addr ||
+			    !fr_extents_add(&s->ftrace, (unsigned long)q,
+					    (unsigned long)(q + 1)))
+				goto unknown;
+		}
+	}
+	return;
+unknown:
+	s->ftrace_unknown = true;
+}
+
+/*
  * ftrace's records (blocks of struct dyn_ftrace on ftrace_pages_start, read
  * without ftrace_lock and checked as read) that hold no reference: a block
  * with records of the target's functions, which free_module() removes, and
@@ -1240,6 +1369,8 @@ static void __init fr_find_ftrace(struct fr_scan *s)
 			break;
 		}
 	}
+	if (IS_ENABLED(CONFIG_MODULES))
+		fr_find_ftrace_maps(s);
 	fr_extents_sort(&s->ftrace);
 }
 
@@ -2225,9 +2356,10 @@ int __init fr_refscan(struct fr_rescue *t, bool refuse)
 		pr_warn("%s: " FR_LOG_REFERENCE "... and %u more\n", t->name,
 			s->unexplained - FR_SCAN_NAMED);
 	pr_info("%s: " FR_LOG_REFSCAN
-		"%llu MB in %lld ms: %u pointer(s), %u explained, %u not, %u page(s) unreadable, %u cached stack(s) skipped%s%s%s%s\n",
+		"%llu MB in %lld ms: %u pointer(s), %u explained, %u not, %u page(s) unreadable, %u cached and %u interrupt stack(s) skipped%s%s%s%s\n",
 		t->name, s->bytes >> 20, ktime_ms_delta(ktime_get(), start),
 		s->found, s->explained, s->unexplained, s->unknown, s->cached_stacks,
+		s->irq_stacks,
 		s->ftrace_unknown ? ", ftrace's records not read" : "",
 		s->events_unknown ? ", trace events not read" : "",
 		fr_slub_ok ? "" : ", free slab objects not known",
