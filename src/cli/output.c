@@ -98,10 +98,15 @@ void fr_report_line(FILE *out, const struct fr_target *t)
 	fprintf(out, "%s: ", t->name[0] ? t->name : t->arg);
 	switch (t->result) {
 	case FR_RESULT_REMOVED:
-		fprintf(out, "removed (was %s, refcount %d; %s)", fr_state_name(m->state),
+		fprintf(out, "removed (was %s, refcount %d; %s", fr_state_name(m->state),
 			m->refcount,
 			t->exit_replaced ? "exit replaced" :
 			m->has_exit == 0 ? "no exit" : "own exit ran");
+		/* references reset that no user explained: DANGERS in force-rmmod(8) */
+		if (t->refs_known && t->refs.unexplained > 0)
+			fprintf(out, "; %d reference%s not explained", t->refs.unexplained,
+				t->refs.unexplained == 1 ? "" : "s");
+		fputc(')', out);
 		break;
 	case FR_RESULT_WOULD_REMOVE:
 		fprintf(out, "would be removed %s (",

@@ -687,6 +687,17 @@ static void test_output(void)
 	t[0].result = FR_RESULT_REMOVED;
 	CHECK_STR(report(fr_report_line, &t[0]),
 		  "fr_crash_init: removed (was coming, refcount 1; exit replaced)\n");
+	t[0].refs_known = true;
+	t[0].refs.total = 3;
+	t[0].refs.loader = 1;
+	t[0].refs.unexplained = 2;
+	CHECK_STR(report(fr_report_line, &t[0]),
+		  "fr_crash_init: removed (was coming, refcount 1; exit replaced; 2 references not explained)\n");
+	t[0].refs.unexplained = 1;
+	CHECK_STR(report(fr_report_line, &t[0]),
+		  "fr_crash_init: removed (was coming, refcount 1; exit replaced; 1 reference not explained)\n");
+	t[0].refs_known = false;
+	memset(&t[0].refs, 0, sizeof(t[0].refs));
 	CHECK_STR(report(json1, &t[0]),
 		  "[{\"name\":\"fr_crash_init\",\"state\":\"coming\",\"refcount\":1,\"holders\":[],"
 		  "\"has_exit\":true,\"tasks\":[],\"users\":[],\"references\":null,\"block_uses\":[],\"leftovers\":[],\"action\":\"rescue\","
