@@ -48,7 +48,8 @@
  *     __patchable_function_entries (the compiler's list of their
  *     functions, init ones included), and ftrace's maps of every module's
  *     freed init functions (kept while a tracer is registered, for
- *     kallsyms, which only compares them);
+ *     kallsyms, which only compares them), and the words of a struct page
+ *     with no reference in the memory map (x86-64);
  *   - a leftover that leftovers.c undoes: a pointer to the registered
  *     object, or a word of an object the undo frees.
  *
@@ -140,6 +141,8 @@ struct fr_scan {
 	struct fr_extents fields;	/* their fields' name and type words */
 	bool events_unknown;		/* a class's fields not read */
 	struct fr_extents sects;	/* other modules' section attributes */
+	struct fr_memmap *memmap;	/* where the memory map lies */
+	unsigned int nr_memmap;
 	unsigned long slab, slab_end;	/* the slab being read, */
 	unsigned int slab_size;		/* its object size (0: none free), */
 	unsigned long slab_sig;		/* its free lists' heads, */
@@ -1530,6 +1533,94 @@ static bool __init fr_ddebug_table(const struct fr_scan *s, unsigned long where)
 }
 
 /*
+ * The memory map (struct page, one per page frame) lies in memory reserved
+ * at boot, read as pages.  A struct page with no reference is free, or a
+ * tail page of a large folio: its words are stale, or the folio's order and
+ * counts, never a pointer that anything follows, but they can read as a
+ * module address (6.1 harm.test: a freed order-7 folio's order, mapcount
+ * -1 and the stale half of an older pointer, 0xffffffffc0450701).  Where
+ * each part of the map lies is read from the kernel's page tables (x86-64:
+ * lookup_address()); a word is told apart only in a page of the map, in a
+ * struct page with no reference outside ZONE_DEVICE.
+ */
+struct fr_memmap {
+	unsigned long pa, va, len;
+};
+
+#define FR_MEMMAP	4096	/* parts of the memory map, at most */
+
+#if defined(CONFIG_X86_64) && defined(CONFIG_SPARSEMEM_VMEMMAP)
+static void __init fr_find_memmap(struct fr_scan *s)
+{
+	unsigned long va, end, size, pa;
+	struct fr_memmap *m;
+	unsigned int level;
+	pte_t *pte;
+	int nid;
+
+	s->memmap = kvmalloc_array(FR_MEMMAP, sizeof(*s->memmap), GFP_KERNEL);
+	if (!s->memmap)
+		return;
+	for_each_online_node(nid) {
+		va = (unsigned long)pfn_to_page(NODE_DATA(nid)->node_start_pfn);
+		end = (unsigned long)pfn_to_page(NODE_DATA(nid)->node_start_pfn +
+						 NODE_DATA(nid)->node_spanned_pages);
+		for (va &= PAGE_MASK; va < end; va += size) {
+			pte = lookup_address(va, &level);
+			size = pte ? page_level_size(level) : PUD_SIZE;
+			va &= ~(size - 1);
+			if (!pte || !pte_present(*pte) || level > PG_LEVEL_1G)
+				continue;
+			pa = (level == PG_LEVEL_1G ? pud_pfn(*(pud_t *)pte) :
+			      level == PG_LEVEL_2M ? pmd_pfn(*(pmd_t *)pte) :
+			      pte_pfn(*pte)) << PAGE_SHIFT;
+			m = s->nr_memmap ? &s->memmap[s->nr_memmap - 1] : NULL;
+			if (m && m->pa + m->len == pa && m->va + m->len == va) {
+				m->len += size;
+			} else if (s->nr_memmap < FR_MEMMAP) {
+				m = &s->memmap[s->nr_memmap++];
+				m->pa = pa;
+				m->va = va;
+				m->len = size;
+			}
+		}
+		cond_resched();
+	}
+}
+
+static bool __init fr_unused_page_meta(const struct fr_scan *s, unsigned long where)
+{
+	unsigned long pa = __pa(where), va, pfn;
+	const struct fr_memmap *m;
+	struct page *page;
+	unsigned int i;
+	int ref;
+
+	for (i = 0; i < s->nr_memmap; i++) {
+		m = &s->memmap[i];
+		if (pa - m->pa >= m->len)
+			continue;
+		va = m->va + (pa - m->pa);
+		page = (struct page *)(va - (va - (unsigned long)vmemmap) % sizeof(struct page));
+		pfn = page_to_pfn(page);
+		return pfn_valid(pfn) && pfn_to_page(pfn) == page &&
+		       !is_zone_device_page(page) &&
+		       !get_kernel_nofault(ref, (int *)&page->_refcount) && !ref;
+	}
+	return false;
+}
+#else
+static void __init fr_find_memmap(struct fr_scan *s)
+{
+}
+
+static bool __init fr_unused_page_meta(const struct fr_scan *s, unsigned long where)
+{
+	return false;
+}
+#endif
+
+/*
  * The filesystem type of a super block on its way to being freed: off the
  * super_blocks list (s_list empty), no reference left (s_count, since 7.2
  * s_passive, and s_active 0), no root, SB_DEAD (6.6+), waiting for a grace
@@ -2035,6 +2126,7 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 	       fr_dead_kernfs(where) || fr_dead_proc(s, where) ||
 	       fr_vm_caller(where) || fr_initfree(where) ||
 	       fr_ddebug_table(s, where) || fr_dying_super(where) ||
+	       fr_unused_page_meta(s, where) ||
 	       fr_btf_ids(s, where, v) || fr_worker_last_func(where) ||
 	       fr_section_header(s, where, v) ||
 	       fr_lo_explains(s->t, where, v);
@@ -2314,6 +2406,7 @@ static int __init fr_scan_prepare(struct fr_scan *s)
 	fr_find_own(s);
 	fr_find_ftrace(s);
 	fr_find_events(s);
+	fr_find_memmap(s);
 	s->sects.e = kvmalloc_array(FR_SCAN_MODULES, sizeof(*s->sects.e), GFP_KERNEL);
 	if (s->sects.e)
 		s->sects.max = FR_SCAN_MODULES;
@@ -2381,6 +2474,7 @@ out:
 	kvfree_sensitive(s->events.e, s->events.max * sizeof(*s->events.e));
 	kvfree_sensitive(s->fields.e, s->fields.max * sizeof(*s->fields.e));
 	kvfree_sensitive(s->sects.e, s->sects.max * sizeof(*s->sects.e));
+	kvfree(s->memmap);
 	kvfree_sensitive(s->ftrace.e, s->ftrace.max * sizeof(*s->ftrace.e));
 	vfree(s->skip);
 	if (s->buf)
