@@ -13,6 +13,7 @@
  *   users.c     real users: mounts, open files, sockets; the account of
  *               a target's references
  *   devices.c   real users through the block and tty layers
+ *   probes.c    a target's driver whose probe or remove never returned
  *   leftovers.c what a target whose exit will not run left registered:
  *               found, undone or refused
  *   timers.c    which of a target's timer-shaped data are timers: proven
@@ -70,6 +71,7 @@ struct fr_rescue {
 	struct module *mod;
 	bool stub;		/* replace mod->exit */
 	bool stub_asked;	/* exit=stub given: a live target's leftovers are undone */
+	bool stub_auto;		/* exit=auto: stub decided again from state_seen */
 	/* Seen under module_mutex before the checks; repaired only if still so. */
 	enum module_state state_seen;
 	int refs_seen;
@@ -87,6 +89,7 @@ int fr_parse_policy(const char *exit, const char *users,
 		    enum fr_exit_policy *exit_policy,
 		    enum fr_users_policy *users_policy);
 int fr_decide_exits(enum fr_exit_policy policy);
+bool fr_auto_stub(const struct module *mod, enum module_state state);
 const char *fr_state_name(enum module_state state);
 const char *fr_exit_name(const struct module *mod);
 
@@ -172,11 +175,20 @@ void fr_find_device_data(void);
 void fr_report_blockdevs(const struct fr_rescue *t, struct fr_users *u);
 void fr_report_ttys(const struct fr_rescue *t, struct fr_users *u);
 
+/* probes.c: callers hold no lock. */
+int fr_check_probes(void);
+
 /* leftovers.c: callers hold no lock. */
+struct fr_range {
+	unsigned long start, end;
+};
+
+unsigned int fr_data_ranges(const struct module *mod, struct fr_range r[2]);
 int fr_parse_leftovers(const char *mode, enum fr_leftovers_policy *policy);
 unsigned int fr_find_leftovers(void);
 int fr_refuse_leftovers(enum fr_leftovers_policy policy);
 void fr_undo_leftovers(void);
+void fr_put_leftovers(void);
 void fr_recheck_timers(void);
 bool fr_lo_explains(const struct fr_rescue *t, unsigned long where,
 		    unsigned long v);

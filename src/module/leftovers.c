@@ -182,6 +182,10 @@ struct fr_leftover {
 	size_t size;		/* its size, where it may lie in the target */
 	char name[64];		/* fs name, device name, /proc path, symbol */
 	enum fr_why refuse;	/* why it cannot be undone safely, or FR_OK */
+	bool held;		/* proc: a reference on the entry is held */
+	bool undone;
+	/* proc: another target's leftover at or above it, whose undo removes it */
+	const struct fr_leftover *cover;
 };
 
 static struct fr_leftover fr_los[FR_MAX_LEFTOVERS] __initdata;
@@ -222,6 +226,9 @@ static struct fr_leftover * __init fr_lo_add(enum fr_lo_kind kind, void *obj)
 	lo->size = 0;
 	lo->name[0] = '\0';
 	lo->refuse = FR_OK;
+	lo->held = false;
+	lo->undone = false;
+	lo->cover = NULL;
 	return lo;
 }
 
@@ -268,13 +275,9 @@ static bool __init fr_in_text(const struct module *mod, unsigned long addr)
 #endif
 }
 
-struct fr_range {
-	unsigned long start, end;
-};
-
 /* Writable data (data, bss), core then init; returns how many ranges. */
-static unsigned int __init fr_data_ranges(const struct module *mod,
-					  struct fr_range r[2])
+unsigned int __init fr_data_ranges(const struct module *mod,
+				   struct fr_range r[2])
 {
 	unsigned int n = 0;
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
@@ -603,6 +606,8 @@ static struct fr_leftover * __init fr_proc_found(struct fr_pde *pde)
 	if (!lo)
 		return NULL;
 	fr_pde_path(pde, lo->name, sizeof(lo->name));
+	/* Linked, so at least one reference: it stays until fr_put_proc(). */
+	lo->held = refcount_inc_not_zero(&pde->refcnt);
 	if (pde->flags & PROC_ENTRY_PERMANENT)
 		lo->refuse = FR_PERMANENT;
 	else if (fr_pde_busy(pde))
@@ -666,13 +671,125 @@ static int __init fr_find_proc(void)
 	return -EBUSY;
 }
 
-/* remove_proc_subtree() takes proc_subdir_lock and waits for users. */
+/*
+ * Is the subtree of @top, a leftover of fr_lo_target's, still as found: no
+ * entry permanent, in use or open, and every one but directories the
+ * target's?  Caller holds proc_subdir_lock for reading.
+ */
+static enum fr_why __init fr_proc_subtree(struct fr_pde *top)
+{
+	struct rb_node *node = &top->subdir_node;
+	struct fr_pde *pde = top;
+	unsigned int depth = 0;
+
+	for (;;) {
+		if (pde->flags & PROC_ENTRY_PERMANENT)
+			return FR_PERMANENT;
+		if (fr_pde_busy(pde))
+			return pde == top ? FR_OPEN : FR_BUSY;
+		if (pde != top && !fr_pde_owned(pde) && !S_ISDIR(pde->mode))
+			return FR_OTHERS;
+		if (!RB_EMPTY_ROOT(&pde->subdir) && depth + 1 < FR_PROC_DEPTH) {
+			depth++;
+			node = rb_first(&pde->subdir);
+		} else {
+			while (depth && !(node = rb_next(node))) {
+				depth--;
+				pde = pde->parent;
+				node = &pde->subdir_node;
+			}
+			if (!depth)
+				return FR_OK;
+		}
+		pde = rb_entry(node, struct fr_pde, subdir_node);
+	}
+}
+
+/*
+ * Drop the reference fr_proc_found() took.  Only while the entry is linked,
+ * which holds one too: dropping the last one would need pde_put(), which is
+ * private.  An entry removed meanwhile (or a lock not had) keeps it: one
+ * proc_dir_entry leaked, nothing freed under anyone.
+ */
+static void __init fr_put_proc(struct fr_leftover *lo)
+{
+	struct fr_pde *pde = lo->obj;
+	unsigned int n;
+
+	if (!lo->held)
+		return;
+	for (n = 0; n < FR_TRIES; n++, fr_pause()) {
+		if (!read_trylock(fr_proc_lock))
+			continue;
+		if (!RB_EMPTY_NODE(&pde->subdir_node)) {
+			refcount_dec(&pde->refcnt);
+			lo->held = false;
+		}
+		read_unlock(fr_proc_lock);
+		return;
+	}
+}
+
+/*
+ * Another target's leftover at or above each /proc leftover (one listed
+ * for two targets, or below another's directory): if that one is undone
+ * first, its remove_proc_subtree() removes this one too, and this one is
+ * not removed again.  Each entry is held, and its parents, linked under
+ * the lock, are read there.
+ */
+static void __init fr_cover_proc(void)
+{
+	struct fr_leftover *lo, *up;
+	struct fr_pde *pde;
+	unsigned int n, depth;
+
+	for (n = 0; n < FR_TRIES && !read_trylock(fr_proc_lock); n++)
+		fr_pause();
+	if (n == FR_TRIES)
+		return;		/* uncovered: a second removal finds it gone */
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
+		if (lo->kind != FR_LO_PROC || !lo->held ||
+		    RB_EMPTY_NODE(&((struct fr_pde *)lo->obj)->subdir_node))
+			continue;
+		pde = lo->obj;
+		for (depth = 0; !lo->cover && pde != fr_proc_root &&
+		     depth < FR_PROC_DEPTH; depth++, pde = pde->parent)
+			for (up = fr_los; up < fr_los + fr_nr_los; up++)
+				if (up->kind == FR_LO_PROC && up->obj == pde &&
+				    up->t != lo->t && (pde != lo->obj || up < lo))
+					lo->cover = up;
+	}
+	read_unlock(fr_proc_lock);
+}
+
+/*
+ * remove_proc_subtree() takes proc_subdir_lock and waits for users: the
+ * lock must be free, and the whole subtree, looked at again under it, still
+ * as found.  The entry is removed by its name under its parent
+ * (proc_remove()): it must still be linked there.
+ */
 static enum fr_why __init fr_undo_proc(struct fr_leftover *lo)
 {
-	if (!fr_rwlock_free(fr_proc_lock))
+	struct fr_pde *pde = lo->obj;
+	enum fr_why why = FR_GONE;
+	unsigned int n;
+
+	if (lo->cover && lo->cover->undone)
+		return FR_OK;	/* removed with it */
+	if (!lo->held || !fr_rwlock_free(fr_proc_lock))
+		return lo->held ? FR_LOCKED : FR_UNCHECKED;
+	for (n = 0; n < FR_TRIES && !read_trylock(fr_proc_lock); n++)
+		fr_pause();
+	if (n == FR_TRIES)
 		return FR_LOCKED;
-	if (fr_pde_busy(lo->obj))
-		return FR_OPEN;
+	if (!RB_EMPTY_NODE(&pde->subdir_node)) {
+		why = fr_proc_subtree(pde);
+		refcount_dec(&pde->refcnt);	/* its link holds one */
+		lo->held = false;
+	}
+	read_unlock(fr_proc_lock);
+	if (why)
+		return why;
 	proc_remove(lo->obj);
 	return FR_OK;
 }
@@ -718,6 +835,14 @@ static int __init fr_find_proc(void)
 static enum fr_why __init fr_undo_proc(struct fr_leftover *lo)
 {
 	return FR_UNCHECKED;
+}
+
+static void __init fr_put_proc(struct fr_leftover *lo)
+{
+}
+
+static void __init fr_cover_proc(void)
+{
 }
 
 /* No /proc entry is a leftover. */
@@ -1179,6 +1304,7 @@ unsigned int __init fr_find_leftovers(void)
 	struct fr_leftover *lo;
 	s64 us;
 
+	fr_put_leftovers();
 	fr_nr_los = 0;
 	for (i = 0; i < fr_nr_rescues; i++)
 		fr_rescues[i].leftovers_refused = 0;
@@ -1209,6 +1335,7 @@ unsigned int __init fr_find_leftovers(void)
 			t->leftovers_refused++;
 		}
 	}
+	fr_cover_proc();
 	us = ktime_us_delta(ktime_get(), start);
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
 		bool refuse = lo->refuse != FR_OK;
@@ -1258,6 +1385,17 @@ static const char fr_lo_done[][32] __initconst = {
 	[FR_LO_DWORK] = FR_LOG_UNDONE_DWORK,
 };
 
+/* The same object listed for an earlier target, and undone there. */
+static bool __init fr_undone_before(const struct fr_leftover *lo)
+{
+	const struct fr_leftover *e;
+
+	for (e = fr_los; lo->obj && e < lo; e++)
+		if (e->undone && e->kind == lo->kind && e->obj == lo->obj)
+			return true;
+	return false;
+}
+
 /*
  * Undo what fr_find_leftovers() found and did not refuse.  A target one of
  * whose undos fails (something changed since the search) is marked
@@ -1271,6 +1409,11 @@ void __init fr_undo_leftovers(void)
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
 		if (lo->refuse || lo->t->undo_failed)
 			continue;
+		fr_lo_target = lo->t;
+		if (fr_undone_before(lo)) {
+			why = FR_OK;	/* listed for two targets: undone once */
+			goto done;
+		}
 		switch (lo->kind) {
 		case FR_LO_FS:
 			why = fr_undo_fs(lo);
@@ -1296,6 +1439,7 @@ void __init fr_undo_leftovers(void)
 		default:
 			continue;
 		}
+done:
 		if (why) {
 			pr_err("%s: " FR_LOG_UNDO_FAILED "%s %s (%s), not repaired\n",
 			       lo->t->name, fr_lo_kinds[lo->kind], lo->name,
@@ -1303,8 +1447,19 @@ void __init fr_undo_leftovers(void)
 			lo->t->undo_failed = true;
 			continue;
 		}
+		lo->undone = true;
 		pr_warn("%s: %s%s\n", lo->t->name, fr_lo_done[lo->kind], lo->name);
 	}
+}
+
+/* The references fr_find_leftovers() holds, dropped.  Caller holds no lock. */
+void __init fr_put_leftovers(void)
+{
+	struct fr_leftover *lo;
+
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++)
+		if (lo->kind == FR_LO_PROC)
+			fr_put_proc(lo);
 }
 
 /*

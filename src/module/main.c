@@ -83,6 +83,7 @@ static void __init fr_check_report(void)
 	unsigned int i, users;
 
 	fr_check_tasks();
+	fr_check_probes();
 	for (i = 0; i < fr_nr_rescues; i++) {
 		struct fr_rescue *t = &fr_rescues[i];
 		struct module *mod = t->mod;
@@ -191,6 +192,8 @@ static int __init fr_rescue_all(enum fr_users_policy users,
 			return ret;
 	}
 	ret = fr_check_tasks();
+	if (!ret)
+		ret = fr_check_probes();
 	if (ret)
 		return ret;
 	/* What targets whose exit will not run left registered (leftovers.c). */
@@ -257,6 +260,7 @@ static int __init force_rmmod_init(void)
 
 	if (check_only) {
 		fr_check_report();
+		fr_put_leftovers();
 		ret = -ECANCELED;
 		goto out_put;
 	}
@@ -270,6 +274,7 @@ static int __init force_rmmod_init(void)
 	 * in a row hung the next finit_module() on idem_lock).
 	 */
 	fr_heal_loader();
+	fr_put_leftovers();
 	if (forced)
 		fr_expedite();
 

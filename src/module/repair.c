@@ -21,8 +21,17 @@ void __init fr_snapshot(void)
 	unsigned int i;
 
 	for (i = 0; i < fr_nr_rescues; i++) {
-		fr_rescues[i].state_seen = READ_ONCE(fr_rescues[i].mod->state);
-		fr_rescues[i].refs_seen = module_refcount(fr_rescues[i].mod);
+		struct fr_rescue *t = &fr_rescues[i];
+
+		t->state_seen = READ_ONCE(t->mod->state);
+		t->refs_seen = module_refcount(t->mod);
+		/*
+		 * exit=auto decides from the state repaired, not from one seen
+		 * before: a live target whose unload crashed meanwhile is going
+		 * now, and its own exit must not run again.
+		 */
+		if (t->stub_auto)
+			t->stub = fr_auto_stub(t->mod, t->state_seen);
 	}
 }
 

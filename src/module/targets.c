@@ -234,25 +234,32 @@ int __init fr_parse_policy(const char *exit, const char *users,
 }
 
 /* delete_module() calls mod->exit indirectly: on IBT it must begin with ENDBR. */
-static int __init fr_check_endbr(void)
+static int __init fr_check_endbr(enum fr_exit_policy policy)
 {
 #ifdef CONFIG_X86_KERNEL_IBT
-	unsigned int i;
 	u32 insn;
 
-	for (i = 0; i < fr_nr_rescues; i++) {
-		if (!fr_rescues[i].stub)
-			continue;
-		if (copy_from_kernel_nofault(&insn, fr_stub_exit, sizeof(insn)) ||
-		    insn != gen_endbr()) {
-			pr_err("%s: replacement exit lacks ENDBR, refusing\n",
-			       fr_rescues[i].name);
-			return -ENOEXEC;
-		}
-		break;
+	/* Whatever exit=auto decides now: it decides again later. */
+	if (policy == FR_STUB_NEVER)
+		return 0;
+	if (copy_from_kernel_nofault(&insn, fr_stub_exit, sizeof(insn)) ||
+	    insn != gen_endbr()) {
+		pr_err("%s: replacement exit lacks ENDBR, refusing\n",
+		       fr_rescues[0].name);
+		return -ENOEXEC;
 	}
 #endif
 	return 0;
+}
+
+/*
+ * exit=auto: a crashed init or exit leaves state half set up or half torn
+ * down, and running the module's exit on it would crash again.  A LIVE
+ * module keeps its own exit, if it has one.
+ */
+bool __init fr_auto_stub(const struct module *mod, enum module_state state)
+{
+	return state != MODULE_STATE_LIVE || (mod->init && !mod->exit);
 }
 
 /* Decide each target's exit; refuse impossible ones. */
@@ -278,15 +285,11 @@ int __init fr_decide_exits(enum fr_exit_policy policy)
 			t->stub_asked = true;
 			break;
 		default:
-			/*
-			 * A crashed init or exit leaves state half set up or
-			 * half torn down: running the module's exit on it would
-			 * crash again.  A LIVE module keeps its own exit.
-			 */
-			t->stub = READ_ONCE(mod->state) != MODULE_STATE_LIVE ||
-				  (mod->init && !mod->exit);
+			/* Decided again with the snapshot (fr_snapshot()). */
+			t->stub_auto = true;
+			t->stub = fr_auto_stub(mod, READ_ONCE(mod->state));
 			break;
 		}
 	}
-	return fr_check_endbr();
+	return fr_check_endbr(policy);
 }

@@ -169,6 +169,17 @@ static bool __init fr_file_seen(struct fr_file_scan *scan, struct file *file)
 	return false;
 }
 
+/* Does @p lie in any target? */
+static bool __init fr_in_targets(const void *p)
+{
+	unsigned int i;
+
+	for (i = 0; p && i < fr_nr_rescues; i++)
+		if (within_module((unsigned long)p, fr_rescues[i].mod))
+			return true;
+	return false;
+}
+
 /* Called by iterate_fd() under the task's file_lock: must not sleep. */
 static int __init fr_file_user(const void *arg, struct file *file,
 			       unsigned int fd)
@@ -176,6 +187,7 @@ static int __init fr_file_user(const void *arg, struct file *file,
 	struct fr_file_scan *scan = (struct fr_file_scan *)arg;
 	const struct module *mod = scan->t->mod;
 	struct socket *sock = sock_from_file(file);
+	const struct dentry_operations *d_op;
 	struct inode *inode = file_inode(file);
 	struct fr_users *u = scan->u;
 	const char *what = NULL;
@@ -206,7 +218,12 @@ static int __init fr_file_user(const void *arg, struct file *file,
 		u->lines++;
 		return 0;
 	}
-	path = d_path(&file->f_path, fr_path_buf, sizeof(fr_path_buf));
+	/* d_path() would call a target's own d_dname here, under file_lock. */
+	d_op = READ_ONCE(file->f_path.dentry->d_op);
+	if (d_op && fr_in_targets(d_op->d_dname))
+		path = "(named by its own d_dname, not called)";
+	else
+		path = d_path(&file->f_path, fr_path_buf, sizeof(fr_path_buf));
 	fr_user_line(scan->t, u, "%s %s (pid %d, %s, fd %u)\n", what,
 		     IS_ERR(path) ? "?" : path, task_pid_nr(scan->task),
 		     scan->task->comm, fd);
