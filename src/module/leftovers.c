@@ -743,6 +743,11 @@ static void __init fr_cover_proc(void)
 	struct fr_pde *pde;
 	unsigned int n, depth;
 
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++)
+		if (lo->kind == FR_LO_PROC && lo->held)
+			break;
+	if (lo == fr_los + fr_nr_los)
+		return;		/* none held: none read, the lock perhaps not found */
 	for (n = 0; n < FR_TRIES && !read_trylock(fr_proc_lock); n++)
 		fr_pause();
 	if (n == FR_TRIES)
@@ -1177,13 +1182,19 @@ static enum fr_why __init fr_undo_timer(struct fr_leftover *lo)
 	return FR_OK;
 }
 
-/* Cancel until neither queued nor running; no waiting on a stuck work. */
+/*
+ * Cancel until neither queued nor running; no waiting on a stuck work.
+ * Since 6.10 it is disabled first: nothing queues it again, neither its
+ * own work as it runs nor another of the target's callbacks not yet undone.
+ */
 static enum fr_why __init fr_undo_dwork(struct fr_leftover *lo)
 {
 	struct delayed_work *dw = lo->obj;
-
 	unsigned int n;
 
+#ifdef FR_HAVE_DISABLE_WORK
+	disable_delayed_work(dw);
+#endif
 	for (n = 0; cancel_delayed_work(dw), work_busy(&dw->work); n++, fr_pause())
 		if (n == FR_TRIES)
 			return FR_RUNNING;

@@ -6,7 +6,8 @@
  *     one whose fill_super never finished (never born),
  *   - open files whose file_operations the module owns (its device nodes),
  *     and open files on its filesystems, in every thread's file table,
- *   - sockets whose proto_ops or proto the module owns,
+ *   - sockets whose proto_ops or proto the module owns, TCP sockets using
+ *     its congestion control, and network namespaces with it as default,
  *   - its open block devices and its ttys in use (devices.c).
  * Not covered: mappings whose file descriptor was closed, in-kernel users
  * that hold no file (a reference taken by another subsystem).
@@ -15,7 +16,9 @@
  * many of module_refcount() they explain: one per superblock, per struct
  * file whose file_operations it owns and one more if its char device's cdev
  * is the module's (shared descriptors count once), per proto_ops and
- * per struct proto of a socket (two at most), per block device open, per tty,
+ * per struct proto of a socket and its TCP congestion control (three at
+ * most), per namespace's default congestion control, per block device
+ * open, per tty,
  * one per module using its symbols, and the loader's own while it is COMING.
  * What is left is unexplained: a leaked reference, or a user we cannot see.
  *
@@ -40,7 +43,10 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <net/inet_connection_sock.h>
+#include <net/net_namespace.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "force_rmmod.h"
 
@@ -169,6 +175,22 @@ static bool __init fr_file_seen(struct fr_file_scan *scan, struct file *file)
 	return false;
 }
 
+/*
+ * A TCP socket holds its congestion control's module from
+ * tcp_assign_congestion_control() or tcp_set_congestion_control() until it
+ * is destroyed.  Read without the socket's lock: a pointer, compared only.
+ */
+static int __init fr_tcp_ca_owned(struct sock *sk, const struct module *mod)
+{
+	const struct tcp_congestion_ops *ca;
+
+	if (!sk || sk->sk_protocol != IPPROTO_TCP || sk->sk_type != SOCK_STREAM ||
+	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
+		return 0;
+	ca = READ_ONCE(inet_csk(sk)->icsk_ca_ops);
+	return ca && ca->owner == mod;
+}
+
 /* Does @p lie in any target? */
 static bool __init fr_in_targets(const void *p)
 {
@@ -205,7 +227,8 @@ static int __init fr_file_user(const void *arg, struct file *file,
 	} else if (sock) {
 		sockets = (sock->ops && sock->ops->owner == mod) +
 			  (sock->sk && sock->sk->sk_prot_creator &&
-			   sock->sk->sk_prot_creator->owner == mod);
+			   sock->sk->sk_prot_creator->owner == mod) +
+			  fr_tcp_ca_owned(sock->sk, mod);
 		if (sockets)
 			what = "socket";
 	}
@@ -326,6 +349,31 @@ static void __init fr_report_refs(const struct fr_rescue *t,
  * many users.  Takes sb_lock, task and file locks, tty_mutex (tried only)
  * and module_mutex, and sleeps: caller must hold no lock.
  */
+/*
+ * A network namespace's default TCP congestion control holds its module
+ * (tcp_set_default_congestion_control()), as every socket made meanwhile.
+ */
+static void __init fr_report_tcp_default(const struct fr_rescue *t,
+					 struct fr_users *u)
+{
+	const struct tcp_congestion_ops *ca;
+	unsigned int nets = 0;
+	struct net *net;
+
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		ca = rcu_dereference(net->ipv4.tcp_congestion_control);
+		nets += ca && ca->owner == t->mod;
+	}
+	rcu_read_unlock();
+	if (!nets)
+		return;
+	u->users++;
+	u->sockets += nets;
+	fr_user_line(t, u, "default TCP congestion control of %u network namespace(s)\n",
+		     nets);
+}
+
 unsigned int __init fr_report_users(const struct fr_rescue *t)
 {
 	struct fr_users u = { };
@@ -333,6 +381,7 @@ unsigned int __init fr_report_users(const struct fr_rescue *t)
 	fr_find_user_data();
 	fr_report_mounts(t, &u);
 	fr_report_files(t, &u);
+	fr_report_tcp_default(t, &u);
 	fr_report_blockdevs(t, &u);
 	fr_report_ttys(t, &u);
 	if (u.lines > FR_MAX_USER_LINES)
