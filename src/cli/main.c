@@ -234,6 +234,7 @@ static void fr_run(struct fr_table *tab, const struct fr_options *opt, struct fr
 	}
 	fr_unload_healthy(tab, opt);
 	fr_rescue(tab, opt, h);
+	fr_heal_loader(tab, opt, h);
 	fr_verify(tab, opt, h);
 }
 

@@ -114,6 +114,41 @@ void fr_rescue(struct fr_table *tab, const struct fr_options *opt, struct fr_hel
 		    fr_strerror(-err), FR_HELPER_NAME);
 }
 
+/*
+ * Step 8b: a crashed init leaves its load's record in the kernel's table of
+ * loads in flight (6.6+), on the dead loader's stack, and the next load that
+ * hashes to its bucket reads it.  The helper clears such records each time
+ * it is loaded; a run that refused every module still coming without loading
+ * it loads it once for that alone (check=1 heal=1: it changes no module and
+ * refuses to stay).
+ */
+void fr_heal_loader(const struct fr_table *tab, const struct fr_options *opt,
+		    struct fr_helper *h)
+{
+	const struct fr_target *coming = NULL;
+	char params[FR_NAME_MAX + 64];
+	int err;
+
+	if (opt->dry_run || h->tried)
+		return;
+	for (int i = 0; i < tab->n && !coming; i++)
+		if (tab->t[i].loaded && tab->t[i].mod.state == FR_STATE_COMING &&
+		    fr_module_in_sysfs(opt->root, tab->t[i].name))
+			coming = &tab->t[i];
+	if (!coming || fr_helper_get(h, opt))
+		return;
+	snprintf(params, sizeof(params), "%s=%s %s=1 %s=1", FR_STR(FR_PARAM_MODNAME),
+		 coming->name, FR_STR(FR_PARAM_CHECK), FR_STR(FR_PARAM_HEAL));
+	INFO(opt, "loading the helper to clear what crashed inits left in the loader: %s",
+	     params);
+	err = fr_helper_load(h->image.data, h->image.len, params);
+	if (!err) {
+		/* It stayed: it did not honour check=1. */
+		fr_module_remove(FR_HELPER_NAME);
+		WARN(opt, "the helper ignored check=1 and was removed");
+	}
+}
+
 /* Step 9: what the kernel says now, not what we believe. */
 void fr_verify(struct fr_table *tab, const struct fr_options *opt,
 	       const struct fr_helper *h)

@@ -29,6 +29,8 @@ void fr_find_users(struct fr_table *tab, const struct fr_options *opt,
 /* rescue.c */
 void fr_unload_healthy(struct fr_table *tab, const struct fr_options *opt);
 void fr_rescue(struct fr_table *tab, const struct fr_options *opt, struct fr_helper *h);
+void fr_heal_loader(const struct fr_table *tab, const struct fr_options *opt,
+		    struct fr_helper *h);
 void fr_verify(struct fr_table *tab, const struct fr_options *opt,
 	       const struct fr_helper *h);
 void fr_dry_run(struct fr_table *tab);

@@ -22,6 +22,7 @@
 #define FR_PARAM_CHECK		check
 #define FR_PARAM_LEFTOVERS	leftovers
 #define FR_PARAM_REFSCAN	refscan
+#define FR_PARAM_HEAL		heal
 /* Test only: treat these private layouts as outside their checked range. */
 #define FR_PARAM_DISTRUST	distrust
 #define FR_STR_(x)		#x

@@ -77,6 +77,11 @@ module_param_named(FR_PARAM_CHECK, check_only, bool, 0444);
 fr_param_desc(FR_PARAM_CHECK,
 	      "Only report state, holders, running tasks and users of each target, change nothing and refuse to stay (default: 0)");
 
+static bool heal;
+module_param_named(FR_PARAM_HEAL, heal, bool, 0444);
+fr_param_desc(FR_PARAM_HEAL,
+	      "With check=1: also clear what crashed inits left in the loader's table, which a rescue or a refusal always does (default: 0)");
+
 /* check=1: report, change nothing.  Caller holds no lock. */
 static void __init fr_check_report(void)
 {
@@ -261,6 +266,8 @@ static int __init force_rmmod_init(void)
 	if (check_only) {
 		fr_check_report();
 		fr_put_leftovers();
+		if (heal)
+			fr_heal_loader();
 		ret = -ECANCELED;
 		goto out_put;
 	}
