@@ -54,7 +54,7 @@
 #define FR_LOG_LEFTOVERS	"cannot undo "	/* cannot undo N leftover(s), refusing */
 #define FR_LOG_LEFTOVERS_LEFT	"left "		/* left N leftover(s) registered */
 #define FR_LOG_UNDO_FAILED	"could not undo "	/* a race: not repaired */
-#define FR_LOG_DEVICE		"device "	/* device D: probe by driver R never returned; ... */
+#define FR_LOG_DEVICE		"device "	/* device D: probe by driver R never returned */
 
 /* Leftover kinds (KIND), what undoes each (ACTION), and the line saying so. */
 #define FR_LO_KIND_FS		"filesystem"
