@@ -737,21 +737,12 @@ static void __init fr_put_proc(struct fr_leftover *lo)
  * not removed again.  Each entry is held, and its parents, linked under
  * the lock, are read there.
  */
-static void __init fr_cover_proc(void)
+static void __init fr_cover_proc_locked(void)
 {
 	struct fr_leftover *lo, *up;
 	struct fr_pde *pde;
-	unsigned int n, depth;
+	unsigned int depth;
 
-	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++)
-		if (lo->kind == FR_LO_PROC && lo->held)
-			break;
-	if (lo == fr_los + fr_nr_los)
-		return;		/* none held: none read, the lock perhaps not found */
-	for (n = 0; n < FR_TRIES && !read_trylock(fr_proc_lock); n++)
-		fr_pause();
-	if (n == FR_TRIES)
-		return;		/* uncovered: a second removal finds it gone */
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
 		if (lo->kind != FR_LO_PROC || !lo->held ||
 		    RB_EMPTY_NODE(&((struct fr_pde *)lo->obj)->subdir_node))
@@ -764,7 +755,26 @@ static void __init fr_cover_proc(void)
 				    up->t != lo->t && (pde != lo->obj || up < lo))
 					lo->cover = up;
 	}
-	read_unlock(fr_proc_lock);
+}
+
+static void __init fr_cover_proc(void)
+{
+	struct fr_leftover *lo;
+	unsigned int n;
+
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++)
+		if (lo->kind == FR_LO_PROC && lo->held)
+			break;
+	if (lo == fr_los + fr_nr_los)
+		return;		/* none held: none read, the lock perhaps not found */
+	/* Not had: uncovered, and a second removal finds the entry gone. */
+	for (n = 0; n < FR_TRIES; n++, fr_pause()) {
+		if (read_trylock(fr_proc_lock)) {
+			fr_cover_proc_locked();
+			read_unlock(fr_proc_lock);
+			return;
+		}
+	}
 }
 
 /*
@@ -783,20 +793,21 @@ static enum fr_why __init fr_undo_proc(struct fr_leftover *lo)
 		return FR_OK;	/* removed with it */
 	if (!lo->held || !fr_rwlock_free(fr_proc_lock))
 		return lo->held ? FR_LOCKED : FR_UNCHECKED;
-	for (n = 0; n < FR_TRIES && !read_trylock(fr_proc_lock); n++)
-		fr_pause();
-	if (n == FR_TRIES)
-		return FR_LOCKED;
-	if (!RB_EMPTY_NODE(&pde->subdir_node)) {
-		why = fr_proc_subtree(pde);
-		refcount_dec(&pde->refcnt);	/* its link holds one */
-		lo->held = false;
+	for (n = 0; n < FR_TRIES; n++, fr_pause()) {
+		if (!read_trylock(fr_proc_lock))
+			continue;
+		if (!RB_EMPTY_NODE(&pde->subdir_node)) {
+			why = fr_proc_subtree(pde);
+			refcount_dec(&pde->refcnt);	/* its link holds one */
+			lo->held = false;
+		}
+		read_unlock(fr_proc_lock);
+		if (why)
+			return why;
+		proc_remove(lo->obj);
+		return FR_OK;
 	}
-	read_unlock(fr_proc_lock);
-	if (why)
-		return why;
-	proc_remove(lo->obj);
-	return FR_OK;
+	return FR_LOCKED;
 }
 
 /*
