@@ -184,7 +184,7 @@ struct fr_leftover {
 	enum fr_why refuse;	/* why it cannot be undone safely, or FR_OK */
 	bool held;		/* proc: a reference on the entry is held */
 	bool undone;
-	/* proc: another target's leftover at or above it, whose undo removes it */
+	/* proc: another target's leftover above it, whose undo removes it */
 	const struct fr_leftover *cover;
 };
 
@@ -731,11 +731,11 @@ static void __init fr_put_proc(struct fr_leftover *lo)
 }
 
 /*
- * Another target's leftover at or above each /proc leftover (one listed
- * for two targets, or below another's directory): if that one is undone
- * first, its remove_proc_subtree() removes this one too, and this one is
- * not removed again.  Each entry is held, and its parents, linked under
- * the lock, are read there.
+ * Another target's leftover above each /proc leftover (below another's
+ * directory): if that one is undone first, its remove_proc_subtree()
+ * removes this one too, and this one is not removed again (one listed for
+ * two targets is fr_undone_before()'s).  Each entry is held, and its
+ * parents, linked under the lock, are read there.
  */
 static void __init fr_cover_proc_locked(void)
 {
@@ -747,12 +747,12 @@ static void __init fr_cover_proc_locked(void)
 		if (lo->kind != FR_LO_PROC || !lo->held ||
 		    RB_EMPTY_NODE(&((struct fr_pde *)lo->obj)->subdir_node))
 			continue;
-		pde = lo->obj;
+		pde = ((struct fr_pde *)lo->obj)->parent;
 		for (depth = 0; !lo->cover && pde != fr_proc_root &&
 		     depth < FR_PROC_DEPTH; depth++, pde = pde->parent)
 			for (up = fr_los; up < fr_los + fr_nr_los; up++)
 				if (up->kind == FR_LO_PROC && up->obj == pde &&
-				    up->t != lo->t && (pde != lo->obj || up < lo))
+				    up->t != lo->t)
 					lo->cover = up;
 	}
 }

@@ -345,11 +345,6 @@ static void __init fr_report_refs(const struct fr_rescue *t,
 }
 
 /*
- * Log the real users of @t and the account of its references; returns how
- * many users.  Takes sb_lock, task and file locks, tty_mutex (tried only)
- * and module_mutex, and sleeps: caller must hold no lock.
- */
-/*
  * A network namespace's default TCP congestion control holds its module
  * (tcp_set_default_congestion_control()), as every socket made meanwhile.
  */
@@ -374,6 +369,11 @@ static void __init fr_report_tcp_default(const struct fr_rescue *t,
 		     nets);
 }
 
+/*
+ * Log the real users of @t and the account of its references; returns how
+ * many users.  Takes sb_lock, task and file locks, tty_mutex (tried only)
+ * and module_mutex, and sleeps: caller must hold no lock.
+ */
 unsigned int __init fr_report_users(const struct fr_rescue *t)
 {
 	struct fr_users u = { };
