@@ -163,8 +163,13 @@ void fr_heal_loader(void);
 struct fr_users {
 	unsigned int users;	/* real users found */
 	unsigned int lines;	/* user lines, logged up to FR_MAX_USER_LINES */
-	int files, mounts, sockets, blockdevs, ttys;	/* references */
+	int files, mounts, sockets, blockdevs, ttys, crypto;	/* references */
 };
+
+/* crypto/internal.h (private), exported: the algorithms and their lock. */
+struct rw_semaphore;
+extern struct list_head crypto_alg_list;
+extern struct rw_semaphore crypto_alg_sem;
 
 unsigned int fr_report_users(const struct fr_rescue *t);
 struct task_struct *fr_next_thread(int *nr);	/* held; by PID, from *nr */

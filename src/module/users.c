@@ -8,6 +8,7 @@
  *     and open files on its filesystems, in every thread's file table,
  *   - sockets whose proto_ops or proto the module owns, TCP sockets using
  *     its congestion control, and network namespaces with it as default,
+ *   - transforms and instances using its crypto algorithms,
  *   - its open block devices and its ttys in use (devices.c).
  * Not covered: mappings whose file descriptor was closed, in-kernel users
  * that hold no file (a reference taken by another subsystem).
@@ -17,8 +18,8 @@
  * file whose file_operations it owns and one more if its char device's cdev
  * is the module's (shared descriptors count once), per proto_ops and
  * per struct proto of a socket and its TCP congestion control (three at
- * most), per namespace's default congestion control, per block device
- * open, per tty,
+ * most), per namespace's default congestion control, per use of a crypto
+ * algorithm, per block device open, per tty,
  * one per module using its symbols, and the loader's own while it is COMING.
  * What is left is unexplained: a leaked reference, or a user we cannot see.
  *
@@ -30,6 +31,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cdev.h>
+#include <linux/crypto.h>
 #include <linux/dcache.h>
 #include <linux/delay.h>
 #include <linux/fdtable.h>
@@ -338,9 +340,9 @@ static void __init fr_report_refs(const struct fr_rescue *t,
 	if (!refs && !u->users)
 		return;		/* nothing to account for */
 	explained = max(holders, 0) + u->files + u->mounts + u->sockets +
-		    u->blockdevs + u->ttys + loader;
+		    u->blockdevs + u->ttys + u->crypto + loader;
 	pr_info("%s: " FR_REFS_FMT "\n", t->name, refs, holders, u->files,
-		u->mounts, u->sockets, u->blockdevs, u->ttys, loader,
+		u->mounts, u->sockets, u->blockdevs, u->ttys, u->crypto, loader,
 		refs > explained ? refs - explained : 0);
 }
 
@@ -370,6 +372,45 @@ static void __init fr_report_tcp_default(const struct fr_rescue *t,
 }
 
 /*
+ * Uses of the target's crypto algorithms: a transform (an AF_ALG socket, a
+ * dm-crypt table, an IPsec state), a template instance built on one, or a
+ * self-test in progress each hold the algorithm (cra_refcnt) and its module
+ * (crypto_mod_get()); the registration holds the algorithm once more.  The
+ * exit's crypto_unregister_alg() leaves an algorithm in use registered with
+ * a warning, and its users then call freed code.  crypto_alg_sem is tried
+ * for FR_SB_LOCK_MS, never waited on.
+ */
+static void __init fr_report_crypto(const struct fr_rescue *t,
+				    struct fr_users *u)
+{
+	struct crypto_alg *alg;
+	unsigned int ms;
+	int uses;
+
+	for (ms = 0; !down_read_trylock(&crypto_alg_sem); ms++) {
+		if (ms == FR_SB_LOCK_MS) {
+			pr_err("%s: " FR_LOG_USER "unknown (crypto_alg_sem held for %d ms)\n",
+			       t->name, FR_SB_LOCK_MS);
+			u->users++;
+			return;
+		}
+		usleep_range(1000, 1100);
+	}
+	list_for_each_entry(alg, &crypto_alg_list, cra_list) {
+		if (alg->cra_module != t->mod || alg->cra_flags & CRYPTO_ALG_LARVAL)
+			continue;
+		uses = refcount_read(&alg->cra_refcnt) - 1;
+		if (uses <= 0)
+			continue;
+		u->users++;
+		u->crypto += uses;
+		fr_user_line(t, u, "crypto algorithm %s (%s) used (%d)\n",
+			     alg->cra_driver_name, alg->cra_name, uses);
+	}
+	up_read(&crypto_alg_sem);
+}
+
+/*
  * Log the real users of @t and the account of its references; returns how
  * many users.  Takes sb_lock, task and file locks, tty_mutex (tried only)
  * and module_mutex, and sleeps: caller must hold no lock.
@@ -382,6 +423,7 @@ unsigned int __init fr_report_users(const struct fr_rescue *t)
 	fr_report_mounts(t, &u);
 	fr_report_files(t, &u);
 	fr_report_tcp_default(t, &u);
+	fr_report_crypto(t, &u);
 	fr_report_blockdevs(t, &u);
 	fr_report_ttys(t, &u);
 	if (u.lines > FR_MAX_USER_LINES)

@@ -7,9 +7,13 @@
  *
  * hold-socket tcp CONG: a TCP socket using congestion control CONG (which
  * then holds CONG's module, tcp_bbr for bbr), kept open the same way.
+ *
+ * hold-socket alg TYPE NAME: an AF_ALG socket bound to crypto algorithm
+ * NAME of TYPE ("hash"), which holds a transform of it and so its module.
  * Static: the guest has no libc.
  */
 #include <errno.h>
+#include <linux/if_alg.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -19,11 +23,31 @@
 
 #define FR_SOCK_FAMILY	AF_ECONET	/* as in tests/fixtures/fr_sock.c */
 
+/* An AF_ALG socket bound to @type and @name: a transform of it. */
+static int alg_socket(const char *type, const char *name)
+{
+	struct sockaddr_alg sa = { .salg_family = AF_ALG };
+	int fd = socket(AF_ALG, SOCK_SEQPACKET, 0);
+
+	if (fd < 0 || strlen(type) >= sizeof(sa.salg_type) ||
+	    strlen(name) >= sizeof(sa.salg_name))
+		return -1;
+	strcpy((char *)sa.salg_type, type);
+	strcpy((char *)sa.salg_name, name);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		fprintf(stderr, "hold-socket: bind %s %s: %s\n", type, name, strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
 int main(int argc, char **argv)
 {
 	int tcp = argc == 3 && !strcmp(argv[1], "tcp");
-	int family = tcp ? AF_INET : FR_SOCK_FAMILY;
-	int fd = socket(family, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
+	int alg = argc == 4 && !strcmp(argv[1], "alg");
+	int family = alg ? AF_ALG : tcp ? AF_INET : FR_SOCK_FAMILY;
+	int fd = alg ? alg_socket(argv[2], argv[3]) :
+		 socket(family, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
 
 	if (fd < 0) {
 		fprintf(stderr, "hold-socket: socket(%d): %s\n", family,
