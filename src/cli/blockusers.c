@@ -318,7 +318,7 @@ int fr_refs_line_parse(const char *text, struct fr_refs *r)
 	memset(r, 0, sizeof(*r));
 	if (sscanf(text, FR_REFS_FMT "%n", &r->total, &r->holders, &r->files,
 		   &r->mounts, &r->sockets, &r->blockdevs, &r->ttys, &r->crypto,
-		   &r->loader, &r->unexplained, &end) != 10 || !end ||
+		   &r->ops, &r->loader, &r->unexplained, &end) != 11 || !end ||
 	    (text[end] && strcmp(text + end, "\n")))
 		return -EINVAL;
 	return 0;
@@ -327,5 +327,5 @@ int fr_refs_line_parse(const char *text, struct fr_refs *r)
 int fr_refs_explained(const struct fr_refs *r)
 {
 	return r->holders + r->files + r->mounts + r->sockets + r->blockdevs +
-	       r->ttys + r->crypto + r->loader;
+	       r->ttys + r->crypto + r->ops + r->loader;
 }

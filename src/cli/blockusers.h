@@ -66,7 +66,7 @@ int fr_block_user_disk(const char *text, char disk[FR_DISK_NAME_MAX]);
 /*
  * The helper's reference count of a target, explained by kind:
  * "references N: holders H, files F, mounts M, sockets S, block devices B,
- * ttys T, crypto C, loader L; unexplained U" (the text after "NAME: ").
+ * ttys T, crypto C, ops O, loader L; unexplained U" (the text after "NAME: ").
  */
 struct fr_refs {
 	int total;		/* module_refcount() */
@@ -77,6 +77,7 @@ struct fr_refs {
 	int blockdevs;		/* opens of its block devices */
 	int ttys;		/* its ttys in use */
 	int crypto;		/* uses of its crypto algorithms */
+	int ops;		/* held through a table of operations it lends */
 	int loader;		/* the loader's own while init runs */
 	int unexplained;
 };

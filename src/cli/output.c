@@ -222,7 +222,7 @@ static void fr_json_list(FILE *out, const char *key, const char *items, size_t s
 
 /*
  * --dry-run: "NAME: references N: E explained (holders H, files F, mounts M,
- * sockets S, block devices B, ttys T, crypto C, loader L), U unexplained".
+ * sockets S, block devices B, ttys T, crypto C, ops O, loader L), U unexplained".
  */
 void fr_report_refs(FILE *out, const struct fr_target *t)
 {
@@ -231,9 +231,11 @@ void fr_report_refs(FILE *out, const struct fr_target *t)
 	if (!t->refs_known)
 		return;
 	fprintf(out, "%s: references %d: %d explained (holders %d, files %d, mounts %d, "
-		"sockets %d, block devices %d, ttys %d, crypto %d, loader %d), %d unexplained\n",
+		"sockets %d, block devices %d, ttys %d, crypto %d, ops %d, loader %d), "
+		"%d unexplained\n",
 		t->name, r->total, fr_refs_explained(r), r->holders, r->files, r->mounts,
-		r->sockets, r->blockdevs, r->ttys, r->crypto, r->loader, r->unexplained);
+		r->sockets, r->blockdevs, r->ttys, r->crypto, r->ops, r->loader,
+		r->unexplained);
 }
 
 /* "references":{...} or null when the helper gave no account. */
@@ -247,9 +249,9 @@ static void fr_json_refs(FILE *out, const struct fr_target *t)
 	}
 	fprintf(out, ",\"references\":{\"total\":%d,\"explained\":%d,\"unexplained\":%d,"
 		"\"holders\":%d,\"files\":%d,\"mounts\":%d,\"sockets\":%d,"
-		"\"block_devices\":%d,\"ttys\":%d,\"crypto\":%d,\"loader\":%d}",
+		"\"block_devices\":%d,\"ttys\":%d,\"crypto\":%d,\"ops\":%d,\"loader\":%d}",
 		r->total, fr_refs_explained(r), r->unexplained, r->holders, r->files,
-		r->mounts, r->sockets, r->blockdevs, r->ttys, r->crypto, r->loader);
+		r->mounts, r->sockets, r->blockdevs, r->ttys, r->crypto, r->ops, r->loader);
 }
 
 /* --dry-run: "NAME: leftover: unregister filesystem accres", one a line. */

@@ -97,7 +97,7 @@
  */
 #define FR_REFS_FMT \
 	FR_LOG_REFS "%d: holders %d, files %d, mounts %d, sockets %d, " \
-	"block devices %d, ttys %d, crypto %d, loader %d; unexplained %d"
+	"block devices %d, ttys %d, crypto %d, ops %d, loader %d; unexplained %d"
 
 /* Users the command looks into further, after FR_LOG_USER. */
 #define FR_USER_BLOCKDEV	"block device "	/* block device DISK open (N) */

@@ -10,9 +10,10 @@
  *   tasks.c     tasks that may be executing a target's code
  *   repair.c    holders, health and the repair itself
  *   loader.c    healing finit_module()'s table of loads in flight
- *   users.c     real users: mounts, open files, sockets; the account of
- *               a target's references
+ *   users.c     real users: mounts, open files, sockets, crypto; the
+ *               account of a target's references
  *   devices.c   real users through the block and tty layers
+ *   ops.c       real users held through a table of operations it lends
  *   probes.c    a target's driver whose probe or remove never returned
  *   leftovers.c what a target whose exit will not run left registered:
  *               found, undone or refused
@@ -163,7 +164,7 @@ void fr_heal_loader(void);
 struct fr_users {
 	unsigned int users;	/* real users found */
 	unsigned int lines;	/* user lines, logged up to FR_MAX_USER_LINES */
-	int files, mounts, sockets, blockdevs, ttys, crypto;	/* references */
+	int files, mounts, sockets, blockdevs, ttys, crypto, ops;	/* references */
 };
 
 /* crypto/internal.h (private), exported: the algorithms and their lock. */
@@ -179,6 +180,10 @@ __printf(3, 4) void fr_user_line(const struct fr_rescue *t, struct fr_users *u,
 void fr_find_device_data(void);
 void fr_report_blockdevs(const struct fr_rescue *t, struct fr_users *u);
 void fr_report_ttys(const struct fr_rescue *t, struct fr_users *u);
+
+/* ops.c: callers hold no lock. */
+int fr_report_ops(const struct fr_rescue *t, struct fr_users *u,
+		  int unexplained);
 
 /* probes.c: callers hold no lock. */
 int fr_check_probes(void);

@@ -9,6 +9,7 @@
  *   - sockets whose proto_ops or proto the module owns, TCP sockets using
  *     its congestion control, and network namespaces with it as default,
  *   - transforms and instances using its crypto algorithms,
+ *   - what is left, when it lends a table of operations (ops.c),
  *   - its open block devices and its ttys in use (devices.c).
  * Not covered: mappings whose file descriptor was closed, in-kernel users
  * that hold no file (a reference taken by another subsystem).
@@ -321,11 +322,12 @@ static void __init fr_find_user_data(void)
 
 /*
  * How many of @t's references its users explain, unless it has neither
- * references nor users.  Takes module_mutex for the holders: caller must not
- * hold it.
+ * references nor users; what is left are users of a table of operations it
+ * lends, if it has one (ops.c).  Takes module_mutex for the holders: caller
+ * must not hold it.
  */
 static void __init fr_report_refs(const struct fr_rescue *t,
-				  const struct fr_users *u)
+				  struct fr_users *u)
 {
 	struct module *mod = t->mod;
 	int refs, holders, loader, explained;
@@ -341,9 +343,13 @@ static void __init fr_report_refs(const struct fr_rescue *t,
 		return;		/* nothing to account for */
 	explained = max(holders, 0) + u->files + u->mounts + u->sockets +
 		    u->blockdevs + u->ttys + u->crypto + loader;
+	explained += fr_report_ops(t, u, refs - explained);
+	if (u->lines > FR_MAX_USER_LINES)
+		pr_info("%s: " FR_LOG_USER "%u more not listed\n", t->name,
+			u->lines - FR_MAX_USER_LINES);
 	pr_info("%s: " FR_REFS_FMT "\n", t->name, refs, holders, u->files,
-		u->mounts, u->sockets, u->blockdevs, u->ttys, u->crypto, loader,
-		refs > explained ? refs - explained : 0);
+		u->mounts, u->sockets, u->blockdevs, u->ttys, u->crypto, u->ops,
+		loader, refs > explained ? refs - explained : 0);
 }
 
 /*
@@ -426,9 +432,6 @@ unsigned int __init fr_report_users(const struct fr_rescue *t)
 	fr_report_crypto(t, &u);
 	fr_report_blockdevs(t, &u);
 	fr_report_ttys(t, &u);
-	if (u.lines > FR_MAX_USER_LINES)
-		pr_info("%s: " FR_LOG_USER "%u more not listed\n", t->name,
-			u.lines - FR_MAX_USER_LINES);
 	fr_report_refs(t, &u);
 	return u.users;
 }

@@ -502,7 +502,7 @@ static void test_block_users(void)
 	const char *mods = "loop 40960 1 - Live 0x0\n";
 	const char *lines = "loop: user: block device loop0 open (1)\n"
 			    "loop: references 1: holders 0, files 0, mounts 0, sockets 0, "
-			    "block devices 1, ttys 0, crypto 0, loader 0; unexplained 0\n"
+			    "block devices 1, ttys 0, crypto 0, ops 0, loader 0; unexplained 0\n"
 			    "loop: has 1 real user(s), refusing (users=ignore forces)\n";
 
 	tree(mods);
@@ -526,7 +526,7 @@ static void test_block_users(void)
 	CHECK(status == 1);
 	HAS(out, "\"references\":{\"total\":1,\"explained\":1,\"unexplained\":0,"
 	    "\"holders\":0,\"files\":0,\"mounts\":0,\"sockets\":0,\"block_devices\":1,"
-	    "\"ttys\":0,\"crypto\":0,\"loader\":0},\"block_uses\":[{\"device\":\"loop0\","
+	    "\"ttys\":0,\"crypto\":0,\"ops\":0,\"loader\":0},\"block_uses\":[{\"device\":\"loop0\","
 	    "\"use\":\"mount\",\"where\":\"/mnt/img\",\"fstype\":\"vfat\"}]");
 
 	tree(mods);
@@ -534,11 +534,11 @@ static void test_block_users(void)
 	script[0] = "loop: check: state live, refcount 1, holders 0, exit own, users 1, "
 		    "would repair\n"
 		    "loop: references 1: holders 0, files 0, mounts 0, sockets 0, "
-		    "block devices 0, ttys 0, crypto 0, loader 0; unexplained 1\n";
+		    "block devices 0, ttys 0, crypto 0, ops 0, loader 0; unexplained 1\n";
 	script_result[0] = -ECANCELED;
 	run(helper_opt, "-n", "loop", NULL);
 	HAS(out, "loop: references 1: 0 explained (holders 0, files 0, mounts 0, sockets 0, "
-	    "block devices 0, ttys 0, crypto 0, loader 0), 1 unexplained\n");
+	    "block devices 0, ttys 0, crypto 0, ops 0, loader 0), 1 unexplained\n");
 }
 
 /*

@@ -1007,21 +1007,21 @@ static void test_blockusers(void)
 	CHECK(fr_block_user_disk("tty ttyprintk open (1)", disk) == -EINVAL);
 
 	CHECK(fr_refs_line_parse("references 2: holders 0, files 1, mounts 0, sockets 0, "
-				 "block devices 0, ttys 0, crypto 0, loader 0; unexplained 1", &r) == 0);
+				 "block devices 0, ttys 0, crypto 0, ops 0, loader 0; unexplained 1", &r) == 0);
 	CHECK(r.total == 2 && r.files == 1 && r.unexplained == 1);
 	CHECK(fr_refs_explained(&r) == 1);
 	CHECK(fr_refs_line_parse("references 5: holders 1, files 0, mounts 0, sockets 2, "
-				 "block devices 1, ttys 1, crypto 0, loader 0; unexplained 0\n", &r) == 0);
+				 "block devices 1, ttys 1, crypto 0, ops 0, loader 0; unexplained 0\n", &r) == 0);
 	CHECK(fr_refs_explained(&r) == 5 && r.sockets == 2 && r.ttys == 1 &&
 	      r.blockdevs == 1 && r.holders == 1);
-	CHECK(fr_refs_line_parse("references 3: holders 0, files 0, mounts 0, sockets 0, "
-				 "block devices 0, ttys 0, crypto 2, loader 1; unexplained 0", &r) == 0);
-	CHECK(fr_refs_explained(&r) == 3 && r.crypto == 2 && r.loader == 1);
+	CHECK(fr_refs_line_parse("references 6: holders 0, files 0, mounts 0, sockets 0, "
+				 "block devices 0, ttys 0, crypto 2, ops 3, loader 1; unexplained 0", &r) == 0);
+	CHECK(fr_refs_explained(&r) == 6 && r.crypto == 2 && r.ops == 3 && r.loader == 1);
 	/* The line without crypto, as a helper before it wrote it. */
 	CHECK(fr_refs_line_parse("references 2: holders 0, files 1, mounts 0, sockets 0, "
 				 "block devices 0, ttys 0, loader 0; unexplained 1", &r) == -EINVAL);
 	CHECK(fr_refs_line_parse("references 2: holders 0, files 1, mounts 0, sockets 0, "
-				 "block devices 0, ttys 0, crypto 0, loader 0; unexplained 1 more", &r) == -EINVAL);
+				 "block devices 0, ttys 0, crypto 0, ops 0, loader 0; unexplained 1 more", &r) == -EINVAL);
 	CHECK(fr_refs_line_parse("references 2: holders 0, files 1", &r) == -EINVAL);
 	CHECK(fr_refs_line_parse("user: block device zram0 open (1)", &r) == -EINVAL);
 	CHECK(fr_refs_line_parse("", &r) == -EINVAL);
