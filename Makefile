@@ -35,7 +35,7 @@ DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 .PHONY: all module fixtures check check-unit demo install clean distclean bench \
 	install-dkms deb rpm
 
-all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/hold-in-thread $(BUILD)/many-threads $(BUILD)/sys-abi $(BUILD)/hold-lock $(BUILD)/qdisc $(BUILD)/force-rmmod
+all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/hold-in-thread $(BUILD)/many-threads $(BUILD)/sys-abi $(BUILD)/hold-lock $(BUILD)/qdisc $(BUILD)/hold-tty $(BUILD)/force-rmmod
 
 # The force-rmmod command: a small library of mechanisms (src/cli/fr.h) and
 # the command's steps on top (src/cli/steps.h: main.c, diagnose.c, users.c,
@@ -126,6 +126,11 @@ $(BUILD)/load-module: tests/vm/load-module.c
 
 # The guest tests hold a socket of tests/fixtures/fr_sock.c open with it.
 $(BUILD)/hold-socket: tests/vm/hold-socket.c
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
+# users.test gives a pseudo-terminal a line discipline with this one.
+$(BUILD)/hold-tty: tests/vm/hold-tty.c
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -static -o $@ $<
 

@@ -5,14 +5,16 @@
  * Some modules exist to lend one table of operations, and everyone who uses
  * the table holds the module through the table's owner field: a mount's
  * character set holds its nls table (load_nls()), a qdisc its Qdisc_ops
- * (qdisc_create()).  Those holders keep a pointer to the table but no file,
+ * (qdisc_create()), a tty its line discipline's tty_ldisc_ops
+ * (tty_ldisc_get()).  Those holders keep a pointer to the table but no file,
  * socket or superblock of the module's, so users.c cannot see them: their
  * references would be unexplained, reset as leaked, and the table freed
  * under them (the next file name a vfat mount converts, the next packet on
- * the device, call freed code).
+ * the device, the next byte the tty receives, call freed code).
  *
  * Such a table is found in the target's writable data (registering writes
- * its next field) by its owner field and its shape: its name a string in
+ * the next field of the first two; the third is not const) by its owner
+ * field and its shape: its name a string in
  * the target and its functions in the target's code.  When the target has
  * one and references are left unexplained, they are taken to be its users:
  * which holder holds how many cannot be told, so they are counted together
@@ -25,6 +27,8 @@
 #include <linux/module.h>
 #include <linux/nls.h>
 #include <linux/string.h>
+#include <linux/tty.h>
+#include <linux/tty_ldisc.h>
 #include <net/sch_generic.h>
 
 #include "force_rmmod.h"
@@ -81,11 +85,26 @@ static const char *__init fr_qdisc_shape(const void *obj,
 	return ops->id;
 }
 
+static const char *__init fr_ldisc_shape(const void *obj,
+					 const struct module *mod)
+{
+	const struct tty_ldisc_ops *ops = obj;
+	const char *name = READ_ONCE(ops->name);
+	int num = READ_ONCE(ops->num);
+
+	if (num < 0 || num >= NR_LDISCS || !fr_code_in(READ_ONCE(ops->open), mod) ||
+	    !fr_string_in(name, 32, mod))
+		return NULL;
+	return name;
+}
+
 static const struct fr_ops_kind fr_ops_kinds[] __initconst = {
 	{ "nls table", offsetof(struct nls_table, owner),
 	  sizeof(struct nls_table), fr_nls_shape },
 	{ "qdisc", offsetof(struct Qdisc_ops, owner),
 	  sizeof(struct Qdisc_ops), fr_qdisc_shape },
+	{ "line discipline", offsetof(struct tty_ldisc_ops, owner),
+	  sizeof(struct tty_ldisc_ops), fr_ldisc_shape },
 };
 
 /*
