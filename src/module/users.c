@@ -4,8 +4,9 @@
  * (unless users=ignore) and check=1 reports them.  Seen from here exactly:
  *   - superblocks of a filesystem type the module registered (mounts), also
  *     one whose fill_super never finished (never born),
- *   - open files whose file_operations the module owns (its device nodes),
- *     and open files on its filesystems, in every thread's file table,
+ *   - open files whose file_operations the module owns (its device nodes,
+ *     its debugfs files), and open files on its filesystems, in every
+ *     thread's file table,
  *   - sockets whose proto_ops or proto the module owns, TCP sockets using
  *     its congestion control, and network namespaces with it as default,
  *   - transforms and instances using its crypto algorithms,
@@ -36,6 +37,7 @@
 #include <linux/dcache.h>
 #include <linux/delay.h>
 #include <linux/fdtable.h>
+#include <linux/magic.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/net.h>
@@ -45,6 +47,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/spinlock.h>
 #include <net/inet_connection_sock.h>
 #include <net/net_namespace.h>
@@ -205,6 +208,31 @@ static bool __init fr_in_targets(const void *p)
 	return false;
 }
 
+/*
+ * A debugfs file opened through debugfs's proxy holds the module of its
+ * real file_operations (full_proxy_open(): fops_get()), and its release
+ * calls them (full_proxy_release()).  Once it has been opened, its dentry's
+ * d_fsdata is a struct debugfs_fsdata (fs/debugfs/internal.h, private),
+ * whose first field is the real file_operations (NULL for short ones,
+ * which hold nothing), the same from 6.1 to 7.1.  Before the first open it
+ * is NULL, or on 6.1 to 6.12 the real file_operations with bit 0 set: no
+ * proxy holds them then.  The open file pins the dentry and its fsdata.  Is
+ * @file such a file of @mod's?
+ */
+static int __init fr_debugfs_owned(const struct file *file,
+				   const struct module *mod)
+{
+	unsigned long fsd = (unsigned long)READ_ONCE(file->f_path.dentry->d_fsdata);
+	const struct inode *inode = file_inode(file);
+	const struct file_operations *real;
+
+	if (inode->i_sb->s_magic != DEBUGFS_MAGIC || !S_ISREG(inode->i_mode) ||
+	    !fsd || fsd & 1UL ||
+	    copy_from_kernel_nofault(&real, (void *)fsd, sizeof(real)))
+		return 0;
+	return real && within_module((unsigned long)real, (struct module *)mod);
+}
+
 /* Called by iterate_fd() under the task's file_lock: must not sleep. */
 static int __init fr_file_user(const void *arg, struct file *file,
 			       unsigned int fd)
@@ -223,6 +251,8 @@ static int __init fr_file_user(const void *arg, struct file *file,
 	files = (file->f_op && file->f_op->owner == mod) +
 		(S_ISCHR(inode->i_mode) && inode->i_cdev &&
 		 inode->i_cdev->owner == mod);
+	if (!files && file->f_op && !fr_in_targets(file->f_op))
+		files = fr_debugfs_owned(file, mod);
 	if (files) {
 		what = "open file";
 	} else if (inode->i_sb->s_type->owner == mod) {
