@@ -44,9 +44,10 @@
  *     on a crashed init, the section headers of the copy of its file that
  *     the dead loader left;
  *   - stale addresses that nothing follows: other modules' sysfs section
- *     tables (the addresses of their freed init sections) and their
+ *     tables (the addresses of their freed init sections), their
  *     __patchable_function_entries (the compiler's list of their
- *     functions, init ones included), and ftrace's maps of every module's
+ *     functions, init ones included) and their tables of trace eval maps
+ *     (pointers to maps in their freed init data), and ftrace's maps of every module's
  *     freed init functions (kept while a tracer is registered, for
  *     kallsyms, which only compares them), and the words of a struct page
  *     with no reference in the memory map (x86-64);
@@ -2052,8 +2053,12 @@ static bool __init fr_section_table(unsigned long where)
 #endif
 
 /*
- * A word in another module's struct module, ftrace call-site table or
- * table of patchable function entries.
+ * A word in another module's struct module, ftrace call-site table, table
+ * of patchable function entries, or table of trace eval maps: the pointers
+ * TRACE_DEFINE_ENUM() and TRACE_DEFINE_SIZEOF() leave to their maps, which
+ * are __initdata, read while the module is COMING and freed with its init
+ * (seen: kvm's TRACE_SYSTEM_RET_PF_SPURIOUS pointing into a target's
+ * read-only data, allocated where kvm's init data had been).
  */
 static bool __init fr_other_module(unsigned long where, const struct module *mod)
 {
@@ -2067,6 +2072,11 @@ static bool __init fr_other_module(unsigned long where, const struct module *mod
 	if (mod->ftrace_callsites &&
 	    where >= (unsigned long)mod->ftrace_callsites &&
 	    where < (unsigned long)(mod->ftrace_callsites + mod->num_ftrace_callsites))
+		return true;
+#endif
+#ifdef CONFIG_EVENT_TRACING
+	if (mod->trace_evals && where >= (unsigned long)mod->trace_evals &&
+	    where < (unsigned long)(mod->trace_evals + mod->num_trace_evals))
 		return true;
 #endif
 	return false;
