@@ -14,8 +14,11 @@
  *
  * Such a table is found in the target's writable data (registering writes
  * the next field of the first two; the third is not const) by its owner
- * field and its shape: its name a string in
- * the target and its functions in the target's code.  When the target has
+ * field and its shape: its name a string of name characters in the target
+ * and its functions the starts of the target's functions (kallsyms).  (The
+ * owner field alone is not enough: tun's data has a word equal to tun at
+ * an nls table's owner offset, with code addresses around it.)  When the
+ * target has
  * one and references are left unexplained, they are taken to be its users:
  * which holder holds how many cannot be told, so they are counted together
  * and the table named.  A module with such a table and a leaked reference
@@ -23,6 +26,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
+#include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/nls.h>
@@ -42,22 +47,33 @@ struct fr_ops_kind {
 	const char *(*shape)(const void *obj, const struct module *mod);
 };
 
-/* @s: a string of 1 to @max - 1 characters in @mod's memory. */
-static bool __init fr_string_in(const char *s, size_t max,
-				const struct module *mod)
+static char fr_sym[KSYM_SYMBOL_LEN] __initdata;
+
+/* A name: 1 to @max - 1 of [A-Za-z0-9_.-], in @mod's memory. */
+static bool __init fr_name_in(const char *s, size_t max,
+			      const struct module *mod)
 {
 	struct module *m = (struct module *)mod;
 	size_t i;
+	char c;
 
-	for (i = 0; s && i < max && within_module((unsigned long)s + i, m); i++)
-		if (!READ_ONCE(s[i]))
+	for (i = 0; s && i < max && within_module((unsigned long)s + i, m); i++) {
+		c = READ_ONCE(s[i]);
+		if (!c)
 			return i > 0;
+		if (!isalnum(c) && c != '_' && c != '.' && c != '-')
+			return false;
+	}
 	return false;
 }
 
+/* @fn: the start of one of @mod's functions, as kallsyms knows them. */
 static bool __init fr_code_in(const void *fn, const struct module *mod)
 {
-	return fn && within_module((unsigned long)fn, (struct module *)mod);
+	if (!fn || !within_module((unsigned long)fn, (struct module *)mod))
+		return false;
+	sprint_symbol(fr_sym, (unsigned long)fn);
+	return strstr(fr_sym, "+0x0/");
 }
 
 static const char *__init fr_nls_shape(const void *obj,
@@ -68,7 +84,7 @@ static const char *__init fr_nls_shape(const void *obj,
 
 	if (!fr_code_in(READ_ONCE(nls->uni2char), mod) ||
 	    !fr_code_in(READ_ONCE(nls->char2uni), mod) ||
-	    !fr_string_in(charset, 32, mod))
+	    !fr_name_in(charset, 32, mod))
 		return NULL;
 	return charset;
 }
@@ -79,8 +95,7 @@ static const char *__init fr_qdisc_shape(const void *obj,
 	const struct Qdisc_ops *ops = obj;
 
 	if (!fr_code_in(READ_ONCE(ops->init), mod) ||
-	    strnlen(ops->id, sizeof(ops->id)) == 0 ||
-	    strnlen(ops->id, sizeof(ops->id)) == sizeof(ops->id))
+	    !fr_name_in(ops->id, sizeof(ops->id), mod))
 		return NULL;
 	return ops->id;
 }
@@ -93,7 +108,7 @@ static const char *__init fr_ldisc_shape(const void *obj,
 	int num = READ_ONCE(ops->num);
 
 	if (num < 0 || num >= NR_LDISCS || !fr_code_in(READ_ONCE(ops->open), mod) ||
-	    !fr_string_in(name, 32, mod))
+	    !fr_name_in(name, 32, mod))
 		return NULL;
 	return name;
 }
