@@ -5,24 +5,24 @@
  * Some modules exist to lend one table of operations, and everyone who uses
  * the table holds the module through the table's owner field: a mount's
  * character set holds its nls table (load_nls()), a qdisc its Qdisc_ops
- * (qdisc_create()), a tty its line discipline's tty_ldisc_ops
- * (tty_ldisc_get()).  Those holders keep a pointer to the table but no file,
- * socket or superblock of the module's, so users.c cannot see them: their
- * references would be unexplained, reset as leaked, and the table freed
- * under them (the next file name a vfat mount converts, the next packet on
- * the device, the next byte the tty receives, call freed code).
+ * (qdisc_create()), a tc action its tc_action_ops (tcf_action_init_1()), a
+ * tty its line discipline's tty_ldisc_ops (tty_ldisc_get()).  Those holders
+ * keep a pointer to the table but no file, socket or superblock of the
+ * module's, so users.c cannot see them: their references would be
+ * unexplained, reset as leaked, and the table freed under them (the next
+ * file name a vfat mount converts, the next packet on the device, the next
+ * byte the tty receives, call freed code).
  *
  * Such a table is found in the target's writable data (registering writes
- * the next field of the first two; the third is not const) by its owner
- * field and its shape: its name a string of name characters in the target
- * and its functions the starts of the target's functions (kallsyms).  (The
- * owner field alone is not enough: tun's data has a word equal to tun at
- * an nls table's owner offset, with code addresses around it.)  When the
- * target has
- * one and references are left unexplained, they are taken to be its users:
- * which holder holds how many cannot be told, so they are counted together
- * and the table named.  A module with such a table and a leaked reference
- * is refused too: wrongly, but safely.
+ * the next field or list head of the first three; the fourth is not const)
+ * by its owner field and its shape: its name a string of name characters in
+ * the target and its functions the starts of the target's functions
+ * (kallsyms).  (The owner field alone is not enough: tun's data has a word
+ * equal to tun at an nls table's owner offset, with code addresses around
+ * it.)  When the target has one and references are left unexplained, they
+ * are taken to be its users: which holder holds how many cannot be told, so
+ * they are counted together and the table named.  A module with such a
+ * table and a leaked reference is refused too: wrongly, but safely.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,6 +34,7 @@
 #include <linux/string.h>
 #include <linux/tty.h>
 #include <linux/tty_ldisc.h>
+#include <net/act_api.h>
 #include <net/sch_generic.h>
 
 #include "force_rmmod.h"
@@ -100,6 +101,18 @@ static const char *__init fr_qdisc_shape(const void *obj,
 	return ops->id;
 }
 
+static const char *__init fr_action_shape(const void *obj,
+					  const struct module *mod)
+{
+	const struct tc_action_ops *ops = obj;
+
+	if (!fr_code_in(READ_ONCE(ops->act), mod) ||
+	    !fr_code_in(READ_ONCE(ops->init), mod) ||
+	    !fr_name_in(ops->kind, sizeof(ops->kind), mod))
+		return NULL;
+	return ops->kind;
+}
+
 static const char *__init fr_ldisc_shape(const void *obj,
 					 const struct module *mod)
 {
@@ -118,6 +131,8 @@ static const struct fr_ops_kind fr_ops_kinds[] __initconst = {
 	  sizeof(struct nls_table), fr_nls_shape },
 	{ "qdisc", offsetof(struct Qdisc_ops, owner),
 	  sizeof(struct Qdisc_ops), fr_qdisc_shape },
+	{ "tc action", offsetof(struct tc_action_ops, owner),
+	  sizeof(struct tc_action_ops), fr_action_shape },
 	{ "line discipline", offsetof(struct tty_ldisc_ops, owner),
 	  sizeof(struct tty_ldisc_ops), fr_ldisc_shape },
 };
