@@ -210,6 +210,14 @@ void fr_decide(struct fr_table *tab, const struct fr_options *opt)
 			    FR_ACTION_UNLOAD : FR_ACTION_RESCUE;
 		if (fr_module_refs_unexplained(&t->mod))
 			t->users_state = FR_USERS_WANTED;
+		/*
+		 * A probe that oopsed left its device locked, and a plain rmmod
+		 * would hang for ever in the exit's driver_unregister(): after an
+		 * oops, the helper's check (step 6) looks at a driver's devices.
+		 */
+		if (t->action == FR_ACTION_UNLOAD && fr_kernel_oopsed(opt->root) &&
+		    fr_module_has_drivers(opt->root, t->name))
+			t->users_state = FR_USERS_WANTED;
 		/* Only root can load the helper; --dry-run does not need it. */
 		t->leftovers_wanted = opt->dry_run && geteuid() == 0 &&
 				      fr_exit_will_be_replaced(t, opt);

@@ -77,6 +77,8 @@ struct fr_module {
 
 enum fr_kind fr_module_kind(const char *root, const char *name);
 bool fr_module_in_sysfs(const char *root, const char *name);
+bool fr_module_has_drivers(const char *root, const char *name);
+bool fr_kernel_oopsed(const char *root);
 int fr_modules_line_parse(const char *line, struct fr_module *m);
 int fr_module_read(const char *root, const char *name, struct fr_module *m);
 int fr_module_has_exit(const char *root, const char *name);

@@ -142,6 +142,26 @@ bool fr_module_in_sysfs(const char *root, const char *name)
 	return fr_exists(root, "/sys/module/%s", name);
 }
 
+/* Has @name registered a driver (/sys/module/NAME/drivers, made by the first)? */
+bool fr_module_has_drivers(const char *root, const char *name)
+{
+	return fr_exists(root, "/sys/module/%s/drivers", name);
+}
+
+/* Has the kernel oopsed since boot (taint D, TAINT_DIE)?  Unknown: yes. */
+bool fr_kernel_oopsed(const char *root)
+{
+	FILE *f = fr_open(root, "/proc/sys/kernel/tainted");
+	unsigned long taint;
+
+	if (!f)
+		return true;
+	if (fscanf(f, "%lu", &taint) != 1)
+		taint = ~0UL;
+	fclose(f);
+	return taint & (1UL << 7);
+}
+
 /*
  * 1 when kallsyms lists @name's cleanup_module, 0 when it lists symbols of
  * @name but not that one, -1 when it lists none (kallsyms hidden or absent).

@@ -647,6 +647,26 @@ static void test_load_policy(void)
 	CHECK(fr_load_policy(sub) == FR_LOAD_DISABLED);
 }
 
+/* An oops since boot (taint D) and a module's drivers (prepared tree). */
+static void test_oopsed_drivers(void)
+{
+	char sub[128];
+
+	snprintf(sub, sizeof(sub), "%s/oops", root);
+	CHECK(fr_kernel_oopsed(sub));		/* unknown: yes */
+	put("oops/proc/sys/kernel/tainted", "0\n");
+	CHECK(!fr_kernel_oopsed(sub));
+	put("oops/proc/sys/kernel/tainted", "4096\n");	/* O: not an oops */
+	CHECK(!fr_kernel_oopsed(sub));
+	put("oops/proc/sys/kernel/tainted", "4224\n");	/* O and D */
+	CHECK(fr_kernel_oopsed(sub));
+	put("oops/proc/sys/kernel/tainted", "junk\n");
+	CHECK(fr_kernel_oopsed(sub));
+	put("oops/sys/module/fr_probe/drivers/platform:fr_probe", "");
+	CHECK(fr_module_has_drivers(sub, "fr_probe"));
+	CHECK(!fr_module_has_drivers(sub, "fr_leak_ref"));
+}
+
 /* ---- output.c ------------------------------------------------------------------------ */
 
 static char *report_buf;	/* the last report(), freed by the next */
@@ -1042,6 +1062,7 @@ int main(int argc, char **argv)
 	test_images();
 	test_helper_find(argc > 1 ? argv[1] : NULL);
 	test_load_policy();
+	test_oopsed_drivers();
 	test_output();
 	test_json_utf8();
 	test_blockusers();
