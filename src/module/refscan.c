@@ -50,7 +50,8 @@
  *     (pointers to maps in their freed init data), and ftrace's maps of every module's
  *     freed init functions (kept while a tracer is registered, for
  *     kallsyms, which only compares them), and the words of a struct page
- *     with no reference in the memory map (x86-64);
+ *     with no reference in the memory map (x86-64), and the marks of an
+ *     xarray node (bitmaps that can look like module addresses);
  *   - a leftover that leftovers.c undoes: a pointer to the registered
  *     object, or a word of an object the undo frees.
  *
@@ -1243,6 +1244,37 @@ static bool __init fr_worker_last_func(unsigned long where)
 	       virt_addr_valid(kthread) && fr_word(kthread, fr_kthread_data) == e.start;
 }
 
+/*
+ * The marks of an xarray node (struct xa_node, public: a radix_tree_node
+ * object) are bitmaps, one bit per slot, not pointers: an IDR's free mark
+ * with its first 30 slots taken reads 0xffffffffc0000000 and up, an address
+ * in the module area (seen on 6.1: a radix_tree_node object at +0x228, its
+ * first mark word).  The cache (lib/radix-tree.c, not exported) has a
+ * constructor, so it is merged with no other.
+ */
+static unsigned long fr_xa_node_cache;
+
+static void __init fr_find_xa_node_cache(void)
+{
+	struct kmem_cache **cachep = fr_lookup_data("radix_tree_node_cachep",
+						    sizeof(*cachep));
+
+	if (cachep)
+		fr_xa_node_cache = (unsigned long)READ_ONCE(*cachep);
+	else
+		pr_info("radix_tree_node_cachep not found: xarray marks are not told apart\n");
+}
+
+static bool __init fr_xa_marks(unsigned long where)
+{
+	size_t first = offsetof(struct xa_node, marks);
+	struct fr_extent e;
+
+	return fr_xa_node_cache && fr_slab_cache(where) == fr_xa_node_cache &&
+	       fr_slab_object_of(where, &e) && where - e.start >= first &&
+	       where - e.start < first + sizeof_field(struct xa_node, marks);
+}
+
 /* ------------------------------------------------------------------------ */
 /* What explains a pointer. */
 
@@ -2138,6 +2170,7 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 	       fr_ddebug_table(s, where) || fr_dying_super(where) ||
 	       fr_unused_page_meta(s, where) ||
 	       fr_btf_ids(s, where, v) || fr_worker_last_func(where) ||
+	       fr_xa_marks(where) ||
 	       fr_section_header(s, where, v) ||
 	       fr_lo_explains(s->t, where, v);
 }
@@ -2386,6 +2419,7 @@ static bool __init fr_find_kernel(void)
 	fr_measure_slab();
 	fr_measure_stack_cache();
 	fr_measure_worker();
+	fr_find_xa_node_cache();
 	return fr_modules;
 }
 
