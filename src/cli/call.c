@@ -146,6 +146,9 @@ static void fr_line_task(struct fr_load *ld, struct fr_target *t, const struct f
 		snprintf(task->comm, sizeof(task->comm), "%s", line->comm);
 		task->what = FR_EXEC_CODE;
 	}
+	/* A healthy module's own threads: its exit, which will run, stops them. */
+	if (t->action == FR_ACTION_UNLOAD)
+		return;
 	fr_fail(ld->tab, t, FR_RESULT_REFUSED, "task %d (%s) may be executing its code",
 		line->pid, line->comm);
 	ld->refused++;
