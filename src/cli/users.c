@@ -99,11 +99,14 @@ void fr_find_users(struct fr_table *tab, const struct fr_options *opt,
 		fr_helper_failed(tab, "the helper module is unavailable");
 		return;
 	}
+	/* A healthy module checked for a crashed probe (step 5) has no rescue. */
 	if (fr_users_in_rescue(opt)) {
 		for (int i = 0; i < tab->n; i++)
-			if (fr_selected(&tab->t[i], FR_CALL_CHECK))
+			if (fr_selected(&tab->t[i], FR_CALL_CHECK) &&
+			    tab->t[i].action == FR_ACTION_RESCUE)
 				tab->t[i].users_state = FR_USERS_IN_RESCUE;
-		return;
+		if (!fr_any_selected(tab, FR_CALL_CHECK))
+			return;
 	}
 	if (fr_check_loads(tab, opt, h))
 		return;
