@@ -215,8 +215,8 @@ void fr_decide(struct fr_table *tab, const struct fr_options *opt)
 		 * would hang for ever in the exit's driver_unregister(): after an
 		 * oops, the helper's check (step 6) looks at a driver's devices.
 		 */
-		if (t->action == FR_ACTION_UNLOAD && fr_kernel_oopsed(opt->root) &&
-		    fr_module_has_drivers(opt->root, t->name))
+		if (t->action == FR_ACTION_UNLOAD &&
+		    fr_module_has_drivers(opt->root, t->name) && fr_kernel_oopsed(opt->root))
 			t->users_state = FR_USERS_WANTED;
 		/* Only root can load the helper; --dry-run does not need it. */
 		t->leftovers_wanted = opt->dry_run && geteuid() == 0 &&

@@ -37,9 +37,9 @@
 #include <linux/dcache.h>
 #include <linux/delay.h>
 #include <linux/fdtable.h>
-#include <linux/magic.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
+#include <linux/magic.h>
 #include <linux/net.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
@@ -47,8 +47,8 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 #include <linux/spinlock.h>
+#include <linux/uaccess.h>
 #include <net/inet_connection_sock.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
@@ -251,7 +251,7 @@ static int __init fr_file_user(const void *arg, struct file *file,
 	files = (file->f_op && file->f_op->owner == mod) +
 		(S_ISCHR(inode->i_mode) && inode->i_cdev &&
 		 inode->i_cdev->owner == mod);
-	if (!files && file->f_op && !fr_in_targets(file->f_op))
+	if (!files)
 		files = fr_debugfs_owned(file, mod);
 	if (files) {
 		what = "open file";
