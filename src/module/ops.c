@@ -6,16 +6,18 @@
  * the table holds the module through the table's owner field: a mount's
  * character set holds its nls table (load_nls()), a qdisc its Qdisc_ops
  * (qdisc_create()), a tc action its tc_action_ops (tcf_action_init_1()), a
- * tty its line discipline's tty_ldisc_ops (tty_ldisc_get()).  Those holders
+ * filter its classifier's tcf_proto_ops (tcf_proto_create()), a tty its line
+ * discipline's tty_ldisc_ops (tty_ldisc_get()).  Those holders
  * keep a pointer to the table but no file, socket or superblock of the
  * module's, so users.c cannot see them: their references would be
  * unexplained, reset as leaked, and the table freed under them (the next
  * file name a vfat mount converts, the next packet on the device, the next
- * byte the tty receives, call freed code).
+ * packet a filter classifies, the next byte the tty receives, call freed
+ * code).
  *
  * Such a table is found in the target's writable data (registering writes
- * the next field or list head of the first three; the fourth is not const)
- * by its owner field and its shape: its name a string of name characters in
+ * the next field or list head of all but the line discipline's, which is not
+ * const) by its owner field and its shape: its name a string of name characters in
  * the target and its functions the starts of the target's functions
  * (kallsyms).  (The owner field alone is not enough: tun's data has a word
  * equal to tun at an nls table's owner offset, with code addresses around
@@ -113,6 +115,18 @@ static const char *__init fr_action_shape(const void *obj,
 	return ops->kind;
 }
 
+static const char *__init fr_filter_shape(const void *obj,
+					  const struct module *mod)
+{
+	const struct tcf_proto_ops *ops = obj;
+
+	if (!fr_code_in(READ_ONCE(ops->classify), mod) ||
+	    !fr_code_in(READ_ONCE(ops->change), mod) ||
+	    !fr_name_in(ops->kind, sizeof(ops->kind), mod))
+		return NULL;
+	return ops->kind;
+}
+
 static const char *__init fr_ldisc_shape(const void *obj,
 					 const struct module *mod)
 {
@@ -133,6 +147,8 @@ static const struct fr_ops_kind fr_ops_kinds[] __initconst = {
 	  sizeof(struct Qdisc_ops), fr_qdisc_shape },
 	{ "tc action", offsetof(struct tc_action_ops, owner),
 	  sizeof(struct tc_action_ops), fr_action_shape },
+	{ "tc filter", offsetof(struct tcf_proto_ops, owner),
+	  sizeof(struct tcf_proto_ops), fr_filter_shape },
 	{ "line discipline", offsetof(struct tty_ldisc_ops, owner),
 	  sizeof(struct tty_ldisc_ops), fr_ldisc_shape },
 };

@@ -7,6 +7,11 @@
  *
  * "qdisc action add gact INDEX" makes a standalone gact action (pass) with
  * that index, which holds act_gact until "qdisc action del gact INDEX".
+ * "qdisc filter add DEV KIND" puts a filter of classifier KIND on DEV's root
+ * qdisc (every protocol, priority 1, class :1 as option 1: the class id of
+ * basic, fw, u32, matchall and flower); it holds KIND's module until the
+ * qdisc is taken off.  Under sfq, a packet the filter did not classify is
+ * dropped, so packets that pass prove it ran.
  *
  * Exit status 1 with the kernel's error when the request fails.  Static:
  * the guest has no libc.
@@ -16,7 +21,9 @@
 #include <linux/pkt_cls.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
+#include <linux/if_ether.h>
 #include <linux/tc_act/tc_gact.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +96,25 @@ static void qdisc(struct request *req, unsigned int ifindex, const char *kind)
 		attr(req, TCA_KIND, kind, strlen(kind) + 1);
 }
 
+/* RTM_NEWTFILTER: a filter of classifier @kind on @ifindex's root qdisc. */
+static void filter(struct request *req, unsigned int ifindex, const char *kind)
+{
+	unsigned int classid = TC_H_MAKE(1 << 16, 1);
+	struct rtattr *opts;
+
+	req->nh.nlmsg_len = NLMSG_LENGTH(sizeof(req->tc));
+	req->nh.nlmsg_type = RTM_NEWTFILTER;
+	req->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	req->tc.tcm_family = AF_UNSPEC;
+	req->tc.tcm_ifindex = ifindex;
+	req->tc.tcm_parent = 0;	/* the root qdisc */
+	req->tc.tcm_info = TC_H_MAKE(1 << 16, htons(ETH_P_ALL));
+	attr(req, TCA_KIND, kind, strlen(kind) + 1);
+	opts = attr(req, TCA_OPTIONS, NULL, 0);
+	attr(req, 1, &classid, sizeof(classid));
+	nest_end(req, opts);
+}
+
 int main(int argc, char **argv)
 {
 	struct request req = { 0 };
@@ -97,6 +123,7 @@ int main(int argc, char **argv)
 	int add_act = argc == 5 && !strcmp(argv[1], "action") && !strcmp(argv[2], "add");
 	int del_act = argc == 5 && !strcmp(argv[1], "action") && !strcmp(argv[2], "del");
 	int add = argc == 4 && !strcmp(argv[1], "add");
+	int add_filter = argc == 5 && !strcmp(argv[1], "filter") && !strcmp(argv[2], "add");
 	unsigned int ifindex;
 	int fd, err;
 	ssize_t n;
@@ -105,6 +132,13 @@ int main(int argc, char **argv)
 		if (strcmp(argv[3], "gact"))
 			return 2;
 		action(&req, add_act, strtoul(argv[4], NULL, 10));
+	} else if (add_filter) {
+		ifindex = if_nametoindex(argv[3]);
+		if (!ifindex || strlen(argv[4]) > 15) {
+			fprintf(stderr, "qdisc: %s: %s\n", argv[3], strerror(errno));
+			return 1;
+		}
+		filter(&req, ifindex, argv[4]);
 	} else if (add || (argc == 3 && !strcmp(argv[1], "del"))) {
 		ifindex = if_nametoindex(argv[2]);
 		if (!ifindex || (add && strlen(argv[3]) > 32)) {
@@ -114,7 +148,7 @@ int main(int argc, char **argv)
 		qdisc(&req, ifindex, add ? argv[3] : NULL);
 	} else {
 		fprintf(stderr, "usage: qdisc add DEV KIND | qdisc del DEV |\n"
-			"       qdisc action add|del gact INDEX\n");
+			"       qdisc action add|del gact INDEX | qdisc filter add DEV KIND\n");
 		return 2;
 	}
 	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
