@@ -101,7 +101,7 @@ int fr_helper_line_parse(const char *msg, struct fr_line *line)
 	} else if (sscanf(rest, FR_LOG_USERS "%d real user", &a) == 1 && a >= 0) {
 		line->kind = FR_LINE_USERS;
 		line->users = a;
-	} else if (fr_starts(rest, FR_LOG_REFSCAN)) {
+	} else if (fr_starts(rest, FR_LOG_REFSCAN) || fr_starts(rest, FR_LOG_IDLE_WORK)) {
 		line->kind = FR_LINE_OTHER;
 	} else if (fr_starts(rest, FR_LOG_REFERENCE)) {
 		line->kind = FR_LINE_REFERENCE;

@@ -33,6 +33,8 @@ enum fr_leftover_kind {
 	FR_LEFTOVER_DISK,
 	FR_LEFTOVER_TIMER,
 	FR_LEFTOVER_DELAYED_WORK,
+	FR_LEFTOVER_HRTIMER,
+	FR_LEFTOVER_WORK,
 	FR_LEFTOVER_NETDEV,
 	FR_LEFTOVER_NR_KINDS,
 };
@@ -41,7 +43,7 @@ enum fr_leftover_action {
 	FR_LEFTOVER_UNREGISTER,	/* filesystem, misc, binfmt, tcp_congestion */
 	FR_LEFTOVER_REMOVE,	/* proc */
 	FR_LEFTOVER_STOP,	/* timer */
-	FR_LEFTOVER_CANCEL,	/* delayed_work */
+	FR_LEFTOVER_CANCEL,	/* delayed_work, hrtimer, work */
 	FR_LEFTOVER_REFUSE,	/* cannot be undone safely: reason says why */
 	FR_LEFTOVER_NR_ACTIONS,
 };

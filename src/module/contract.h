@@ -65,6 +65,8 @@
 #define FR_LO_KIND_DISK		"disk"
 #define FR_LO_KIND_TIMER	"timer"
 #define FR_LO_KIND_DWORK	"delayed_work"
+#define FR_LO_KIND_HRTIMER	"hrtimer"
+#define FR_LO_KIND_WORK		"work"
 #define FR_LO_KIND_NETDEV	"netdev"
 #define FR_LO_ACT_UNREGISTER	"unregister"
 #define FR_LO_ACT_REMOVE	"remove"
@@ -78,6 +80,10 @@
 #define FR_LOG_UNDONE_TCP	"unregistered tcp_congestion "
 #define FR_LOG_UNDONE_TIMER	"stopped timer "
 #define FR_LOG_UNDONE_DWORK	"cancelled delayed work "
+#define FR_LOG_UNDONE_HRTIMER	"cancelled hrtimer "
+#define FR_LOG_UNDONE_WORK	"cancelled work "
+/* An idle work of the target disabled since 6.10: no leftover, no refusal. */
+#define FR_LOG_IDLE_WORK	"disabled idle work "
 #define FR_LOG_REFS		"references "	/* FR_REFS_FMT */
 /* A line without a module name: "force_rmmod: loader table: ..." */
 #define FR_LOG_LOADER		"loader table: "

@@ -27,9 +27,11 @@
 #ifndef FR_FORCE_RMMOD_H
 #define FR_FORCE_RMMOD_H
 
+#include <linux/hrtimer.h>
 #include <linux/module.h>
 #include <linux/timer.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "contract.h"
 
@@ -184,6 +186,7 @@ void fr_report_ttys(const struct fr_rescue *t, struct fr_users *u);
 /* ops.c: callers hold no lock. */
 int fr_report_ops(const struct fr_rescue *t, struct fr_users *u,
 		  int unexplained);
+bool fr_code_in(const void *fn, const struct module *mod);
 
 /* probes.c: callers hold no lock. */
 int fr_check_probes(void);
@@ -215,6 +218,18 @@ enum fr_timer_proof {
 int fr_find_timer_bases(void);
 enum fr_timer_proof fr_timer_prove(struct timer_list *t);
 bool fr_timer_linked(struct timer_list *t);
+void fr_find_hrtimer_bases(void);
+enum fr_timer_proof fr_hrtimer_prove(struct hrtimer *t);
+
+/* timers.c: what a struct work_struct-shaped object is, read only. */
+enum fr_work_state {
+	FR_WORK_NONE,		/* not a work: never written */
+	FR_WORK_IDLE,		/* linked to itself, not pending (or running) */
+	FR_WORK_QUEUED,		/* pending, on a list that points back */
+	FR_WORK_UNKNOWN,	/* pending, not (yet) on a list */
+};
+
+enum fr_work_state fr_work_state(struct work_struct *w);
 
 /* devices.c, for leftovers.c: the target's whole disks, their names. */
 #define FR_DISK_NAME_LEN	32

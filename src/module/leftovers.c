@@ -22,6 +22,11 @@
  *                 their timer proven armed or running (one queued is looked
  *                 at again until it ran; still queued after 100 ms, it is
  *                 refused: not proven);
+ *   hrtimer       hrtimers there, their function in its text, proven armed
+ *                 or running (timers.c);
+ *   work          plain works there, their function one of its functions,
+ *                 proven queued (since 6.10 one proven idle is disabled
+ *                 too, quietly: it is no leftover);
  *   netdev        network devices (every namespace) whose netdev_ops or
  *                 rtnl_link_ops lie in it: never undone, unregister_netdev()
  *                 runs the dead module's own stop code.
@@ -43,8 +48,8 @@
  * root and /proc/net back correctly.
  *
  * The target's struct module and every object found as another kind is
- * never a timer candidate.  Not looked for: timers and works in heap memory, hrtimers, plain work
- * items, sysctl tables, character devices, notifier blocks, IRQ handlers,
+ * never a timer candidate.  Not looked for: timers, hrtimers and works in
+ * heap memory, sysctl tables, character devices, notifier blocks, IRQ handlers,
  * /proc entries of other network namespaces, and pointers kept in another
  * driver's private data.
  */
@@ -81,6 +86,7 @@
 
 #define FR_MAX_LEFTOVERS	32
 #define FR_TRIES		100	/* a lock or a callback: 100 ms at most */
+#define FR_WORK_TRIES		5	/* a work being queued: 5 ms */
 #define FR_PROC_DEPTH		16
 #define FR_LO_FORCE		FR_STR(FR_PARAM_LEFTOVERS) "=" FR_LEFTOVERS_FORCE
 
@@ -90,7 +96,8 @@
 #endif
 
 enum fr_lo_kind { FR_LO_FS, FR_LO_MISC, FR_LO_PROC, FR_LO_BINFMT, FR_LO_TCP,
-		  FR_LO_DISK, FR_LO_TIMER, FR_LO_DWORK, FR_LO_NETDEV };
+		  FR_LO_DISK, FR_LO_TIMER, FR_LO_DWORK, FR_LO_HRTIMER, FR_LO_WORK,
+		  FR_LO_NETDEV };
 
 /*
  * Words kept in init memory (char arrays, not pointers to literals, which
@@ -101,6 +108,7 @@ static const char fr_lo_kinds[][16] __initconst = {
 	[FR_LO_PROC] = FR_LO_KIND_PROC, [FR_LO_BINFMT] = FR_LO_KIND_BINFMT,
 	[FR_LO_TCP] = FR_LO_KIND_TCP, [FR_LO_DISK] = FR_LO_KIND_DISK,
 	[FR_LO_TIMER] = FR_LO_KIND_TIMER, [FR_LO_DWORK] = FR_LO_KIND_DWORK,
+	[FR_LO_HRTIMER] = FR_LO_KIND_HRTIMER, [FR_LO_WORK] = FR_LO_KIND_WORK,
 	[FR_LO_NETDEV] = FR_LO_KIND_NETDEV,
 };
 
@@ -109,7 +117,8 @@ static const char fr_lo_actions[][12] __initconst = {
 	[FR_LO_FS] = FR_LO_ACT_UNREGISTER, [FR_LO_MISC] = FR_LO_ACT_UNREGISTER,
 	[FR_LO_PROC] = FR_LO_ACT_REMOVE, [FR_LO_BINFMT] = FR_LO_ACT_UNREGISTER,
 	[FR_LO_TCP] = FR_LO_ACT_UNREGISTER, [FR_LO_TIMER] = FR_LO_ACT_STOP,
-	[FR_LO_DWORK] = FR_LO_ACT_CANCEL,
+	[FR_LO_DWORK] = FR_LO_ACT_CANCEL, [FR_LO_HRTIMER] = FR_LO_ACT_CANCEL,
+	[FR_LO_WORK] = FR_LO_ACT_CANCEL,
 };
 
 /* Why a leftover cannot be undone safely. */
@@ -183,6 +192,7 @@ struct fr_leftover {
 	char name[64];		/* fs name, device name, /proc path, symbol */
 	enum fr_why refuse;	/* why it cannot be undone safely, or FR_OK */
 	bool held;		/* proc: a reference on the entry is held */
+	bool idle;		/* work: idle, disabled quietly (never refuses) */
 	bool undone;
 	/* proc: another target's leftover above it, whose undo removes it */
 	const struct fr_leftover *cover;
@@ -227,6 +237,7 @@ static struct fr_leftover * __init fr_lo_add(enum fr_lo_kind kind, void *obj)
 	lo->name[0] = '\0';
 	lo->refuse = FR_OK;
 	lo->held = false;
+	lo->idle = false;
 	lo->undone = false;
 	lo->cover = NULL;
 	return lo;
@@ -1067,24 +1078,25 @@ static bool __init fr_lo_overlaps(unsigned long p, size_t size)
 	return false;
 }
 
-static void __init fr_timer_found(struct timer_list *t, bool dwork,
+/* @obj of @kind (of @size, 0 for timers and delayed works) found. */
+static void __init fr_timer_found(enum fr_lo_kind kind, void *obj, size_t size,
 				  enum fr_why why)
 {
-	void *obj = dwork ? (void *)container_of(t, struct delayed_work, timer) : t;
 	struct fr_leftover *lo;
 
 	if (fr_rechecking) {
 		/* Armed again, or still running, after its undo. */
 		pr_err("%s: " FR_LOG_UNDO_FAILED "%s %ps (%s), not repaired\n",
-		       fr_lo_target->name, fr_lo_kinds[dwork ? FR_LO_DWORK : FR_LO_TIMER],
-		       obj, fr_whys[why ? why : FR_RUNNING]);
+		       fr_lo_target->name, fr_lo_kinds[kind], obj,
+		       fr_whys[why ? why : FR_RUNNING]);
 		fr_lo_target->undo_failed = true;
 		return;
 	}
-	lo = fr_lo_add(dwork ? FR_LO_DWORK : FR_LO_TIMER, obj);
+	lo = fr_lo_add(kind, obj);
 	if (!lo)
 		return;
 	lo->refuse = why;
+	lo->size = size;
 	fr_lo_symbol(lo, (unsigned long)obj);
 }
 
@@ -1159,7 +1171,95 @@ static void __init fr_scan_timers(struct fr_range *r)
 			if (proof == FR_TIMER_UNKNOWN)
 				why = FR_UNCHECKED;
 		}
-		fr_timer_found(t, dw, why);
+		fr_timer_found(dw ? FR_LO_DWORK : FR_LO_TIMER,
+			       dw ? (void *)dw : t, 0, why);
+	}
+}
+
+/*
+ * hrtimers in the target's data, their function in its text, proven armed
+ * or running (timers.c).  One neither armed nor running is not written.
+ */
+static void __init fr_scan_hrtimers(struct fr_range *r)
+{
+	const struct module *mod = fr_lo_target->mod;
+	unsigned long p;
+
+	for (p = r->start; p + sizeof(struct hrtimer) <= r->end;
+	     p += sizeof(long)) {
+		struct hrtimer *t = (struct hrtimer *)p;
+		enum fr_timer_proof proof;
+
+		if (!fr_in_text(mod, (unsigned long)READ_ONCE(ACCESS_PRIVATE(t, function))) ||
+		    fr_lo_overlaps(p, sizeof(*t)))
+			continue;
+		proof = fr_hrtimer_prove(t);
+		if (proof == FR_NOT_TIMER)
+			continue;
+		fr_timer_found(FR_LO_HRTIMER, t, sizeof(*t),
+			       proof == FR_TIMER_UNKNOWN ? FR_UNCHECKED : FR_OK);
+	}
+}
+
+/*
+ * Plain works in the target's data, their function the start of one of
+ * the target's functions, not a delayed work's: one proven queued is a
+ * leftover, cancelled.  Since 6.10 one idle is disabled too, so that
+ * nothing queues it again; it is registered nowhere, so it is no leftover:
+ * not listed, never a refusal, and left alone in a live target whose exit
+ * was not replaced by request.  One seen being queued is looked at again
+ * for 5 ms; one still unproven is not written (a work on a queue is seen by
+ * the reference scan, the queue pointing into the target).  Looked for
+ * after the timers and hrtimers that may queue them, and undone after them.
+ * Before 6.10 an idle work needs nothing, and the recheck after the undo
+ * waits for one queued again (by a timer before its undo) to run, 100 ms
+ * at most, then refuses.
+ */
+static void __init fr_scan_works(struct fr_range *r)
+{
+	const struct module *mod = fr_lo_target->mod;
+	size_t tfn = offsetof(struct delayed_work, timer.function);
+	unsigned long p;
+
+	for (p = r->start; p + sizeof(struct work_struct) <= r->end;
+	     p += sizeof(long)) {
+		struct work_struct *w = (struct work_struct *)p;
+		enum fr_work_state state = FR_WORK_UNKNOWN;
+		struct fr_leftover *lo __maybe_unused;
+		unsigned int n;
+
+		if (!fr_in_text(mod, (unsigned long)READ_ONCE(w->func)) ||
+		    !fr_code_in(READ_ONCE(w->func), mod) ||
+		    (p + tfn + sizeof(long) <= r->end &&
+		     READ_ONCE(*(unsigned long *)(p + tfn)) ==
+		     (unsigned long)delayed_work_timer_fn) ||
+		    fr_lo_overlaps(p, sizeof(*w)))
+			continue;
+		for (n = 0; n < FR_WORK_TRIES; n++, fr_pause()) {
+			state = fr_work_state(w);
+			if (state != FR_WORK_UNKNOWN)
+				break;
+		}
+		if (state == FR_WORK_NONE || state == FR_WORK_UNKNOWN)
+			continue;
+		/* Queued again after the undo: it runs (intact), once. */
+		for (n = 0; fr_rechecking && state == FR_WORK_QUEUED &&
+		     n < FR_TRIES; n++, fr_pause())
+			state = fr_work_state(w);
+		if (state == FR_WORK_QUEUED) {
+			fr_timer_found(FR_LO_WORK, w, sizeof(*w), FR_OK);
+			continue;
+		}
+#ifdef FR_HAVE_DISABLE_WORK
+		if (fr_rechecking)
+			continue;	/* idle: disabled by its undo */
+		lo = fr_lo_add(FR_LO_WORK, w);
+		if (!lo)
+			continue;
+		lo->idle = true;
+		lo->size = sizeof(*w);
+		fr_lo_symbol(lo, p);
+#endif
 	}
 }
 
@@ -1207,6 +1307,36 @@ static enum fr_why __init fr_undo_dwork(struct fr_leftover *lo)
 	disable_delayed_work(dw);
 #endif
 	for (n = 0; cancel_delayed_work(dw), work_busy(&dw->work); n++, fr_pause())
+		if (n == FR_TRIES)
+			return FR_RUNNING;
+	return FR_OK;
+}
+
+/*
+ * hrtimer_try_to_cancel() dequeues it, or fails while its callback runs:
+ * then the callback (intact) may arm it again, and it is tried again, 100
+ * ms at most.
+ */
+static enum fr_why __init fr_undo_hrtimer(struct fr_leftover *lo)
+{
+	unsigned int n;
+
+	for (n = 0; hrtimer_try_to_cancel(lo->obj) < 0; n++, fr_pause())
+		if (n == FR_TRIES)
+			return FR_RUNNING;
+	return FR_OK;
+}
+
+/* As a delayed work's: disabled since 6.10, cancelled until not busy. */
+static enum fr_why __init fr_undo_work(struct fr_leftover *lo)
+{
+	struct work_struct *w = lo->obj;
+	unsigned int n;
+
+#ifdef FR_HAVE_DISABLE_WORK
+	disable_work(w);
+#endif
+	for (n = 0; cancel_work(w), work_busy(w); n++, fr_pause())
 		if (n == FR_TRIES)
 			return FR_RUNNING;
 	return FR_OK;
@@ -1270,6 +1400,7 @@ static void __init fr_lookup_lists(void)
 				sizeof(*fr_tcp_lock));
 	fr_find_device_data();
 	fr_find_timer_bases();
+	fr_find_hrtimer_bases();
 }
 
 /*
@@ -1301,6 +1432,8 @@ static void __init fr_find_target(struct fr_rescue *t)
 	fr_find_disks();
 	/* Last: nothing found as another kind is taken for a timer. */
 	fr_scan_data(fr_scan_timers);
+	fr_scan_data(fr_scan_hrtimers);
+	fr_scan_data(fr_scan_works);
 	fr_find_netdevs();
 }
 
@@ -1322,7 +1455,7 @@ static bool __init fr_any_stub(void)
 unsigned int __init fr_find_leftovers(void)
 {
 	ktime_t start = ktime_get();
-	unsigned int i, first, n = 0;
+	unsigned int i, first, n, targets = 0;
 	struct fr_leftover *lo;
 	s64 us;
 
@@ -1338,7 +1471,7 @@ unsigned int __init fr_find_leftovers(void)
 
 		if (!t->stub)
 			continue;
-		n++;
+		targets++;
 		fr_lo_overflow = false;
 		first = fr_nr_los;
 		fr_find_target(t);
@@ -1359,9 +1492,12 @@ unsigned int __init fr_find_leftovers(void)
 	}
 	fr_cover_proc();
 	us = ktime_us_delta(ktime_get(), start);
-	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
+	for (lo = fr_los, n = 0; lo < fr_los + fr_nr_los; lo++) {
 		bool refuse = lo->refuse != FR_OK;
 
+		if (lo->idle)
+			continue;
+		n++;
 		/* One format for both: "-> unregister", "-> refuse (open)". */
 		pr_warn("%s: " FR_LOG_LEFTOVER "%s %s -> %s%s%s%s\n", lo->t->name,
 			fr_lo_kinds[lo->kind], lo->name,
@@ -1371,8 +1507,8 @@ unsigned int __init fr_find_leftovers(void)
 		lo->t->leftovers_refused += refuse;
 	}
 	pr_info(FR_LOG_LEFTOVER_SCAN "%u target(s), %u leftover(s), %lld us\n",
-		n, fr_nr_los, us);
-	return fr_nr_los;
+		targets, n, us);
+	return n;
 }
 
 /* After fr_find_leftovers(): refuse targets with leftovers not undone. */
@@ -1404,7 +1540,8 @@ static const char fr_lo_done[][32] __initconst = {
 	[FR_LO_FS] = FR_LOG_UNDONE_FS, [FR_LO_MISC] = FR_LOG_UNDONE_MISC,
 	[FR_LO_PROC] = FR_LOG_UNDONE_PROC, [FR_LO_BINFMT] = FR_LOG_UNDONE_BINFMT,
 	[FR_LO_TCP] = FR_LOG_UNDONE_TCP, [FR_LO_TIMER] = FR_LOG_UNDONE_TIMER,
-	[FR_LO_DWORK] = FR_LOG_UNDONE_DWORK,
+	[FR_LO_DWORK] = FR_LOG_UNDONE_DWORK, [FR_LO_HRTIMER] = FR_LOG_UNDONE_HRTIMER,
+	[FR_LO_WORK] = FR_LOG_UNDONE_WORK,
 };
 
 /* The same object listed for an earlier target, and undone there. */
@@ -1458,6 +1595,12 @@ void __init fr_undo_leftovers(void)
 		case FR_LO_DWORK:
 			why = fr_undo_dwork(lo);
 			break;
+		case FR_LO_HRTIMER:
+			why = fr_undo_hrtimer(lo);
+			break;
+		case FR_LO_WORK:
+			why = fr_undo_work(lo);
+			break;
 		default:
 			continue;
 		}
@@ -1470,7 +1613,12 @@ done:
 			continue;
 		}
 		lo->undone = true;
-		pr_warn("%s: %s%s\n", lo->t->name, fr_lo_done[lo->kind], lo->name);
+		if (lo->idle)
+			pr_info("%s: " FR_LOG_IDLE_WORK "%s\n", lo->t->name,
+				lo->name);
+		else
+			pr_warn("%s: %s%s\n", lo->t->name, fr_lo_done[lo->kind],
+				lo->name);
 	}
 }
 
@@ -1499,8 +1647,11 @@ void __init fr_recheck_timers(void)
 	fr_rechecking = true;
 	for (i = 0; i < fr_nr_rescues; i++) {
 		fr_lo_target = &fr_rescues[i];
-		if (fr_lo_target->stub && !fr_lo_target->undo_failed)
-			fr_scan_data(fr_scan_timers);
+		if (!fr_lo_target->stub || fr_lo_target->undo_failed)
+			continue;
+		fr_scan_data(fr_scan_timers);
+		fr_scan_data(fr_scan_hrtimers);
+		fr_scan_data(fr_scan_works);
 	}
 	fr_rechecking = false;
 }
@@ -1520,7 +1671,7 @@ bool __init fr_lo_explains(const struct fr_rescue *t, unsigned long where,
 		unsigned long obj = (unsigned long)lo->obj;
 		size_t size = lo->size;
 
-		if (lo->t != t || lo->refuse || !obj)
+		if (lo->t != t || lo->refuse || lo->idle || !obj)
 			continue;
 		if (lo->kind == FR_LO_TIMER)
 			size = sizeof(struct timer_list);

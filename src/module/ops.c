@@ -71,7 +71,7 @@ static bool __init fr_name_in(const char *s, size_t max,
 }
 
 /* @fn: the start of one of @mod's functions, as kallsyms knows them. */
-static bool __init fr_code_in(const void *fn, const struct module *mod)
+bool __init fr_code_in(const void *fn, const struct module *mod)
 {
 	if (!fn || !within_module((unsigned long)fn, (struct module *)mod))
 		return false;

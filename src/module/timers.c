@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Timers proven, not guessed
+ * Timers proven, not guessed (and hrtimers and works, at the end)
  *
  * A struct timer_list in a target's data whose function lies in its text
  * may be a timer, or any structure that begins with a list_head on a list,
@@ -32,11 +32,18 @@
 
 #include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/hrtimer.h>
+#if __has_include(<linux/hrtimer_bases.h>)
+#include <linux/hrtimer_bases.h>	/* 7.3: no longer in hrtimer.h */
+#endif
 #include <linux/jiffies.h>
 #include <linux/percpu.h>
+#include <linux/rbtree.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
+#include <linux/workqueue.h>
 
 #include "force_rmmod.h"
 #include "kernel_private.h"
@@ -269,4 +276,168 @@ int __init fr_find_timer_bases(void)
 		pr_err("timer wheels not found (%u candidates): timers not proven\n",
 		       found);
 	return fr_bases_err;
+}
+
+/*
+ * hrtimers, proven the same way under their CPU base's lock (tried for
+ * 100 ms): a struct hrtimer's base must be a clock base of a CPU's
+ * hrtimer_bases (its cpu_base is that CPU's, found from one of our own, and
+ * names the base back at its index); then it is
+ *
+ *   armed    when its rb_node's parent chain, each parent naming the node
+ *            as a child, ends at the root of that base's queue;
+ *   running  when it is that base's running timer.
+ *
+ * struct hrtimer and its bases are public (linux/hrtimer*.h).  In every
+ * release a struct hrtimer begins with its rb_node (a timerqueue_node, since
+ * 7.2 a timerqueue_linked_node) and a base's queue with its root's.  While a
+ * timer moves to another CPU its base is a private placeholder for moments:
+ * a base that is no CPU's is looked at again for 5 ms, anything else that
+ * is no base is no hrtimer.
+ */
+static struct hrtimer_cpu_base __percpu *fr_hr_bases __initdata;
+
+static enum hrtimer_restart fr_hr_measure_fn(struct hrtimer *t)
+{
+	return HRTIMER_NORESTART;
+}
+
+/* Where every CPU's hrtimer_bases is, from a timer of ours (never started). */
+void __init fr_find_hrtimer_bases(void)
+{
+	static struct hrtimer mine __initdata;
+	struct hrtimer_cpu_base *cb;
+	unsigned int cpu;
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+	hrtimer_setup(&mine, fr_hr_measure_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+#else
+	hrtimer_init(&mine, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	mine.function = fr_hr_measure_fn;
+#endif
+	cb = mine.base->cpu_base;
+	cpu = READ_ONCE(cb->cpu);
+	if (cpu < nr_cpu_ids && cpu_possible(cpu))
+		fr_hr_bases = (void __percpu *)((unsigned long)cb - per_cpu_offset(cpu));
+	else
+		pr_err("hrtimer bases not found: hrtimers not proven\n");
+}
+
+/* @n's parent chain, each link naming its child, ends at @b's root. */
+static enum fr_timer_proof __init fr_hr_walk(struct hrtimer_clock_base *b,
+					     struct rb_node *n)
+{
+	struct rb_node *root, *parent, *left, *right;
+	unsigned long pc;
+	unsigned int i;
+
+	if (!fr_read(&root, &b->active, sizeof(root)))
+		return FR_NOT_TIMER;
+	for (i = 0; i < FR_CHAIN_MAX; i++) {
+		if (n == root)
+			return FR_TIMER_ARMED;
+		if (!fr_read(&pc, &n->__rb_parent_color, sizeof(pc)))
+			return FR_NOT_TIMER;
+		parent = (struct rb_node *)(pc & ~3UL);
+		if (!parent || parent == n ||
+		    !fr_read(&left, &parent->rb_left, sizeof(left)) ||
+		    !fr_read(&right, &parent->rb_right, sizeof(right)) ||
+		    (left != n && right != n))
+			return FR_NOT_TIMER;
+		n = parent;
+	}
+	return FR_TIMER_UNKNOWN;
+}
+
+/*
+ * @b, read from a timer: a clock base of a CPU's hrtimer_bases?  *@base is
+ * whether it is a base at all (its CPU base names it back): the placeholder
+ * of a moving timer is one, but no CPU's.
+ */
+static struct hrtimer_cpu_base *__init fr_hr_cpu_base(struct hrtimer_clock_base *b,
+						      bool *base)
+{
+	struct hrtimer_cpu_base *cb;
+	unsigned int idx, cpu;
+
+	*base = b && fr_read(&cb, &b->cpu_base, sizeof(cb)) &&
+		fr_read(&idx, (const void *)&b->index, sizeof(idx)) &&
+		idx < HRTIMER_MAX_CLOCK_BASES && &cb->clock_base[idx] == b;
+	if (!*base || !fr_read(&cpu, &cb->cpu, sizeof(cpu)) ||
+	    cpu >= nr_cpu_ids || !cpu_possible(cpu) ||
+	    per_cpu_ptr(fr_hr_bases, cpu) != cb)
+		return NULL;
+	return cb;
+}
+
+enum fr_timer_proof __init fr_hrtimer_prove(struct hrtimer *t)
+{
+	unsigned int tries, moving = 0;
+
+	BUILD_BUG_ON(offsetof(struct hrtimer, node) != 0);
+	if (!fr_hr_bases)
+		return FR_TIMER_UNKNOWN;
+	for (tries = 0; tries < FR_BASE_TRIES; tries++, usleep_range(1000, 1100)) {
+		struct hrtimer_clock_base *b;
+		struct hrtimer_cpu_base *cb;
+		enum fr_timer_proof r;
+		unsigned long irq;
+		bool base;
+
+		if (!fr_read(&b, &t->base, sizeof(b)))
+			return FR_NOT_TIMER;
+		cb = fr_hr_cpu_base(b, &base);
+		if (!cb) {
+			if (!base || ++moving == FR_MOVE_TRIES)
+				return FR_NOT_TIMER;
+			continue;
+		}
+		if (!raw_spin_trylock_irqsave(&cb->lock, irq))
+			continue;
+		if (READ_ONCE(t->base) != b)
+			r = FR_TIMER_UNKNOWN;	/* moved: look again */
+		else if (READ_ONCE(b->running) == t)
+			r = FR_TIMER_RUNNING;
+		else
+			r = fr_hr_walk(b, (struct rb_node *)t);
+		raw_spin_unlock_irqrestore(&cb->lock, irq);
+		if (r != FR_TIMER_UNKNOWN)
+			return r;
+	}
+	return FR_TIMER_UNKNOWN;
+}
+
+/*
+ * A struct work_struct, its function one of the target's (checked by the
+ * caller), is
+ *
+ *   idle     when its entry is linked to itself (INIT_WORK(), DECLARE_WORK())
+ *            and its data has neither the pending nor the pwq bit;
+ *   queued   when both bits are set and its entry is on a list, both
+ *            neighbours pointing back;
+ *   unknown  when pending otherwise (being queued or taken: look again);
+ *
+ * and no work otherwise, never written.  A running work looks idle: its
+ * worker runs the target's code, which tasks.c refuses, and its undo
+ * waits for it (work_busy()) 100 ms at most.
+ */
+enum fr_work_state __init fr_work_state(struct work_struct *w)
+{
+	struct list_head *next, *prev, *back;
+	unsigned long data;
+
+	if (!fr_read(&data, &w->data, sizeof(data)) ||
+	    !fr_read(&next, &w->entry.next, sizeof(next)) ||
+	    !fr_read(&prev, &w->entry.prev, sizeof(prev)))
+		return FR_WORK_NONE;
+	if (!(data & (WORK_STRUCT_PENDING | WORK_STRUCT_PWQ)))
+		return next == &w->entry && prev == &w->entry ?
+		       FR_WORK_IDLE : FR_WORK_NONE;
+	if (!(data & WORK_STRUCT_PENDING))
+		return FR_WORK_NONE;
+	if (!(data & WORK_STRUCT_PWQ) || next == &w->entry ||
+	    !fr_read(&back, &next->prev, sizeof(back)) || back != &w->entry ||
+	    !fr_read(&back, &prev->next, sizeof(back)) || back != &w->entry)
+		return FR_WORK_UNKNOWN;
+	return FR_WORK_QUEUED;
 }

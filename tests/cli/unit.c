@@ -371,6 +371,9 @@ static void test_helper_lines(void)
 	CHECK(l.kind == FR_LINE_OTHER);
 	CHECK(fr_helper_line_parse("force_rmmod: module_mutex not found: working without it", &l) == 0);
 	CHECK(l.kind == FR_LINE_OTHER);
+	CHECK(fr_helper_line_parse("force_rmmod: acc: disabled idle work acc_work", &l) == 0);
+	CHECK(l.kind == FR_LINE_OTHER);
+	CHECK_STR(l.name, "acc");
 	CHECK(fr_helper_line_parse("force_rmmodx: a: b", &l) == -1);
 	CHECK(fr_helper_line_parse("fr_healthy: exit ran", &l) == -1);
 	CHECK(fr_helper_line_parse("", &l) == -1);
@@ -419,6 +422,10 @@ static void test_leftovers(void)
 	CHECK(lo.kind == FR_LEFTOVER_TIMER && lo.action == FR_LEFTOVER_STOP);
 	CHECK(fr_leftover_parse("delayed_work acc_work -> cancel", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_DELAYED_WORK && lo.action == FR_LEFTOVER_CANCEL);
+	CHECK(fr_leftover_parse("hrtimer acc_hrtimer -> cancel", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_HRTIMER && lo.action == FR_LEFTOVER_CANCEL);
+	CHECK(fr_leftover_parse("work acc_work -> cancel", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_WORK && lo.action == FR_LEFTOVER_CANCEL);
 	CHECK(fr_leftover_parse("misc acc -> refuse (open)", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_MISC && lo.action == FR_LEFTOVER_REFUSE);
 	CHECK_STR(lo.reason, "open");
@@ -446,6 +453,11 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_TIMER);
 	CHECK(fr_leftover_undone_parse("cancelled delayed work acc_work", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_DELAYED_WORK);
+	CHECK(fr_leftover_undone_parse("cancelled work acc_work", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_WORK);
+	CHECK_STR(obj, "acc_work");
+	CHECK(fr_leftover_undone_parse("cancelled hrtimer acc_hrtimer", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_HRTIMER);
 	CHECK(fr_leftover_undone_parse("removed /proc entry /proc/acc", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_PROC);
 	CHECK_STR(obj, "/proc/acc");
