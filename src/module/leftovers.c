@@ -27,9 +27,10 @@
  *   work          plain works there, their function one of its functions,
  *                 proven queued (since 6.10 one proven idle is disabled
  *                 too, quietly: it is no leftover);
- *   netdev        network devices (every namespace) whose netdev_ops or
- *                 rtnl_link_ops lie in it: never undone, unregister_netdev()
- *                 runs the dead module's own stop code.
+ *   netdev        network devices (every namespace) whose netdev_ops,
+ *                 rtnl_link_ops, ethtool_ops or header_ops lie in it, or
+ *                 whose parent device is bound to its driver: never undone,
+ *                 unregister_netdev() runs the dead module's own stop code.
  *
  * Each is logged "NAME: leftover: KIND OBJECT -> ACTION", ACTION being what
  * undoes it with the kernel's own exported function (unregister, remove,
@@ -1343,7 +1344,28 @@ static enum fr_why __init fr_undo_work(struct fr_leftover *lo)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Network devices, in every namespace: found to be refused. */
+/*
+ * Network devices, in every namespace: found to be refused.  One is the
+ * target's when its operations lie in it, or when its parent device is
+ * bound to one of the target's drivers: a framework's device (usbnet's
+ * minidrivers, cdc_ether among them) has the framework's netdev_ops, and
+ * the target's callbacks only in its private data.  The parent is held by
+ * the registered device; its driver is read nofault.
+ */
+static bool __init fr_netdev_owned(const struct net_device *dev)
+{
+	struct device *parent = READ_ONCE(dev->dev.parent);
+	struct device_driver *drv;
+	struct module *owner;
+
+	if (fr_in_target(dev->netdev_ops) || fr_in_target(dev->rtnl_link_ops) ||
+	    fr_in_target(dev->ethtool_ops) || fr_in_target(dev->header_ops))
+		return true;
+	return parent && !copy_from_kernel_nofault(&drv, &parent->driver, sizeof(drv)) &&
+	       drv && !copy_from_kernel_nofault(&owner, &drv->owner, sizeof(owner)) &&
+	       owner == fr_lo_target->mod;
+}
+
 static void __init fr_find_netdevs(void)
 {
 	struct net_device *dev;
@@ -1353,8 +1375,7 @@ static void __init fr_find_netdevs(void)
 	rcu_read_lock();
 	for_each_net_rcu(net) {
 		for_each_netdev_rcu(net, dev) {
-			if (!fr_in_target(dev->netdev_ops) &&
-			    !fr_in_target(dev->rtnl_link_ops))
+			if (!fr_netdev_owned(dev))
 				continue;
 			lo = fr_lo_add(FR_LO_NETDEV, dev);
 			if (!lo)
