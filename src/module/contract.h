@@ -54,6 +54,8 @@
 #define FR_LOG_LEFTOVERS	"cannot undo "	/* cannot undo N leftover(s), refusing */
 #define FR_LOG_LEFTOVERS_LEFT	"left "		/* left N leftover(s) registered */
 #define FR_LOG_UNDO_FAILED	"could not undo "	/* a race: not repaired */
+/* "force_rmmod: an undo still waits: force_rmmod stays loaded until it returns" */
+#define FR_LOG_UNDO_WAITING	"an undo still waits: "
 #define FR_LOG_DEVICE		"device "	/* device D: probe by driver R never returned */
 
 /* Leftover kinds (KIND), what undoes each (ACTION), and the line saying so. */

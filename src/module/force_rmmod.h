@@ -203,6 +203,14 @@ int fr_refuse_leftovers(enum fr_leftovers_policy policy);
 void fr_undo_leftovers(void);
 void fr_put_leftovers(void);
 void fr_recheck_timers(void);
+bool fr_undo_waiting(void);
+#ifdef FR_TEST_PAUSE
+void fr_test_pause_undo(const char *what);	/* main.c */
+#else
+static inline void fr_test_pause_undo(const char *what)
+{
+}
+#endif
 bool fr_lo_explains(const struct fr_rescue *t, unsigned long where,
 		    unsigned long v);
 bool fr_lo_proc_removes(const struct fr_rescue *t, unsigned long pde);

@@ -57,11 +57,13 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/binfmts.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/fdtable.h>
 #include <linux/kallsyms.h>
 #include <linux/fs.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/major.h>
 #include <linux/miscdevice.h>
@@ -73,6 +75,7 @@
 #include <linux/refcount.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/timer.h>
@@ -125,7 +128,7 @@ static const char fr_lo_actions[][12] __initconst = {
 /* Why a leftover cannot be undone safely. */
 enum fr_why { FR_OK, FR_MOUNTED, FR_OPEN, FR_BUSY, FR_OTHERS, FR_PERMANENT,
 	      FR_NETDEV, FR_LOCKED, FR_GONE, FR_RUNNING, FR_UNCHECKED,
-	      FR_NO_UNDO, FR_LIVE };
+	      FR_NO_UNDO, FR_LIVE, FR_WAITING };
 
 static const char fr_whys[][32] __initconst = {
 	[FR_MOUNTED] = "mounted", [FR_OPEN] = "open",
@@ -136,6 +139,7 @@ static const char fr_whys[][32] __initconst = {
 	[FR_RUNNING] = "still running", [FR_UNCHECKED] = "not checked",
 	[FR_NO_UNDO] = "no undo for this kind",
 	[FR_LIVE] = "live: exit=stub undoes it",
+	[FR_WAITING] = "still waiting after 1 s",
 };
 
 /* The private data looked up, and why a list may not be looked at. */
@@ -325,6 +329,85 @@ static bool __init fr_in_target(const void *p)
 
 /* ------------------------------------------------------------------------ */
 /*
+ * An undo that may wait for others: misc_deregister() takes misc_mtx, which
+ * every misc open holds while the driver's open runs, and drains the
+ * device's sysfs files; proc_remove() waits for the entry's readers.  Each
+ * is re-checked right before the call, but a task can still come in
+ * between and block there.  So the call runs in a thread of its own, waited
+ * for FR_CALL_MS: when it is not done by then, the target is not repaired
+ * ("still waiting after 1 s"), and the helper stays loaded, its module held
+ * by the thread, until the call returns (rmmod force_rmmod then).  The
+ * thread's code is not init code: it may outlive init.
+ */
+#define FR_CALL_MS	1000
+
+struct fr_call {
+	void (*fn)(void *arg);
+	void *arg;
+	struct completion done;
+	refcount_t refs;	/* the caller's and the thread's */
+};
+
+static bool fr_calls_waiting __initdata;
+
+static int fr_call_thread(void *data)
+{
+	struct fr_call *c = data;
+
+	c->fn(c->arg);
+	complete(&c->done);
+	if (refcount_dec_and_test(&c->refs))
+		kfree(c);
+	module_put_and_kthread_exit(0);
+}
+
+static enum fr_why __init fr_call_bounded(void (*fn)(void *arg), void *arg)
+{
+	struct task_struct *task;
+	struct fr_call *c;
+	bool done;
+
+	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return FR_UNCHECKED;
+	c->fn = fn;
+	c->arg = arg;
+	init_completion(&c->done);
+	refcount_set(&c->refs, 2);
+	__module_get(THIS_MODULE);
+	task = kthread_run(fr_call_thread, c, "force_rmmod_undo");
+	if (IS_ERR(task)) {
+		module_put(THIS_MODULE);
+		kfree(c);
+		return FR_UNCHECKED;
+	}
+	done = wait_for_completion_timeout(&c->done, msecs_to_jiffies(FR_CALL_MS));
+	if (refcount_dec_and_test(&c->refs))
+		kfree(c);
+	if (done)
+		return FR_OK;
+	fr_calls_waiting = true;
+	return FR_WAITING;
+}
+
+/* Whether an undo still waits: then the helper must stay loaded. */
+bool __init fr_undo_waiting(void)
+{
+	return fr_calls_waiting;
+}
+
+static void fr_call_misc_deregister(void *misc)
+{
+	misc_deregister(misc);
+}
+
+static void fr_call_proc_remove(void *pde)
+{
+	proc_remove(pde);
+}
+
+/* ------------------------------------------------------------------------ */
+/*
  * Filesystem types (fs/filesystems.c), found by lookup.c's fr_fs_owned(),
  * the walk users.c makes too: a list through ->next under an rwlock
  * (FR_FS_NEXT, up to 6.12), an RCU hlist under a spinlock since (7.2, 7.3).
@@ -482,8 +565,8 @@ static enum fr_why __init fr_undo_misc(struct fr_leftover *lo)
 	mutex_unlock(fr_misc_mtx);
 	if (fr_node_open(MKDEV(MISC_MAJOR, misc->minor)))
 		return FR_OPEN;
-	misc_deregister(misc);
-	return FR_OK;
+	fr_test_pause_undo("misc_deregister");
+	return fr_call_bounded(fr_call_misc_deregister, misc);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -816,8 +899,8 @@ static enum fr_why __init fr_undo_proc(struct fr_leftover *lo)
 		read_unlock(fr_proc_lock);
 		if (why)
 			return why;
-		proc_remove(lo->obj);
-		return FR_OK;
+		fr_test_pause_undo("proc_remove");
+		return fr_call_bounded(fr_call_proc_remove, lo->obj);
 	}
 	return FR_LOCKED;
 }

@@ -146,6 +146,20 @@ static void __init fr_test_pause(void)
 	if (!wait_for_completion_timeout(&fr_test_resumed, 30 * HZ))
 		pr_info("test: pause timed out\n");
 }
+
+/* test_pause_undo=1: the same, after an undo's last check, before its call. */
+static bool test_pause_undo;
+module_param(test_pause_undo, bool, 0444);
+MODULE_PARM_DESC(test_pause_undo, "Test builds: pause before an undo's call (default: 0)");
+
+void __init fr_test_pause_undo(const char *what)
+{
+	if (!test_pause_undo)
+		return;
+	pr_info("test: paused before %s\n", what);
+	if (!wait_for_completion_timeout(&fr_test_resumed, 30 * HZ))
+		pr_info("test: pause timed out\n");
+}
 #else
 static inline void fr_test_pause(void)
 {
@@ -284,6 +298,12 @@ static int __init force_rmmod_init(void)
 	fr_put_leftovers();
 	if (forced)
 		fr_expedite();
+	/* An undo's call still runs in its thread, on this module's code. */
+	if (fr_undo_waiting()) {
+		pr_err(FR_LOG_UNDO_WAITING "%s stays loaded until it returns\n",
+		       KBUILD_MODNAME);
+		ret = 0;
+	}
 
 out_put:
 	fr_put_targets();
