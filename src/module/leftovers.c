@@ -1154,11 +1154,16 @@ static bool __init fr_lo_overlaps(unsigned long p, size_t size)
 
 	if (p < m + sizeof(*mod) && m < p + size)
 		return true;
-	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++)
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
+		/* Looked at again after their undo: armed or queued again? */
+		if (fr_rechecking &&
+		    (lo->kind == FR_LO_HRTIMER || lo->kind == FR_LO_WORK))
+			continue;
 		if (lo->t == fr_lo_target && lo->size &&
 		    p < (unsigned long)lo->obj + lo->size &&
 		    (unsigned long)lo->obj < p + size)
 			return true;
+	}
 	return false;
 }
 
