@@ -33,7 +33,7 @@
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
-#if __has_include(<linux/hrtimer_bases.h>)
+#ifdef FR_HAVE_HRTIMER_BASES_H
 #include <linux/hrtimer_bases.h>	/* 7.3: no longer in hrtimer.h */
 #endif
 #include <linux/jiffies.h>
