@@ -46,7 +46,7 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_TIMER] = FR_LOG_UNDONE_TIMER,
 	[FR_LEFTOVER_DELAYED_WORK] = FR_LOG_UNDONE_DWORK,
 	[FR_LEFTOVER_HRTIMER] = FR_LOG_UNDONE_HRTIMER,
-	[FR_LEFTOVER_WORK] = FR_LOG_UNDONE_WORK,
+	[FR_LEFTOVER_WORK] = NULL,	/* never undone: waited for, or refused */
 	[FR_LEFTOVER_NETDEV] = NULL,	/* never undone */
 };
 

@@ -43,7 +43,7 @@ enum fr_leftover_action {
 	FR_LEFTOVER_UNREGISTER,	/* filesystem, misc, binfmt, tcp_congestion */
 	FR_LEFTOVER_REMOVE,	/* proc */
 	FR_LEFTOVER_STOP,	/* timer */
-	FR_LEFTOVER_CANCEL,	/* delayed_work, hrtimer, work */
+	FR_LEFTOVER_CANCEL,	/* delayed_work, hrtimer */
 	FR_LEFTOVER_REFUSE,	/* cannot be undone safely: reason says why */
 	FR_LEFTOVER_NR_ACTIONS,
 };

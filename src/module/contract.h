@@ -83,7 +83,6 @@
 #define FR_LOG_UNDONE_TIMER	"stopped timer "
 #define FR_LOG_UNDONE_DWORK	"cancelled delayed work "
 #define FR_LOG_UNDONE_HRTIMER	"cancelled hrtimer "
-#define FR_LOG_UNDONE_WORK	"cancelled work "
 /* An idle work of the target disabled since 6.10: no leftover, no refusal. */
 #define FR_LOG_IDLE_WORK	"disabled idle work "
 #define FR_LOG_REFS		"references "	/* FR_REFS_FMT */

@@ -229,15 +229,16 @@ bool fr_timer_linked(struct timer_list *t);
 void fr_find_hrtimer_bases(void);
 enum fr_timer_proof fr_hrtimer_prove(struct hrtimer *t);
 
-/* timers.c: what a struct work_struct-shaped object is, read only. */
+/* timers.c: the shape of a struct work_struct-sized object, read only. */
 enum fr_work_state {
-	FR_WORK_NONE,		/* not a work: never written */
+	FR_WORK_NONE,		/* not a work's shape */
 	FR_WORK_IDLE,		/* linked to itself, not pending (or running) */
 	FR_WORK_QUEUED,		/* pending, on a list that points back */
 	FR_WORK_UNKNOWN,	/* pending, not (yet) on a list */
 };
 
 enum fr_work_state fr_work_state(struct work_struct *w);
+bool fr_work_data_idle(struct work_struct *w, bool written);
 
 /* devices.c, for leftovers.c: the target's whole disks, their names. */
 #define FR_DISK_NAME_LEN	32

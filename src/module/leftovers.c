@@ -24,9 +24,9 @@
  *                 refused: not proven);
  *   hrtimer       hrtimers there, their function in its text, proven armed
  *                 or running (timers.c);
- *   work          plain works there, their function one of its functions,
- *                 proven queued (since 6.10 one proven idle is disabled
- *                 too, quietly: it is no leftover);
+ *   work          plain works there, their function one of its functions:
+ *                 waited for while queued or running, never cancelled;
+ *                 since 6.10 one idle is disabled, quietly (no leftover);
  *   netdev        network devices (every namespace) whose netdev_ops,
  *                 rtnl_link_ops, ethtool_ops or header_ops lie in it, or
  *                 whose parent device is bound to its driver: never undone,
@@ -88,7 +88,7 @@
 
 #include "force_rmmod.h"
 
-#define FR_MAX_LEFTOVERS	32
+#define FR_MAX_LEFTOVERS	64
 #define FR_TRIES		100	/* a lock or a callback: 100 ms at most */
 #define FR_WORK_TRIES		5	/* a work being queued: 5 ms */
 #define FR_PROC_DEPTH		16
@@ -122,7 +122,6 @@ static const char fr_lo_actions[][12] __initconst = {
 	[FR_LO_PROC] = FR_LO_ACT_REMOVE, [FR_LO_BINFMT] = FR_LO_ACT_UNREGISTER,
 	[FR_LO_TCP] = FR_LO_ACT_UNREGISTER, [FR_LO_TIMER] = FR_LO_ACT_STOP,
 	[FR_LO_DWORK] = FR_LO_ACT_CANCEL, [FR_LO_HRTIMER] = FR_LO_ACT_CANCEL,
-	[FR_LO_WORK] = FR_LO_ACT_CANCEL,
 };
 
 /* Why a leftover cannot be undone safely. */
@@ -337,7 +336,8 @@ static bool __init fr_in_target(const void *p)
  * for FR_CALL_MS: when it is not done by then, the target is not repaired
  * ("still waiting after 1 s"), and the helper stays loaded, its module held
  * by the thread, until the call returns (rmmod force_rmmod then).  The
- * thread's code is not init code: it may outlive init.
+ * thread's code is not init code: it may outlive init.  A thread that is
+ * done is waited for until it has exited.
  */
 #define FR_CALL_MS	1000
 
@@ -375,15 +375,26 @@ static enum fr_why __init fr_call_bounded(void (*fn)(void *arg), void *arg)
 	init_completion(&c->done);
 	refcount_set(&c->refs, 2);
 	__module_get(THIS_MODULE);
-	task = kthread_run(fr_call_thread, c, "force_rmmod_undo");
+	task = kthread_create(fr_call_thread, c, "force_rmmod_undo");
 	if (IS_ERR(task)) {
 		module_put(THIS_MODULE);
 		kfree(c);
 		return FR_UNCHECKED;
 	}
+	get_task_struct(task);
+	wake_up_process(task);
 	done = wait_for_completion_timeout(&c->done, msecs_to_jiffies(FR_CALL_MS));
 	if (refcount_dec_and_test(&c->refs))
 		kfree(c);
+	/*
+	 * Done: the thread still runs this module's code after complete().
+	 * Wait for it to have exited, for a failed init frees the module
+	 * whatever its count.  (kthread_stop() of a thread that exits by
+	 * itself returns once it has.)
+	 */
+	if (done)
+		kthread_stop(task);
+	put_task_struct(task);
 	if (done)
 		return FR_OK;
 	fr_calls_waiting = true;
@@ -1292,18 +1303,64 @@ static void __init fr_scan_hrtimers(struct fr_range *r)
 
 /*
  * Plain works in the target's data, their function the start of one of
- * the target's functions, not a delayed work's: one proven queued is a
- * leftover, cancelled.  Since 6.10 one idle is disabled too, so that
- * nothing queues it again; it is registered nowhere, so it is no leftover:
- * not listed, never a refusal, and left alone in a live target whose exit
- * was not replaced by request.  One seen being queued is looked at again
- * for 5 ms; one still unproven is not written (a work on a queue is seen by
- * the reference scan, the queue pointing into the target).  Looked for
- * after the timers and hrtimers that may queue them, and undone after them.
- * Before 6.10 an idle work needs nothing, and the recheck after the undo
- * waits for one queued again (by a timer before its undo) to run, 100 ms
- * at most, then refuses.
+ * the target's functions, not a delayed work's.  A work's shape proves
+ * nothing (timers.c), so none is cancelled:
+ *
+ *   - one of queued shape is waited for, 100 ms at most (one pending but
+ *     on no list, 5 ms), to run (its code is intact) and leave the queue;
+ *     one that never does is no work (or a work stuck on its queue, or an
+ *     rcu_work waiting for its grace period: the reference scan sees the
+ *     queue point into the target), remembered as a look-alike;
+ *   - one of idle shape running (work_busy(), which reads its pool by id
+ *     only) is waited for too, and refused as running after 100 ms;
+ *   - since 6.10 one of idle shape whose data is a work's is disabled, so
+ *     that nothing queues it again.  It is registered nowhere, so it is no
+ *     leftover: not listed, never a refusal, left alone in a live target
+ *     whose exit was not replaced by request.
+ *
+ * Looked for after the timers and hrtimers that may queue them, and
+ * disabled after their undo.  The recheck after the undo waits again for
+ * any work queued or running by then (a timer queued it before its undo),
+ * look-alikes aside, and refuses one still queued or running after 100 ms.
  */
+#define FR_MAX_LOOKALIKES	64
+static unsigned long fr_lookalikes[FR_MAX_LOOKALIKES] __initdata;
+static unsigned int fr_nr_lookalikes __initdata;
+
+static bool __init fr_is_lookalike(unsigned long p)
+{
+	unsigned int i;
+
+	for (i = 0; i < fr_nr_lookalikes; i++)
+		if (fr_lookalikes[i] == p)
+			return true;
+	return false;
+}
+
+/*
+ * Queued, or idle and running: wait 100 ms at most (a work being queued
+ * but not yet on a list, 5 ms).  The last state.
+ */
+static enum fr_work_state __init fr_work_settle(struct work_struct *w,
+						bool *running)
+{
+	enum fr_work_state state = fr_work_state(w);
+	unsigned int n;
+
+	*running = false;
+	for (n = 0; n < FR_TRIES; n++, fr_pause()) {
+		if (state == FR_WORK_NONE ||
+		    (state == FR_WORK_UNKNOWN && n >= FR_WORK_TRIES))
+			return state;
+		*running = state == FR_WORK_IDLE && fr_work_data_idle(w, false) &&
+			   work_busy(w);
+		if (state == FR_WORK_IDLE && !*running)
+			return state;
+		state = fr_work_state(w);
+	}
+	return state;
+}
+
 static void __init fr_scan_works(struct fr_range *r)
 {
 	const struct module *mod = fr_lo_target->mod;
@@ -1313,35 +1370,36 @@ static void __init fr_scan_works(struct fr_range *r)
 	for (p = r->start; p + sizeof(struct work_struct) <= r->end;
 	     p += sizeof(long)) {
 		struct work_struct *w = (struct work_struct *)p;
-		enum fr_work_state state = FR_WORK_UNKNOWN;
 		struct fr_leftover *lo __maybe_unused;
-		unsigned int n;
+		enum fr_work_state state;
+		bool running;
 
 		if (!fr_in_text(mod, (unsigned long)READ_ONCE(w->func)) ||
 		    !fr_code_in(READ_ONCE(w->func), mod) ||
 		    (p + tfn + sizeof(long) <= r->end &&
 		     READ_ONCE(*(unsigned long *)(p + tfn)) ==
 		     (unsigned long)delayed_work_timer_fn) ||
-		    fr_lo_overlaps(p, sizeof(*w)))
+		    fr_lo_overlaps(p, sizeof(*w)) ||
+		    (fr_rechecking && fr_is_lookalike(p)))
 			continue;
-		for (n = 0; n < FR_WORK_TRIES; n++, fr_pause()) {
-			state = fr_work_state(w);
-			if (state != FR_WORK_UNKNOWN)
-				break;
+		state = fr_work_settle(w, &running);
+		if (state == FR_WORK_NONE)
+			continue;
+		if (running || (fr_rechecking && state != FR_WORK_IDLE)) {
+			fr_timer_found(FR_LO_WORK, w, sizeof(*w),
+				       running ? FR_RUNNING : FR_UNCHECKED);
+			continue;
 		}
-		if (state == FR_WORK_NONE || state == FR_WORK_UNKNOWN)
-			continue;
-		/* Queued again after the undo: it runs (intact), once. */
-		for (n = 0; fr_rechecking && state == FR_WORK_QUEUED &&
-		     n < FR_TRIES; n++, fr_pause())
-			state = fr_work_state(w);
-		if (state == FR_WORK_QUEUED) {
-			fr_timer_found(FR_LO_WORK, w, sizeof(*w), FR_OK);
+		if (state != FR_WORK_IDLE) {
+			if (fr_nr_lookalikes < FR_MAX_LOOKALIKES)
+				fr_lookalikes[fr_nr_lookalikes++] = p;
+			else
+				fr_timer_found(FR_LO_WORK, w, sizeof(*w), FR_UNCHECKED);
 			continue;
 		}
 #ifdef FR_HAVE_DISABLE_WORK
-		if (fr_rechecking)
-			continue;	/* idle: disabled by its undo */
+		if (fr_rechecking || !fr_work_data_idle(w, true))
+			continue;
 		lo = fr_lo_add(FR_LO_WORK, w);
 		if (!lo)
 			continue;
@@ -1416,7 +1474,7 @@ static enum fr_why __init fr_undo_hrtimer(struct fr_leftover *lo)
 	return FR_OK;
 }
 
-/* As a delayed work's: disabled since 6.10, cancelled until not busy. */
+/* An idle work (6.10 on): disabled; one that began to run is waited for. */
 static enum fr_why __init fr_undo_work(struct fr_leftover *lo)
 {
 	struct work_struct *w = lo->obj;
@@ -1425,7 +1483,7 @@ static enum fr_why __init fr_undo_work(struct fr_leftover *lo)
 #ifdef FR_HAVE_DISABLE_WORK
 	disable_work(w);
 #endif
-	for (n = 0; cancel_work(w), work_busy(w); n++, fr_pause())
+	for (n = 0; work_busy(w); n++, fr_pause())
 		if (n == FR_TRIES)
 			return FR_RUNNING;
 	return FR_OK;
@@ -1570,6 +1628,7 @@ unsigned int __init fr_find_leftovers(void)
 
 	fr_put_leftovers();
 	fr_nr_los = 0;
+	fr_nr_lookalikes = 0;
 	for (i = 0; i < fr_nr_rescues; i++)
 		fr_rescues[i].leftovers_refused = 0;
 	if (!fr_any_stub())
@@ -1650,7 +1709,6 @@ static const char fr_lo_done[][32] __initconst = {
 	[FR_LO_PROC] = FR_LOG_UNDONE_PROC, [FR_LO_BINFMT] = FR_LOG_UNDONE_BINFMT,
 	[FR_LO_TCP] = FR_LOG_UNDONE_TCP, [FR_LO_TIMER] = FR_LOG_UNDONE_TIMER,
 	[FR_LO_DWORK] = FR_LOG_UNDONE_DWORK, [FR_LO_HRTIMER] = FR_LOG_UNDONE_HRTIMER,
-	[FR_LO_WORK] = FR_LOG_UNDONE_WORK,
 };
 
 /* The same object listed for an earlier target, and undone there. */

@@ -408,18 +408,21 @@ enum fr_timer_proof __init fr_hrtimer_prove(struct hrtimer *t)
 }
 
 /*
- * A struct work_struct, its function one of the target's (checked by the
- * caller), is
+ * The shape of a struct work_struct, its function one of the target's
+ * (checked by the caller), read only:
  *
- *   idle     when its entry is linked to itself (INIT_WORK(), DECLARE_WORK())
- *            and its data has neither the pending nor the pwq bit;
- *   queued   when both bits are set and its entry is on a list, both
- *            neighbours pointing back;
- *   unknown  when pending otherwise (being queued or taken: look again);
+ *   idle     its entry linked to itself (INIT_WORK(), DECLARE_WORK()) and
+ *            its data with neither the pending nor the pwq bit;
+ *   queued   both bits set and its entry on a list, both neighbours
+ *            pointing back;
+ *   unknown  the pending bit set otherwise;
  *
- * and no work otherwise, never written.  A running work looks idle: its
- * worker runs the target's code, which tasks.c refuses, and its undo
- * waits for it (work_busy()) 100 ms at most.
+ * and none otherwise.  A shape is no proof: pernet operations after an odd
+ * word look queued, a mutex after a function pointer looks idle.  Nothing
+ * is written on the strength of a shape: leftovers.c waits for a queued one
+ * to run, asks work_busy() only of an idle one (whose pool it finds by id,
+ * read only) and disables one only when its data is a work's too
+ * (fr_work_data_idle()).  A running work looks idle.
  */
 enum fr_work_state __init fr_work_state(struct work_struct *w)
 {
@@ -440,4 +443,24 @@ enum fr_work_state __init fr_work_state(struct work_struct *w)
 	    !fr_read(&back, &prev->next, sizeof(back)) || back != &w->entry)
 		return FR_WORK_UNKNOWN;
 	return FR_WORK_QUEUED;
+}
+
+/*
+ * The data of a work off every queue: no queue bit, and the id of its last
+ * pool (small) or WORK_OFFQ_POOL_NONE; since 6.10 never 0 (pool 0, a BH
+ * pool, has WORK_OFFQ_BH).  A lock word holding a task pointer, or a count,
+ * before a self-linked list and a function pointer, is rarely that.  Only
+ * then is work_busy() asked (it finds the pool by that id) or, with
+ * @written, disable_work() called.
+ */
+bool __init fr_work_data_idle(struct work_struct *w, bool written)
+{
+	unsigned long data, pool;
+
+	if (!fr_read(&data, &w->data, sizeof(data)) || (written && !data) ||
+	    (data & (WORK_STRUCT_PENDING | WORK_STRUCT_INACTIVE |
+		     WORK_STRUCT_PWQ | WORK_STRUCT_LINKED)))
+		return false;
+	pool = data >> WORK_OFFQ_POOL_SHIFT;
+	return pool == WORK_OFFQ_POOL_NONE || pool < 4096;
 }

@@ -424,8 +424,8 @@ static void test_leftovers(void)
 	CHECK(lo.kind == FR_LEFTOVER_DELAYED_WORK && lo.action == FR_LEFTOVER_CANCEL);
 	CHECK(fr_leftover_parse("hrtimer acc_hrtimer -> cancel", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_HRTIMER && lo.action == FR_LEFTOVER_CANCEL);
-	CHECK(fr_leftover_parse("work acc_work -> cancel", &lo) == 0);
-	CHECK(lo.kind == FR_LEFTOVER_WORK && lo.action == FR_LEFTOVER_CANCEL);
+	CHECK(fr_leftover_parse("work acc_work -> refuse (still running)", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_WORK && lo.action == FR_LEFTOVER_REFUSE);
 	CHECK(fr_leftover_parse("misc acc -> refuse (open)", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_MISC && lo.action == FR_LEFTOVER_REFUSE);
 	CHECK_STR(lo.reason, "open");
@@ -453,9 +453,7 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_TIMER);
 	CHECK(fr_leftover_undone_parse("cancelled delayed work acc_work", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_DELAYED_WORK);
-	CHECK(fr_leftover_undone_parse("cancelled work acc_work", &kind, obj, sizeof(obj)) == 0);
-	CHECK(kind == FR_LEFTOVER_WORK);
-	CHECK_STR(obj, "acc_work");
+	CHECK(fr_leftover_undone_parse("cancelled work acc_work", &kind, obj, sizeof(obj)) == -EINVAL);
 	CHECK(fr_leftover_undone_parse("cancelled hrtimer acc_hrtimer", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_HRTIMER);
 	CHECK(fr_leftover_undone_parse("removed /proc entry /proc/acc", &kind, obj, sizeof(obj)) == 0);
