@@ -1310,7 +1310,9 @@ static void __init fr_scan_hrtimers(struct fr_range *r)
  *     on no list, 5 ms), to run (its code is intact) and leave the queue;
  *     one that never does is no work (or a work stuck on its queue, or an
  *     rcu_work waiting for its grace period: the reference scan sees the
- *     queue point into the target), remembered as a look-alike;
+ *     queue point into the target), remembered as a look-alike with its
+ *     data and function words, and passed over by the recheck only while
+ *     both are unchanged;
  *   - one of idle shape running (work_busy(), which reads its pool by id
  *     only) is waited for too, and refused as running after 100 ms;
  *   - since 6.10 one of idle shape whose data is a work's is disabled, so
@@ -1324,16 +1326,30 @@ static void __init fr_scan_hrtimers(struct fr_range *r)
  * look-alikes aside, and refuses one still queued or running after 100 ms.
  */
 #define FR_MAX_LOOKALIKES	64
-static unsigned long fr_lookalikes[FR_MAX_LOOKALIKES] __initdata;
+/* A look-alike's place, and its data and function words as they were. */
+static struct {
+	unsigned long where, data, func;
+} fr_lookalikes[FR_MAX_LOOKALIKES] __initdata;
 static unsigned int fr_nr_lookalikes __initdata;
 
-static bool __init fr_is_lookalike(unsigned long p)
+static void __init fr_lookalike_add(struct work_struct *w)
+{
+	unsigned int i = fr_nr_lookalikes++;
+
+	fr_lookalikes[i].where = (unsigned long)w;
+	fr_lookalikes[i].data = atomic_long_read(&w->data);
+	fr_lookalikes[i].func = (unsigned long)READ_ONCE(w->func);
+}
+
+/* A look-alike whose words have not changed (a real work's would have). */
+static bool __init fr_is_lookalike(struct work_struct *w)
 {
 	unsigned int i;
 
 	for (i = 0; i < fr_nr_lookalikes; i++)
-		if (fr_lookalikes[i] == p)
-			return true;
+		if (fr_lookalikes[i].where == (unsigned long)w)
+			return fr_lookalikes[i].data == atomic_long_read(&w->data) &&
+			       fr_lookalikes[i].func == (unsigned long)READ_ONCE(w->func);
 	return false;
 }
 
@@ -1380,7 +1396,7 @@ static void __init fr_scan_works(struct fr_range *r)
 		     READ_ONCE(*(unsigned long *)(p + tfn)) ==
 		     (unsigned long)delayed_work_timer_fn) ||
 		    fr_lo_overlaps(p, sizeof(*w)) ||
-		    (fr_rechecking && fr_is_lookalike(p)))
+		    (fr_rechecking && fr_is_lookalike(w)))
 			continue;
 		state = fr_work_settle(w, &running);
 		if (state == FR_WORK_NONE)
@@ -1392,7 +1408,7 @@ static void __init fr_scan_works(struct fr_range *r)
 		}
 		if (state != FR_WORK_IDLE) {
 			if (fr_nr_lookalikes < FR_MAX_LOOKALIKES)
-				fr_lookalikes[fr_nr_lookalikes++] = p;
+				fr_lookalike_add(w);
 			else
 				fr_timer_found(FR_LO_WORK, w, sizeof(*w), FR_UNCHECKED);
 			continue;
@@ -1474,12 +1490,20 @@ static enum fr_why __init fr_undo_hrtimer(struct fr_leftover *lo)
 	return FR_OK;
 }
 
-/* An idle work (6.10 on): disabled; one that began to run is waited for. */
+/*
+ * An idle work (6.10 on), still idle by its shape and data (the reference
+ * scan took a while): disabled; one that began to run is waited for.  One
+ * that changed is left alone, for the recheck to judge.
+ */
 static enum fr_why __init fr_undo_work(struct fr_leftover *lo)
 {
 	struct work_struct *w = lo->obj;
 	unsigned int n;
 
+	if (fr_work_state(w) != FR_WORK_IDLE || !fr_work_data_idle(w, true)) {
+		lo->idle = false;	/* not disabled: nothing to log */
+		return FR_OK;
+	}
 #ifdef FR_HAVE_DISABLE_WORK
 	disable_work(w);
 #endif
@@ -1780,11 +1804,11 @@ done:
 			continue;
 		}
 		lo->undone = true;
-		if (lo->idle)
-			pr_info("%s: " FR_LOG_IDLE_WORK "%s\n", lo->t->name,
-				lo->name);
-		else
+		if (lo->kind != FR_LO_WORK)
 			pr_warn("%s: %s%s\n", lo->t->name, fr_lo_done[lo->kind],
+				lo->name);
+		else if (lo->idle)
+			pr_info("%s: " FR_LOG_IDLE_WORK "%s\n", lo->t->name,
 				lo->name);
 	}
 }

@@ -446,21 +446,25 @@ enum fr_work_state __init fr_work_state(struct work_struct *w)
 }
 
 /*
- * The data of a work off every queue: no queue bit, and the id of its last
- * pool (small) or WORK_OFFQ_POOL_NONE; since 6.10 never 0 (pool 0, a BH
- * pool, has WORK_OFFQ_BH).  A lock word holding a task pointer, or a count,
- * before a self-linked list and a function pointer, is rarely that.  Only
- * then is work_busy() asked (it finds the pool by that id) or, with
- * @written, disable_work() called.
+ * The data of a work off every queue: no pwq bit, so that work_busy()
+ * finds its pool by id (idr_find(), read only, any id).  With @written, for
+ * disable_work(), also no other queue bit, the id of a pool (at most a few
+ * per CPU, and the unbound ones) or WORK_OFFQ_POOL_NONE, and since 6.10
+ * never 0 (pool 0, a BH pool, has WORK_OFFQ_BH).  A lock word holding a
+ * task pointer, or a count, before a self-linked list and a function
+ * pointer, is rarely that.
  */
 bool __init fr_work_data_idle(struct work_struct *w, bool written)
 {
 	unsigned long data, pool;
 
-	if (!fr_read(&data, &w->data, sizeof(data)) || (written && !data) ||
-	    (data & (WORK_STRUCT_PENDING | WORK_STRUCT_INACTIVE |
-		     WORK_STRUCT_PWQ | WORK_STRUCT_LINKED)))
+	if (!fr_read(&data, &w->data, sizeof(data)) || (data & WORK_STRUCT_PWQ))
+		return false;
+	if (!written)
+		return true;
+	if (!data || (data & (WORK_STRUCT_PENDING | WORK_STRUCT_INACTIVE |
+			      WORK_STRUCT_LINKED)))
 		return false;
 	pool = data >> WORK_OFFQ_POOL_SHIFT;
-	return pool == WORK_OFFQ_POOL_NONE || pool < 4096;
+	return pool == WORK_OFFQ_POOL_NONE || pool < 8UL * nr_cpu_ids + 4096;
 }
