@@ -111,8 +111,10 @@ install: all
 # The module's sources and dkms.conf, where DKMS expects them.
 install-dkms:
 	install -d $(DESTDIR)$(DKMSDIR)
+	install -d $(DESTDIR)$(DKMSDIR)/leftovers
 	install -m 644 dkms.conf src/module/Kbuild src/module/*.[ch] \
 		$(DESTDIR)$(DKMSDIR)/
+	install -m 644 src/module/leftovers/*.[ch] $(DESTDIR)$(DKMSDIR)/leftovers/
 
 # Packages from the tree, into build/packages/ (see tests/pkg/build-packages).
 deb rpm:
@@ -161,11 +163,12 @@ $(BUILD)/hold-lock: tests/vm/hold-lock.c src/cli/lock.c src/cli/lock.h
 
 # Kbuild puts objects beside the sources: build from a copy per kernel, so
 # that releases do not clobber each other and src/ stays clean for DKMS.
+MODULE_SRC := src/module/Kbuild src/module/*.[ch] src/module/leftovers
 # tests/vm/kbuild runs Kbuild here, or in the Debian 13 root for kernels
 # whose headers only work there.
 module:
 	@mkdir -p $(OUT)
-	cp src/module/Kbuild src/module/*.[ch] $(OUT)/
+	cp -R $(MODULE_SRC) $(OUT)/
 	+tests/vm/kbuild $(KVER) $(OUT)
 
 # The fixtures, and a test build of the helper (build/R/test-helper/) that
@@ -174,7 +177,7 @@ fixtures:
 	@mkdir -p $(OUT)/fixtures $(OUT)/test-helper
 	cp tests/fixtures/Kbuild tests/fixtures/*.[ch] $(OUT)/fixtures/
 	+tests/vm/kbuild $(KVER) $(OUT)/fixtures
-	cp src/module/Kbuild src/module/*.[ch] $(OUT)/test-helper/
+	cp -R $(MODULE_SRC) $(OUT)/test-helper/
 	+FR_TEST_PAUSE=y tests/vm/kbuild $(KVER) $(OUT)/test-helper
 
 check:

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Leftovers: what a module whose own exit will not run left registered,
- * as the helper reports it in the kernel log (src/module/leftovers.c):
+ * as the helper reports it in the kernel log (src/module/leftovers/):
  *
  *   NAME: leftover: KIND OBJECT -> ACTION            found; undone in a rescue
  *   NAME: leftover: KIND OBJECT -> refuse (REASON)   cannot be undone safely

@@ -184,8 +184,8 @@ void __init fr_report_ttys(const struct fr_rescue *t, struct fr_users *u)
 }
 
 /*
- * The target's whole disks (leftovers.c): their names, the first @max of
- * them, into @names; returns how many there are, or -ENOENT when
+ * The target's whole disks (leftovers/disk.c): their names, the first @max
+ * of them, into @names; returns how many there are, or -ENOENT when
  * block_class was not found.
  */
 int __init fr_owned_disks(const struct module *mod,

@@ -15,8 +15,9 @@
  *   devices.c   real users through the block and tty layers
  *   ops.c       real users held through a table of operations it lends
  *   probes.c    a target's driver whose probe or remove never returned
- *   leftovers.c what a target whose exit will not run left registered:
- *               found, undone or refused
+ *   leftovers/  what a target whose exit will not run left registered:
+ *               found, undone or refused; one file per kind, listed in
+ *               leftovers/core.c's table (leftovers/leftovers.h)
  *   timers.c    which of a target's timer-shaped data are timers: proven
  *   refscan.c   the reference scan: nothing left pointing into a target
  *               whose exit will not run
@@ -105,11 +106,11 @@ enum fr_layout {
 	FR_LAYOUT_MODULE_USE,
 	FR_LAYOUT_IDEM,
 	FR_LAYOUT_FILE_SYSTEMS,
-	FR_LAYOUT_MISC,		/* leftovers.c */
-	FR_LAYOUT_PROC,		/* leftovers.c */
+	FR_LAYOUT_MISC,		/* leftovers/misc.c */
+	FR_LAYOUT_PROC,		/* leftovers/proc.c */
 	FR_LAYOUT_TIMER_BASES,	/* timers.c */
-	FR_LAYOUT_BINFMT,	/* leftovers.c */
-	FR_LAYOUT_TCP_CONG,	/* leftovers.c */
+	FR_LAYOUT_BINFMT,	/* leftovers/binfmt.c */
+	FR_LAYOUT_TCP_CONG,	/* leftovers/tcp.c */
 	FR_LAYOUT_FTRACE_PAGES,	/* refscan.c */
 	FR_LAYOUT_FTRACE_MOD_MAPS,	/* refscan.c */
 	FR_NR_LAYOUTS,
@@ -191,7 +192,7 @@ bool fr_code_in(const void *fn, const struct module *mod);
 /* probes.c: callers hold no lock. */
 int fr_check_probes(void);
 
-/* leftovers.c: callers hold no lock. */
+/* leftovers/core.c: callers hold no lock. */
 struct fr_range {
 	unsigned long start, end;
 };
@@ -240,7 +241,7 @@ enum fr_work_state {
 enum fr_work_state fr_work_state(struct work_struct *w);
 bool fr_work_data_idle(struct work_struct *w, bool written);
 
-/* devices.c, for leftovers.c: the target's whole disks, their names. */
+/* devices.c, for leftovers/disk.c: the target's whole disks, their names. */
 #define FR_DISK_NAME_LEN	32
 int fr_owned_disks(const struct module *mod, char (*names)[FR_DISK_NAME_LEN],
 		   unsigned int max);

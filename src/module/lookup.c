@@ -105,7 +105,7 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 		"mounts unknown, counted as a real user",
 	},
 #endif
-	/* leftovers.c: what a target left registered. */
+	/* leftovers/: what a target left registered. */
 	[FR_LAYOUT_MISC] = {
 		"misc_list", "a list_head under the mutex misc_mtx in drivers/char/misc.c",
 		FR_FROM(6, 1), FR_UNTIL(7, 3), "6.1, 6.12, 7.2, 7.3",

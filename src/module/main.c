@@ -14,7 +14,7 @@
  * users=ignore) when a target has real users: mounts, open files, sockets.
  * What a target whose exit will not run left registered is undone first,
  * with the kernel's own functions; what cannot be safely undone refuses it
- * (unless leftovers=force, see leftovers.c).  Then the kernel's memory is
+ * (unless leftovers=force, see leftovers/).  Then the kernel's memory is
  * searched for pointers into such a target that nothing explains (see
  * refscan.c): named, and with refscan=refuse the target is refused.
  * Everything is checked for all targets before anything is written.
@@ -189,7 +189,7 @@ static int __init fr_check_locked(void)
  * between changes one of them: it holds module_mutex when it does.
  *
  * What targets whose exit will not run left registered is undone first
- * (leftovers.c), without module_mutex, as it sleeps; a target whose undo
+ * (leftovers/), without module_mutex, as it sleeps; a target whose undo
  * failed is not repaired.
  */
 static int __init fr_rescue_all(enum fr_users_policy users,
@@ -215,7 +215,7 @@ static int __init fr_rescue_all(enum fr_users_policy users,
 		ret = fr_check_probes();
 	if (ret)
 		return ret;
-	/* What targets whose exit will not run left registered (leftovers.c). */
+	/* What targets whose exit will not run left registered (leftovers/). */
 	fr_find_leftovers();
 	ret = fr_refuse_leftovers(leftovers);
 	for (i = 0; !ret && i < fr_nr_rescues; i++)

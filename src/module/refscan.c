@@ -3,7 +3,7 @@
  * The reference scan: free nothing that anything still points into
  *
  * A target whose own exit will not run is freed with whatever it left
- * registered.  leftovers.c undoes the kinds it knows; this file proves that
+ * registered.  leftovers/ undoes the kinds it knows; this file proves that
  * nothing else points into the target.  Before the first change, the
  * kernel's memory is searched for words whose value lies in the target's
  * memory (text, read-only data, ro_after_init, data, and init memory while
@@ -52,7 +52,7 @@
  *     kallsyms, which only compares them), and the words of a struct page
  *     with no reference in the memory map (x86-64), and the marks of an
  *     xarray node (bitmaps that can look like module addresses);
- *   - a leftover that leftovers.c undoes: a pointer to the registered
+ *   - a leftover that leftovers/ undoes: a pointer to the registered
  *     object, or a word of an object the undo frees.
  *
  * Anything else refuses the target (leftovers=force: is logged and left),

@@ -419,10 +419,10 @@ enum fr_timer_proof __init fr_hrtimer_prove(struct hrtimer *t)
  *
  * and none otherwise.  A shape is no proof: pernet operations after an odd
  * word look queued, a mutex after a function pointer looks idle.  Nothing
- * is written on the strength of a shape: leftovers.c waits for a queued one
- * to run, asks work_busy() only of an idle one (whose pool it finds by id,
- * read only) and disables one only when its data is a work's too
- * (fr_work_data_idle()).  A running work looks idle.
+ * is written on the strength of a shape: leftovers/timer.c waits for a
+ * queued one to run, asks work_busy() only of an idle one (whose pool it
+ * finds by id, read only) and disables one only when its data is a work's
+ * too (fr_work_data_idle()).  A running work looks idle.
  */
 enum fr_work_state __init fr_work_state(struct work_struct *w)
 {

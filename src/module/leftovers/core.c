@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Leftovers: what a target whose own exit will not run left registered
+ *
+ * A target with a replaced exit (crashed init, crashed exit, no exit) is
+ * freed without undoing its registrations: everything it left on the
+ * kernel's lists points into freed memory, and the next walk of such a list
+ * oopses.  Before the repair, each such target is searched for every kind
+ * in fr_lo_table below, in its order, which is also the order of the undo.
+ * Each kind's file says what it looks for and how it is undone.
+ *
+ * Each leftover is logged "NAME: leftover: KIND OBJECT -> ACTION", ACTION
+ * being what undoes it with the kernel's own exported function (unregister,
+ * remove, stop, cancel), or "refuse (REASON)" when that could wait or run
+ * the target's code: a mounted filesystem, an open device or /proc file, a
+ * /proc entry in use, a running work, a lock held for 100 ms.  With
+ * leftovers=undo (the default) any refusal refuses the target before
+ * anything is changed; leftovers=force leaves those registered and goes on.
+ * The undo itself runs after every check, without module_mutex, each lock
+ * tried first so that none is waited on.
+ *
+ * None of the lists or their locks is exported: they are found by name,
+ * each with the releases its layout was checked against (lookup.c's
+ * FR_LAYOUT_*).  The target's struct module and every object found as
+ * another kind is never a timer candidate.  Not looked for: timers, hrtimers
+ * and works in heap memory, sysctl tables, character devices, notifier
+ * blocks, IRQ handlers, /proc entries of other network namespaces, and
+ * pointers kept in another driver's private data.  refscan.c then proves
+ * that nothing else points into the target.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/kallsyms.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/refcount.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/version.h>
+
+#include "leftovers.h"
+
+#define FR_MAX_LEFTOVERS	64
+#define FR_LO_FORCE		FR_STR(FR_PARAM_LEFTOVERS) "=" FR_LEFTOVERS_FORCE
+
+/* Every kind, in the order it is looked for and undone. */
+static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
+	&fr_lo_fs,
+	&fr_lo_misc,
+	&fr_lo_proc,
+	&fr_lo_binfmt,
+	&fr_lo_tcp,
+	&fr_lo_disk,
+	/* Last: nothing found as another kind is taken for a timer. */
+	&fr_lo_timer,
+	&fr_lo_dwork,
+	&fr_lo_hrtimer,
+	/* After the timers that may queue them. */
+	&fr_lo_work,
+	&fr_lo_netdev,
+};
+
+#define FR_LO_TABLE_END		(fr_lo_table + ARRAY_SIZE(fr_lo_table))
+
+static const char fr_lo_refuse[] __initconst = FR_LO_ACT_REFUSE;
+
+static const char fr_whys[][32] __initconst = {
+	[FR_MOUNTED] = "mounted", [FR_OPEN] = "open",
+	[FR_BUSY] = "open or in use", [FR_OTHERS] = "holds others' entries",
+	[FR_PERMANENT] = "permanent",
+	[FR_NETDEV] = "unregister_netdev runs its code",
+	[FR_LOCKED] = "lock held", [FR_GONE] = "not registered",
+	[FR_RUNNING] = "still running", [FR_UNCHECKED] = "not checked",
+	[FR_NO_UNDO] = "no undo for this kind",
+	[FR_LIVE] = "live: exit=stub undoes it",
+	[FR_WAITING] = "still waiting after 1 s",
+};
+
+const char * __init fr_why_words(enum fr_why why)
+{
+	return fr_whys[why];
+}
+
+/* A list whose leftovers cannot be looked for: said loudly, once. */
+void __init fr_not_looked_at(const char *what)
+{
+	pr_warn("no %s: leftovers there not looked for\n", what);
+}
+
+static unsigned long fr_untrusted __initdata;	/* layouts found, not trusted */
+
+/*
+ * A looked-up object: NULL if absent or its layout is not trusted here; the
+ * second is remembered, for fr_missing().
+ */
+void * __init fr_lookup(enum fr_layout layout, const char *name, size_t size)
+{
+	void *addr = fr_lookup_layout(layout, name, size);
+
+	if (!addr)
+		fr_not_looked_at(name);
+	if (!IS_ERR(addr))
+		return addr;
+	fr_distrust(layout);
+	return NULL;
+}
+
+/* A list found whose layout does not read back as checked. */
+void __init fr_distrust(enum fr_layout layout)
+{
+	__set_bit(layout, &fr_untrusted);
+}
+
+/*
+ * Why a list of @layout is not there: -ERANGE when it was found but cannot
+ * be read (its layout out of range, or not reading back): what is on it is
+ * unknown, which refuses; -ENOENT when the kernel has no such list.
+ */
+int __init fr_missing(enum fr_layout layout)
+{
+	return test_bit(layout, &fr_untrusted) ? -ERANGE : -ENOENT;
+}
+
+struct fr_leftover fr_los[FR_MAX_LEFTOVERS] __initdata;
+unsigned int fr_nr_los __initdata;
+
+/* The target being searched, for the walks' callbacks. */
+struct fr_rescue *fr_lo_target __initdata;
+bool fr_rechecking __initdata;	/* fr_recheck_timers() */
+static bool fr_lo_overflow __initdata;
+
+struct fr_leftover * __init fr_lo_add(const struct fr_lo_kind *kind, void *obj)
+{
+	struct fr_leftover *lo;
+
+	if (fr_nr_los == FR_MAX_LEFTOVERS) {
+		fr_lo_overflow = true;
+		return NULL;
+	}
+	lo = &fr_los[fr_nr_los++];
+	memset(lo, 0, sizeof(*lo));
+	lo->t = fr_lo_target;
+	lo->kind = kind;
+	lo->obj = obj;
+	return lo;
+}
+
+/*
+ * A leftover named by its symbol, "fr_left_timer" of "fr_left_timer
+ * [fr_left]".  sprint_symbol() wants KSYM_SYMBOL_LEN bytes (6.1 pads its
+ * copy of the name with zeros up to KSYM_NAME_LEN): never lo->name itself.
+ */
+void __init fr_lo_symbol(struct fr_leftover *lo, unsigned long addr)
+{
+	static char sym[KSYM_SYMBOL_LEN] __initdata;
+
+	sprint_symbol_no_offset(sym, addr);
+	strreplace(sym, ' ', '\0');
+	strscpy(lo->name, sym, sizeof(lo->name));
+}
+
+/*
+ * A lock a crashed task may hold forever is never waited on: it is tried
+ * for 100 ms at most, then the undo that needs it is refused.  The kernel
+ * functions that undo take their lock unconditionally: it is tried first.
+ */
+void __init fr_pause(void)
+{
+	usleep_range(1000, 1100);
+}
+
+bool __init fr_rwlock_free(rwlock_t *lock)
+{
+	unsigned int n;
+
+	for (n = 0; n < FR_TRIES; n++, fr_pause()) {
+		if (write_trylock(lock)) {
+			write_unlock(lock);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool __init fr_spin_free(spinlock_t *lock)
+{
+	unsigned int n;
+
+	for (n = 0; n < FR_TRIES; n++, fr_pause()) {
+		if (spin_trylock(lock)) {
+			spin_unlock(lock);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The target's memory.  Since 6.4 struct module describes each kind of
+ * memory in mod->mem[]; before, core_layout and init_layout hold text,
+ * read-only data, read-only-after-init data and data, in that order.  Init
+ * memory is gone (size 0) once init returned.
+ */
+bool __init fr_in_text(const struct module *mod, unsigned long addr)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	return within_module_mem_type(addr, mod, MOD_TEXT) ||
+	       within_module_mem_type(addr, mod, MOD_INIT_TEXT);
+#else
+	unsigned long core = (unsigned long)mod->core_layout.base;
+	unsigned long init = (unsigned long)mod->init_layout.base;
+
+	return (addr >= core && addr - core < mod->core_layout.text_size) ||
+	       (init && addr >= init && addr - init < mod->init_layout.text_size);
+#endif
+}
+
+/* Writable data (data, bss), core then init; returns how many ranges. */
+unsigned int __init fr_data_ranges(const struct module *mod,
+				   struct fr_range r[2])
+{
+	unsigned int n = 0;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	enum mod_mem_type types[] = { MOD_DATA, MOD_INIT_DATA };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		const struct module_memory *m = &mod->mem[types[i]];
+
+		if (!m->base || !m->size)
+			continue;
+		r[n].start = (unsigned long)m->base;
+		r[n++].end = (unsigned long)m->base + m->size;
+	}
+#else
+	const struct module_layout *l[] = { &mod->core_layout, &mod->init_layout };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(l); i++) {
+		if (!l[i]->base || l[i]->size <= l[i]->ro_after_init_size)
+			continue;
+		r[n].start = (unsigned long)l[i]->base + l[i]->ro_after_init_size;
+		r[n++].end = (unsigned long)l[i]->base + l[i]->size;
+	}
+#endif
+	return n;
+}
+
+bool __init fr_in_target(const void *p)
+{
+	return p && within_module((unsigned long)p, fr_lo_target->mod);
+}
+
+/* @scan over each range of the target's writable data. */
+void __init fr_scan_data(void (*scan)(struct fr_range *r))
+{
+	struct fr_range r[2];
+	unsigned int i, n = fr_data_ranges(fr_lo_target->mod, r);
+
+	for (i = 0; i < n; i++)
+		scan(&r[i]);
+}
+
+/* ------------------------------------------------------------------------ */
+/*
+ * An undo that may wait for others: misc_deregister() takes misc_mtx, which
+ * every misc open holds while the driver's open runs, and drains the
+ * device's sysfs files; proc_remove() waits for the entry's readers.  Each
+ * is re-checked right before the call, but a task can still come in
+ * between and block there.  So the call runs in a thread of its own, waited
+ * for FR_CALL_MS: when it is not done by then, the target is not repaired
+ * ("still waiting after 1 s"), and the helper stays loaded, its module held
+ * by the thread, until the call returns (rmmod force_rmmod then).  The
+ * thread's code is not init code: it may outlive init.  A thread that is
+ * done is waited for until it has exited.
+ */
+#define FR_CALL_MS	1000
+
+struct fr_call {
+	void (*fn)(void *arg);
+	void *arg;
+	struct completion done;
+	refcount_t refs;	/* the caller's and the thread's */
+};
+
+static bool fr_calls_waiting __initdata;
+
+static int fr_call_thread(void *data)
+{
+	struct fr_call *c = data;
+
+	c->fn(c->arg);
+	complete(&c->done);
+	if (refcount_dec_and_test(&c->refs))
+		kfree(c);
+	module_put_and_kthread_exit(0);
+}
+
+enum fr_why __init fr_call_bounded(void (*fn)(void *arg), void *arg)
+{
+	struct task_struct *task;
+	struct fr_call *c;
+	bool done;
+
+	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return FR_UNCHECKED;
+	c->fn = fn;
+	c->arg = arg;
+	init_completion(&c->done);
+	refcount_set(&c->refs, 2);
+	__module_get(THIS_MODULE);
+	task = kthread_create(fr_call_thread, c, "force_rmmod_undo");
+	if (IS_ERR(task)) {
+		module_put(THIS_MODULE);
+		kfree(c);
+		return FR_UNCHECKED;
+	}
+	get_task_struct(task);
+	wake_up_process(task);
+	done = wait_for_completion_timeout(&c->done, msecs_to_jiffies(FR_CALL_MS));
+	if (refcount_dec_and_test(&c->refs))
+		kfree(c);
+	/*
+	 * Done: the thread still runs this module's code after complete().
+	 * Wait for it to have exited, for a failed init frees the module
+	 * whatever its count.  (kthread_stop() of a thread that exits by
+	 * itself returns once it has.)
+	 */
+	if (done)
+		kthread_stop(task);
+	put_task_struct(task);
+	if (done)
+		return FR_OK;
+	fr_calls_waiting = true;
+	return FR_WAITING;
+}
+
+/* Whether an undo still waits: then the helper must stay loaded. */
+bool __init fr_undo_waiting(void)
+{
+	return fr_calls_waiting;
+}
+
+/* ------------------------------------------------------------------------ */
+int __init fr_parse_leftovers(const char *mode, enum fr_leftovers_policy *policy)
+{
+	if (!strcmp(mode, FR_LEFTOVERS_UNDO)) {
+		*policy = FR_UNDO_LEFTOVERS;
+	} else if (!strcmp(mode, FR_LEFTOVERS_FORCE)) {
+		*policy = FR_FORCE_LEFTOVERS;
+	} else {
+		pr_err("%s: unknown " FR_STR(FR_PARAM_LEFTOVERS) "=%s (undo or force)\n",
+		       fr_rescues[0].name, mode);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * A list that could not be read, or not to its end, or whose layout is not
+ * trusted here: what is on it is unknown, so it refuses; not found, it was
+ * not looked at, and that was said.
+ */
+static void __init fr_unreadable(const struct fr_lo_kind *kind, int err)
+{
+	struct fr_leftover *lo;
+
+	if (err != -EBUSY && err != -E2BIG && err != -ERANGE)
+		return;
+	lo = fr_lo_add(kind, NULL);
+	if (!lo)
+		return;
+	strscpy(lo->name, "?", sizeof(lo->name));
+	lo->refuse = err == -EBUSY ? FR_LOCKED : FR_UNCHECKED;
+}
+
+static bool __init fr_any_stub(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < fr_nr_rescues; i++)
+		if (fr_rescues[i].stub)
+			return true;
+	return false;
+}
+
+/* Once per load: every kind's private lists, looked up. */
+static void __init fr_lookup_kinds(void)
+{
+	static bool done __initdata;
+	const struct fr_lo_kind *const *k;
+
+	if (done)
+		return;
+	done = true;
+	for (k = fr_lo_table; k < FR_LO_TABLE_END; k++)
+		if ((*k)->lookup)
+			(*k)->lookup();
+}
+
+/*
+ * Find and log the leftovers of every target whose exit will not run; set
+ * each target's number of refused ones.  Caller holds no lock.  Returns how
+ * many were found.
+ */
+unsigned int __init fr_find_leftovers(void)
+{
+	const struct fr_lo_kind *const *k;
+	ktime_t start = ktime_get();
+	unsigned int i, first, n, targets = 0;
+	struct fr_leftover *lo;
+	s64 us;
+
+	fr_put_leftovers();
+	fr_nr_los = 0;
+	for (i = 0; i < fr_nr_rescues; i++)
+		fr_rescues[i].leftovers_refused = 0;
+	if (!fr_any_stub())
+		return 0;	/* every target's own exit runs */
+	fr_lookup_kinds();
+	for (k = fr_lo_table; k < FR_LO_TABLE_END; k++)
+		if ((*k)->begin)
+			(*k)->begin();
+	for (i = 0; i < fr_nr_rescues; i++) {
+		struct fr_rescue *t = &fr_rescues[i];
+
+		if (!t->stub)
+			continue;
+		targets++;
+		fr_lo_overflow = false;
+		first = fr_nr_los;
+		fr_lo_target = t;
+		for (k = fr_lo_table; k < FR_LO_TABLE_END; k++)
+			if ((*k)->find)
+				fr_unreadable(*k, (*k)->find());
+		/*
+		 * A live target's registrations are in use: undoing them is the
+		 * user's call (exit=stub), not exit=auto's, which only replaces
+		 * an exit it does not have.  An undo is not rolled back.
+		 */
+		if (!t->stub_asked && READ_ONCE(t->mod->state) == MODULE_STATE_LIVE)
+			for (lo = fr_los + first; lo < fr_los + fr_nr_los; lo++)
+				if (!lo->refuse)
+					lo->refuse = FR_LIVE;
+		if (fr_lo_overflow) {
+			pr_err("%s: more than %d leftovers\n", t->name,
+			       FR_MAX_LEFTOVERS);
+			t->leftovers_refused++;
+		}
+	}
+	for (k = fr_lo_table; k < FR_LO_TABLE_END; k++)
+		if ((*k)->found)
+			(*k)->found();
+	us = ktime_us_delta(ktime_get(), start);
+	n = 0;
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
+		bool refuse = lo->refuse != FR_OK;
+
+		if (lo->idle)
+			continue;
+		n++;
+		/* One format for both: "-> unregister", "-> refuse (open)". */
+		pr_warn("%s: " FR_LOG_LEFTOVER "%s %s -> %s%s%s%s\n", lo->t->name,
+			lo->kind->name, lo->name,
+			refuse ? fr_lo_refuse : lo->kind->action,
+			refuse ? " (" : "", refuse ? fr_whys[lo->refuse] : "",
+			refuse ? ")" : "");
+		lo->t->leftovers_refused += refuse;
+	}
+	pr_info(FR_LOG_LEFTOVER_SCAN "%u target(s), %u leftover(s), %lld us\n",
+		targets, n, us);
+	return n;
+}
+
+/* After fr_find_leftovers(): refuse targets with leftovers not undone. */
+int __init fr_refuse_leftovers(enum fr_leftovers_policy policy)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < fr_nr_rescues; i++) {
+		struct fr_rescue *t = &fr_rescues[i];
+
+		if (!t->leftovers_refused)
+			continue;
+		if (policy == FR_FORCE_LEFTOVERS) {
+			pr_warn("%s: " FR_LOG_LEFTOVERS_LEFT
+				"%u leftover(s) registered (" FR_LO_FORCE ")\n",
+				t->name, t->leftovers_refused);
+			continue;
+		}
+		pr_err("%s: " FR_LOG_LEFTOVERS
+		       "%u leftover(s), refusing (" FR_LO_FORCE " forces)\n",
+		       t->name, t->leftovers_refused);
+		ret = -EBUSY;
+	}
+	return ret;
+}
+
+/* The same object listed for an earlier target, and undone there. */
+static bool __init fr_undone_before(const struct fr_leftover *lo)
+{
+	const struct fr_leftover *e;
+
+	for (e = fr_los; lo->obj && e < lo; e++)
+		if (e->undone && e->kind == lo->kind && e->obj == lo->obj)
+			return true;
+	return false;
+}
+
+/*
+ * Undo what fr_find_leftovers() found and did not refuse.  A target one of
+ * whose undos fails (something changed since the search) is marked
+ * undo_failed and must not be repaired.  Caller holds no lock.
+ */
+void __init fr_undo_leftovers(void)
+{
+	struct fr_leftover *lo;
+	enum fr_why why;
+
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
+		if (lo->refuse || lo->t->undo_failed || !lo->kind->undo)
+			continue;
+		fr_lo_target = lo->t;
+		/* Listed for two targets: undone once. */
+		why = fr_undone_before(lo) ? FR_OK : lo->kind->undo(lo);
+		if (why) {
+			pr_err("%s: " FR_LOG_UNDO_FAILED "%s %s (%s), not repaired\n",
+			       lo->t->name, lo->kind->name, lo->name,
+			       fr_whys[why]);
+			lo->t->undo_failed = true;
+			continue;
+		}
+		lo->undone = true;
+		if (lo->kind->done[0])
+			pr_warn("%s: %s%s\n", lo->t->name, lo->kind->done,
+				lo->name);
+	}
+}
+
+/* The references fr_find_leftovers() holds, dropped.  Caller holds no lock. */
+void __init fr_put_leftovers(void)
+{
+	struct fr_leftover *lo;
+
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++)
+		if (lo->kind->put)
+			lo->kind->put(lo);
+}
+
+/*
+ * After the undo, before the repair: a timer, hrtimer or work of a target
+ * whose exit will not run that is armed, running or queued now (a callback
+ * or work that was running armed it again) leaves that target unrepaired.
+ * Caller holds no lock.
+ */
+void __init fr_recheck_timers(void)
+{
+	const struct fr_lo_kind *const *k;
+	unsigned int i;
+
+	if (!fr_any_stub())
+		return;
+	fr_rechecking = true;
+	for (i = 0; i < fr_nr_rescues; i++) {
+		fr_lo_target = &fr_rescues[i];
+		if (!fr_lo_target->stub || fr_lo_target->undo_failed)
+			continue;
+		for (k = fr_lo_table; k < FR_LO_TABLE_END; k++)
+			if ((*k)->recheck && (*k)->find)
+				(*k)->find();
+	}
+	fr_rechecking = false;
+}
+
+/*
+ * For refscan.c: whether the word at @where, pointing to @v in @t, is no
+ * danger once the undo ran: a pointer to an object the undo unregisters (a
+ * list's links, a device's data), or one its kind says the undo removes.
+ * Leftovers not undone explain nothing.
+ */
+bool __init fr_lo_explains(const struct fr_rescue *t, unsigned long where,
+			   unsigned long v)
+{
+	const struct fr_leftover *lo;
+
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
+		if (lo->t != t || lo->refuse || lo->idle || !lo->obj)
+			continue;
+		if (lo->kind->explains ? lo->kind->explains(lo, where, v) :
+		    v - (unsigned long)lo->obj < lo->size)
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Leftovers, for the files of this folder: one file per kind (or family of
+ * kinds), each described by a struct fr_lo_kind; core.c lists them, in the
+ * order they are looked for and undone, and runs the search and the undo.
+ * Adding a kind is one new file, one line in Kbuild, one extern below and
+ * one line in core.c's table.
+ */
+#ifndef FR_LEFTOVERS_H
+#define FR_LEFTOVERS_H
+
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "../force_rmmod.h"
+
+#define FR_TRIES	100	/* a lock or a callback: 100 ms at most */
+
+/* timer_delete_sync_try() was try_to_del_timer_sync() before 6.16. */
+#ifndef FR_HAVE_TIMER_DELETE_SYNC_TRY
+#define timer_delete_sync_try	try_to_del_timer_sync
+#endif
+
+/* Why a leftover cannot be undone safely (core.c words each). */
+enum fr_why { FR_OK, FR_MOUNTED, FR_OPEN, FR_BUSY, FR_OTHERS, FR_PERMANENT,
+	      FR_NETDEV, FR_LOCKED, FR_GONE, FR_RUNNING, FR_UNCHECKED,
+	      FR_NO_UNDO, FR_LIVE, FR_WAITING };
+
+struct fr_leftover;
+
+/*
+ * A kind.  Its words are char arrays, not pointers to literals, which would
+ * stay in the helper's core: the helper that stays loaded is small.  Every
+ * operation but find may be NULL.
+ */
+struct fr_lo_kind {
+	char name[16];		/* the log's KIND: "filesystem" */
+	char action[12];	/* the log's ACTION: "unregister"; "": refused */
+	char done[32];		/* logged after the undo: FR_LOG_UNDONE_* */
+	/* Once per load: look up the kernel's private lists and locks. */
+	void (*lookup)(void);
+	/* A new search begins: forget what the last one kept. */
+	void (*begin)(void);
+	/*
+	 * fr_lo_target's leftovers, added with fr_lo_add(): 0, or why the
+	 * list could not be read (-EBUSY locked, -E2BIG more than looked
+	 * at, -ERANGE layout not trusted, -ENOENT not in this kernel).
+	 * NULL: found by another kind's find (delayed works, by timers').
+	 */
+	int (*find)(void);
+	/* After every target's find: what the leftovers say of each other. */
+	void (*found)(void);
+	/* Checked again right before, the kernel's own undo; NULL: none. */
+	enum fr_why (*undo)(struct fr_leftover *lo);
+	/* The references find took, dropped. */
+	void (*put)(struct fr_leftover *lo);
+	/* Whether @v, found at @where, points into what the undo removes. */
+	bool (*explains)(const struct fr_leftover *lo, unsigned long where,
+			 unsigned long v);
+	bool recheck;		/* looked for again after the undo (timers) */
+};
+
+struct fr_leftover {
+	struct fr_rescue *t;
+	const struct fr_lo_kind *kind;
+	void *obj;		/* the registered object, as the list holds it */
+	size_t size;		/* its size, where it may lie in the target */
+	char name[64];		/* fs name, device name, /proc path, symbol */
+	enum fr_why refuse;	/* why it cannot be undone safely, or FR_OK */
+	bool held;		/* proc: a reference on the entry is held */
+	bool idle;		/* work: idle, disabled quietly (never refuses) */
+	bool undone;
+	/* proc: another target's leftover above it, whose undo removes it */
+	const struct fr_leftover *cover;
+};
+
+/* The kinds, in core.c's table order: one file each (or per family). */
+extern const struct fr_lo_kind fr_lo_fs;	/* fs.c */
+extern const struct fr_lo_kind fr_lo_misc;	/* misc.c */
+extern const struct fr_lo_kind fr_lo_proc;	/* proc.c */
+extern const struct fr_lo_kind fr_lo_binfmt;	/* binfmt.c */
+extern const struct fr_lo_kind fr_lo_tcp;	/* tcp.c */
+extern const struct fr_lo_kind fr_lo_disk;	/* disk.c */
+extern const struct fr_lo_kind fr_lo_timer;	/* timer.c */
+extern const struct fr_lo_kind fr_lo_dwork;	/* timer.c */
+extern const struct fr_lo_kind fr_lo_hrtimer;	/* timer.c */
+extern const struct fr_lo_kind fr_lo_work;	/* timer.c */
+extern const struct fr_lo_kind fr_lo_netdev;	/* netdev.c */
+
+/* core.c: the leftovers found, and the target being searched. */
+extern struct fr_leftover fr_los[];
+extern unsigned int fr_nr_los;
+extern struct fr_rescue *fr_lo_target;
+extern bool fr_rechecking;
+
+struct fr_leftover *fr_lo_add(const struct fr_lo_kind *kind, void *obj);
+void fr_lo_symbol(struct fr_leftover *lo, unsigned long addr);
+const char *fr_why_words(enum fr_why why);
+
+/* core.c: the kernel's private lists, found by name (lookup.c). */
+void *fr_lookup(enum fr_layout layout, const char *name, size_t size);
+void fr_distrust(enum fr_layout layout);
+int fr_missing(enum fr_layout layout);
+void fr_not_looked_at(const char *what);
+
+/* core.c: locks tried, never waited on; calls that may wait, bounded. */
+void fr_pause(void);
+bool fr_rwlock_free(rwlock_t *lock);
+bool fr_spin_free(spinlock_t *lock);
+enum fr_why fr_call_bounded(void (*fn)(void *arg), void *arg);
+
+/* core.c: the target's memory. */
+bool fr_in_text(const struct module *mod, unsigned long addr);
+bool fr_in_target(const void *p);
+void fr_scan_data(void (*scan)(struct fr_range *r));
+
+#endif
