@@ -25,6 +25,8 @@ static const char *const fr_kind_names[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_HRTIMER] = FR_LO_KIND_HRTIMER,
 	[FR_LEFTOVER_WORK] = FR_LO_KIND_WORK,
 	[FR_LEFTOVER_NETDEV] = FR_LO_KIND_NETDEV,
+	[FR_LEFTOVER_DRIVER] = FR_LO_KIND_DRIVER,
+	[FR_LEFTOVER_PDEV] = FR_LO_KIND_PDEV,
 };
 
 static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
@@ -47,7 +49,9 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_DELAYED_WORK] = FR_LOG_UNDONE_DWORK,
 	[FR_LEFTOVER_HRTIMER] = FR_LOG_UNDONE_HRTIMER,
 	[FR_LEFTOVER_WORK] = NULL,	/* never undone: waited for, or refused */
-	[FR_LEFTOVER_NETDEV] = NULL,	/* never undone */
+	[FR_LEFTOVER_NETDEV] = FR_LOG_UNDONE_NETDEV,
+	[FR_LEFTOVER_DRIVER] = FR_LOG_UNDONE_DRIVER,
+	[FR_LEFTOVER_PDEV] = FR_LOG_UNDONE_PDEV,
 };
 
 const char *fr_leftover_kind_name(enum fr_leftover_kind kind)

@@ -36,12 +36,14 @@ enum fr_leftover_kind {
 	FR_LEFTOVER_HRTIMER,
 	FR_LEFTOVER_WORK,
 	FR_LEFTOVER_NETDEV,
+	FR_LEFTOVER_DRIVER,
+	FR_LEFTOVER_PDEV,
 	FR_LEFTOVER_NR_KINDS,
 };
 
 enum fr_leftover_action {
-	FR_LEFTOVER_UNREGISTER,	/* filesystem, misc, binfmt, tcp_congestion */
-	FR_LEFTOVER_REMOVE,	/* proc */
+	FR_LEFTOVER_UNREGISTER,	/* filesystem, misc, binfmt, tcp_congestion, driver */
+	FR_LEFTOVER_REMOVE,	/* proc, netdev (by its driver's remove) */
 	FR_LEFTOVER_STOP,	/* timer */
 	FR_LEFTOVER_CANCEL,	/* delayed_work, hrtimer */
 	FR_LEFTOVER_REFUSE,	/* cannot be undone safely: reason says why */

@@ -70,6 +70,8 @@
 #define FR_LO_KIND_HRTIMER	"hrtimer"
 #define FR_LO_KIND_WORK		"work"
 #define FR_LO_KIND_NETDEV	"netdev"
+#define FR_LO_KIND_DRIVER	"driver"
+#define FR_LO_KIND_PDEV		"platform_device"
 #define FR_LO_ACT_UNREGISTER	"unregister"
 #define FR_LO_ACT_REMOVE	"remove"
 #define FR_LO_ACT_STOP		"stop"
@@ -83,6 +85,9 @@
 #define FR_LOG_UNDONE_TIMER	"stopped timer "
 #define FR_LOG_UNDONE_DWORK	"cancelled delayed work "
 #define FR_LOG_UNDONE_HRTIMER	"cancelled hrtimer "
+#define FR_LOG_UNDONE_DRIVER	"unregistered driver "	/* BUS/NAME */
+#define FR_LOG_UNDONE_NETDEV	"removed netdev "	/* by its driver's remove */
+#define FR_LOG_UNDONE_PDEV	"unregistered platform device "
 /* An idle work of the target disabled since 6.10: no leftover, no refusal. */
 #define FR_LOG_IDLE_WORK	"disabled idle work "
 #define FR_LOG_REFS		"references "	/* FR_REFS_FMT */

@@ -81,6 +81,7 @@ struct fr_rescue {
 	int refs_seen;
 	unsigned int leftovers_refused;	/* leftovers that cannot be undone */
 	bool undo_failed;	/* an undo failed, or the count changed: not repaired */
+	bool scan_after_undo;	/* a driver's remove runs: refscan after the undo */
 };
 
 /* targets.c */

@@ -39,6 +39,7 @@
 #include <linux/completion.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/rcupdate.h>
 #include <linux/string.h>
 
 #include "force_rmmod.h"
@@ -180,6 +181,31 @@ static int __init fr_check_locked(void)
 }
 
 /*
+ * A target whose driver is unregistered (leftovers/driver.c) is scanned
+ * after the undo, not before: the driver's remove frees what its probe
+ * made, which nothing explains beforehand.  Then anything still pointing
+ * into it leaves it unrepaired, its driver unregistered.
+ */
+static void __init fr_scan_after_undo(bool refuse)
+{
+	bool flushed = false;
+	unsigned int i;
+
+	for (i = 0; i < fr_nr_rescues; i++) {
+		struct fr_rescue *t = &fr_rescues[i];
+
+		if (!t->stub || !t->scan_after_undo || t->undo_failed)
+			continue;
+		/* What the remove freed after a grace period, freed first. */
+		if (!flushed)
+			rcu_barrier();
+		flushed = true;
+		if (fr_refscan(t, refuse))
+			t->undo_failed = true;
+	}
+}
+
+/*
  * Refuse, or repair every target; *forced is set when one was repaired.
  *
  * The users and tasks checks take locks and sleep: they run without
@@ -219,7 +245,7 @@ static int __init fr_rescue_all(enum fr_users_policy users,
 	fr_find_leftovers();
 	ret = fr_refuse_leftovers(leftovers);
 	for (i = 0; !ret && i < fr_nr_rescues; i++)
-		if (fr_rescues[i].stub)
+		if (fr_rescues[i].stub && !fr_rescues[i].scan_after_undo)
 			ret = fr_refscan(&fr_rescues[i],
 					 refscan && leftovers == FR_UNDO_LEFTOVERS);
 	if (!ret)
@@ -231,6 +257,7 @@ static int __init fr_rescue_all(enum fr_users_policy users,
 	/* The first change. */
 	fr_undo_leftovers();
 	fr_recheck_timers();
+	fr_scan_after_undo(refscan && leftovers == FR_UNDO_LEFTOVERS);
 
 	fr_lock_modules();
 	ret = fr_check_unchanged();

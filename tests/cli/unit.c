@@ -429,6 +429,11 @@ static void test_leftovers(void)
 	CHECK(fr_leftover_parse("misc acc -> refuse (open)", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_MISC && lo.action == FR_LEFTOVER_REFUSE);
 	CHECK_STR(lo.reason, "open");
+	CHECK(fr_leftover_parse("driver pci/acc -> unregister", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_DRIVER && lo.action == FR_LEFTOVER_UNREGISTER);
+	CHECK_STR(lo.object, "pci/acc");
+	CHECK(fr_leftover_parse("netdev acc0 -> remove", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_NETDEV && lo.action == FR_LEFTOVER_REMOVE);
 	CHECK(fr_leftover_parse("netdev acc0 -> refuse (unregister_netdev runs its code)", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_NETDEV);
 	CHECK_STR(lo.reason, "unregister_netdev runs its code");
@@ -453,6 +458,12 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_TIMER);
 	CHECK(fr_leftover_undone_parse("cancelled delayed work acc_work", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_DELAYED_WORK);
+	CHECK(fr_leftover_undone_parse("unregistered driver usb/acc", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_DRIVER && !strcmp(obj, "usb/acc"));
+	CHECK(fr_leftover_undone_parse("unregistered platform device acc.0", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_PDEV && !strcmp(obj, "acc.0"));
+	CHECK(fr_leftover_undone_parse("removed netdev acc0", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_NETDEV && !strcmp(obj, "acc0"));
 	CHECK(fr_leftover_undone_parse("cancelled work acc_work", &kind, obj, sizeof(obj)) == -EINVAL);
 	CHECK(fr_leftover_undone_parse("cancelled hrtimer acc_hrtimer", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_HRTIMER);

@@ -50,6 +50,10 @@
 
 /* Every kind, in the order it is looked for and undone. */
 static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
+	/* First: its remove undoes what probe made, as the target's exit would. */
+	&fr_lo_driver,
+	/* Unbound by then: unregistering one runs none of its code. */
+	&fr_lo_pdev,
 	&fr_lo_fs,
 	&fr_lo_misc,
 	&fr_lo_proc,
@@ -69,7 +73,7 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 
 static const char fr_lo_refuse[] __initconst = FR_LO_ACT_REFUSE;
 
-static const char fr_whys[][32] __initconst = {
+static const char fr_whys[][40] __initconst = {
 	[FR_MOUNTED] = "mounted", [FR_OPEN] = "open",
 	[FR_BUSY] = "open or in use", [FR_OTHERS] = "holds others' entries",
 	[FR_PERMANENT] = "permanent",
@@ -79,6 +83,11 @@ static const char fr_whys[][32] __initconst = {
 	[FR_NO_UNDO] = "no undo for this kind",
 	[FR_LIVE] = "live: exit=stub undoes it",
 	[FR_WAITING] = "still waiting after 1 s",
+	[FR_WAITING_LONG] = "still waiting after 5 s",
+	[FR_OWN_BUS] = "on a bus of its own",
+	[FR_MADE_DEVICE] = "points at a device of its bus",
+	[FR_RTNL] = "RTNL held",
+	[FR_NOT_ITS_OWN] = "not made by it",
 };
 
 const char * __init fr_why_words(enum fr_why why)
@@ -270,14 +279,16 @@ void __init fr_scan_data(void (*scan)(struct fr_range *r))
 /*
  * An undo that may wait for others: misc_deregister() takes misc_mtx, which
  * every misc open holds while the driver's open runs, and drains the
- * device's sysfs files; proc_remove() waits for the entry's readers.  Each
- * is re-checked right before the call, but a task can still come in
- * between and block there.  So the call runs in a thread of its own, waited
- * for FR_CALL_MS: when it is not done by then, the target is not repaired
- * ("still waiting after 1 s"), and the helper stays loaded, its module held
- * by the thread, until the call returns (rmmod force_rmmod then).  The
- * thread's code is not init code: it may outlive init.  A thread that is
- * done is waited for until it has exited.
+ * device's sysfs files; proc_remove() waits for the entry's readers;
+ * driver_unregister() takes each bound device's lock, and its remove may
+ * wait for RTNL or RCU.  Each is re-checked right before the call, but a
+ * task can still come in between and block there.  So the call runs in a
+ * thread of its own, waited for FR_CALL_MS (a driver's, 5 s): when it is
+ * not done by then, the target is not repaired ("still waiting after 1
+ * s"), and the helper stays loaded, its module held by the thread, until
+ * the call returns (rmmod force_rmmod then).  The thread's code is not
+ * init code: it may outlive init.  A thread that is done is waited for
+ * until it has exited.
  */
 #define FR_CALL_MS	1000
 
@@ -303,6 +314,12 @@ static int fr_call_thread(void *data)
 
 enum fr_why __init fr_call_bounded(void (*fn)(void *arg), void *arg)
 {
+	return fr_call_bounded_ms(fn, arg, FR_CALL_MS);
+}
+
+enum fr_why __init fr_call_bounded_ms(void (*fn)(void *arg), void *arg,
+				      unsigned int ms)
+{
 	struct task_struct *task;
 	struct fr_call *c;
 	bool done;
@@ -323,7 +340,7 @@ enum fr_why __init fr_call_bounded(void (*fn)(void *arg), void *arg)
 	}
 	get_task_struct(task);
 	wake_up_process(task);
-	done = wait_for_completion_timeout(&c->done, msecs_to_jiffies(FR_CALL_MS));
+	done = wait_for_completion_timeout(&c->done, msecs_to_jiffies(ms));
 	if (refcount_dec_and_test(&c->refs))
 		kfree(c);
 	/*
@@ -338,7 +355,7 @@ enum fr_why __init fr_call_bounded(void (*fn)(void *arg), void *arg)
 	if (done)
 		return FR_OK;
 	fr_calls_waiting = true;
-	return FR_WAITING;
+	return ms > FR_CALL_MS ? FR_WAITING_LONG : FR_WAITING;
 }
 
 /* Whether an undo still waits: then the helper must stay loaded. */
@@ -419,8 +436,10 @@ unsigned int __init fr_find_leftovers(void)
 
 	fr_put_leftovers();
 	fr_nr_los = 0;
-	for (i = 0; i < fr_nr_rescues; i++)
+	for (i = 0; i < fr_nr_rescues; i++) {
 		fr_rescues[i].leftovers_refused = 0;
+		fr_rescues[i].scan_after_undo = false;
+	}
 	if (!fr_any_stub())
 		return 0;	/* every target's own exit runs */
 	fr_lookup_kinds();
@@ -530,6 +549,18 @@ void __init fr_undo_leftovers(void)
 		fr_lo_target = lo->t;
 		/* Listed for two targets: undone once. */
 		why = fr_undone_before(lo) ? FR_OK : lo->kind->undo(lo);
+		/*
+		 * Gone: its driver's remove (run by an undo before it) took it
+		 * away, as the target's exit would have; the reference scan
+		 * after the undo proves nothing is left.
+		 */
+		if (why == FR_GONE && lo->t->scan_after_undo &&
+		    lo->kind != &fr_lo_driver) {
+			pr_info("%s: %s %s gone with its driver\n", lo->t->name,
+				lo->kind->name, lo->name);
+			lo->undone = true;
+			continue;
+		}
 		if (why) {
 			pr_err("%s: " FR_LOG_UNDO_FAILED "%s %s (%s), not repaired\n",
 			       lo->t->name, lo->kind->name, lo->name,

@@ -24,7 +24,8 @@
 /* Why a leftover cannot be undone safely (core.c words each). */
 enum fr_why { FR_OK, FR_MOUNTED, FR_OPEN, FR_BUSY, FR_OTHERS, FR_PERMANENT,
 	      FR_NETDEV, FR_LOCKED, FR_GONE, FR_RUNNING, FR_UNCHECKED,
-	      FR_NO_UNDO, FR_LIVE, FR_WAITING };
+	      FR_NO_UNDO, FR_LIVE, FR_WAITING, FR_WAITING_LONG, FR_OWN_BUS,
+	      FR_MADE_DEVICE, FR_RTNL, FR_NOT_ITS_OWN };
 
 struct fr_leftover;
 
@@ -34,7 +35,7 @@ struct fr_leftover;
  * operation but find may be NULL.
  */
 struct fr_lo_kind {
-	char name[16];		/* the log's KIND: "filesystem" */
+	char name[20];		/* the log's KIND: "filesystem" */
 	char action[12];	/* the log's ACTION: "unregister"; "": refused */
 	char done[32];		/* logged after the undo: FR_LOG_UNDONE_* */
 	/* Once per load: look up the kernel's private lists and locks. */
@@ -70,11 +71,16 @@ struct fr_leftover {
 	bool held;		/* proc: a reference on the entry is held */
 	bool idle;		/* work: idle, disabled quietly (never refuses) */
 	bool undone;
-	/* proc: another target's leftover above it, whose undo removes it */
+	/*
+	 * proc: another target's leftover above it, whose undo removes it;
+	 * netdev: the driver leftover whose remove unregisters it
+	 */
 	const struct fr_leftover *cover;
 };
 
 /* The kinds, in core.c's table order: one file each (or per family). */
+extern const struct fr_lo_kind fr_lo_driver;	/* driver.c */
+extern const struct fr_lo_kind fr_lo_pdev;	/* platform.c */
 extern const struct fr_lo_kind fr_lo_fs;	/* fs.c */
 extern const struct fr_lo_kind fr_lo_misc;	/* misc.c */
 extern const struct fr_lo_kind fr_lo_proc;	/* proc.c */
@@ -108,6 +114,8 @@ void fr_pause(void);
 bool fr_rwlock_free(rwlock_t *lock);
 bool fr_spin_free(spinlock_t *lock);
 enum fr_why fr_call_bounded(void (*fn)(void *arg), void *arg);
+enum fr_why fr_call_bounded_ms(void (*fn)(void *arg), void *arg,
+			       unsigned int ms);
 
 /* core.c: the target's memory. */
 bool fr_in_text(const struct module *mod, unsigned long addr);

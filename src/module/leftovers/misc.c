@@ -111,13 +111,31 @@ static void fr_call_misc_deregister(void *misc)
 	misc_deregister(misc);
 }
 
+/*
+ * Still listed: a driver's remove, undone before, may have deregistered
+ * it, and freed it.  Caller holds misc_mtx.
+ */
+static bool __init fr_misc_listed(const struct miscdevice *obj)
+{
+	const struct miscdevice *misc;
+
+	list_for_each_entry(misc, fr_misc_list, list)
+		if (misc == obj)
+			return true;
+	return false;
+}
+
 static enum fr_why __init fr_undo_misc(struct fr_leftover *lo)
 {
 	struct miscdevice *misc = lo->obj;
+	bool listed;
 
 	if (!fr_misc_lock())
 		return FR_LOCKED;
+	listed = fr_misc_listed(misc);
 	mutex_unlock(fr_misc_mtx);
+	if (!listed)
+		return FR_GONE;
 	if (fr_node_open(MKDEV(MISC_MAJOR, misc->minor)))
 		return FR_OPEN;
 	fr_test_pause_undo("misc_deregister");
