@@ -27,6 +27,7 @@ static const char *const fr_kind_names[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_NETDEV] = FR_LO_KIND_NETDEV,
 	[FR_LEFTOVER_DRIVER] = FR_LO_KIND_DRIVER,
 	[FR_LEFTOVER_PDEV] = FR_LO_KIND_PDEV,
+	[FR_LEFTOVER_CRYPTO] = FR_LO_KIND_CRYPTO,
 };
 
 static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
@@ -52,6 +53,7 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_NETDEV] = FR_LOG_UNDONE_NETDEV,
 	[FR_LEFTOVER_DRIVER] = FR_LOG_UNDONE_DRIVER,
 	[FR_LEFTOVER_PDEV] = FR_LOG_UNDONE_PDEV,
+	[FR_LEFTOVER_CRYPTO] = FR_LOG_UNDONE_CRYPTO,
 };
 
 const char *fr_leftover_kind_name(enum fr_leftover_kind kind)

@@ -59,6 +59,7 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_proc,
 	&fr_lo_binfmt,
 	&fr_lo_tcp,
+	&fr_lo_crypto,
 	&fr_lo_disk,
 	/* Last: nothing found as another kind is taken for a timer. */
 	&fr_lo_timer,
