@@ -28,6 +28,7 @@ static const char *const fr_kind_names[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_DRIVER] = FR_LO_KIND_DRIVER,
 	[FR_LEFTOVER_PDEV] = FR_LO_KIND_PDEV,
 	[FR_LEFTOVER_CRYPTO] = FR_LO_KIND_CRYPTO,
+	[FR_LEFTOVER_QDISC] = FR_LO_KIND_QDISC,
 };
 
 static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
@@ -54,6 +55,7 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_DRIVER] = FR_LOG_UNDONE_DRIVER,
 	[FR_LEFTOVER_PDEV] = FR_LOG_UNDONE_PDEV,
 	[FR_LEFTOVER_CRYPTO] = FR_LOG_UNDONE_CRYPTO,
+	[FR_LEFTOVER_QDISC] = FR_LOG_UNDONE_QDISC,
 };
 
 const char *fr_leftover_kind_name(enum fr_leftover_kind kind)

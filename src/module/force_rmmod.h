@@ -112,6 +112,7 @@ enum fr_layout {
 	FR_LAYOUT_TIMER_BASES,	/* timers.c */
 	FR_LAYOUT_BINFMT,	/* leftovers/binfmt.c */
 	FR_LAYOUT_TCP_CONG,	/* leftovers/tcp.c */
+	FR_LAYOUT_QDISC,	/* leftovers/qdisc.c */
 	FR_LAYOUT_FTRACE_PAGES,	/* refscan.c */
 	FR_LAYOUT_FTRACE_MOD_MAPS,	/* refscan.c */
 	FR_NR_LAYOUTS,
@@ -248,7 +249,7 @@ int fr_owned_disks(const struct module *mod, char (*names)[FR_DISK_NAME_LEN],
 		   unsigned int max);
 
 /* refscan.c: callers hold no lock. */
-int fr_refscan(struct fr_rescue *t, bool refuse);
+int fr_refscan(struct fr_rescue *t, bool refuse, bool static_only);
 
 /* expedite.c */
 void fr_expedite(void);

@@ -17,7 +17,9 @@
  * (unless leftovers=force, see leftovers/).  Then the kernel's memory is
  * searched for pointers into such a target that nothing explains (see
  * refscan.c): named, and with refscan=refuse the target is refused.
- * Everything is checked for all targets before anything is written.
+ * Everything is checked for all targets before anything is written, but
+ * the heap's part of the scan of a target whose bus driver is unregistered:
+ * its remove frees what its probe made, so that part comes after the undo.
  * Forcing taints the kernel with TAINT_FORCED_RMMOD ('R'), as "rmmod -f"
  * does.
  *
@@ -182,13 +184,17 @@ static int __init fr_check_locked(void)
 
 /*
  * A target whose driver is unregistered (leftovers/driver.c) is scanned
- * after the undo, not before: the driver's remove frees what its probe
- * made, which nothing explains beforehand.  Then anything still pointing
- * into it leaves it unrepaired, its driver unregistered.
+ * whole after the undo: the driver's remove frees what its probe made in
+ * the heap, which nothing explains beforehand.  Before the undo only the
+ * kernel's and the modules' static data are scanned, where the heads of
+ * lists and chains are: an unknown registration there still refuses it
+ * before anything is changed.  After the undo, a task executing its code
+ * or anything still pointing into it leaves it unrepaired, its driver
+ * unregistered.
  */
 static void __init fr_scan_after_undo(bool refuse)
 {
-	bool flushed = false;
+	bool flushed = false, tasks_failed = false;
 	unsigned int i;
 
 	for (i = 0; i < fr_nr_rescues; i++) {
@@ -196,11 +202,18 @@ static void __init fr_scan_after_undo(bool refuse)
 
 		if (!t->stub || !t->scan_after_undo || t->undo_failed)
 			continue;
-		/* What the remove freed after a grace period, freed first. */
-		if (!flushed)
+		/*
+		 * What the remove freed after a grace period, freed first; a
+		 * callback it stopped without waiting, done.
+		 */
+		if (!flushed) {
+			synchronize_rcu();
 			rcu_barrier();
+			if (fr_check_tasks())
+				tasks_failed = true;
+		}
 		flushed = true;
-		if (fr_refscan(t, refuse))
+		if (tasks_failed || fr_refscan(t, refuse, false))
 			t->undo_failed = true;
 	}
 }
@@ -245,9 +258,10 @@ static int __init fr_rescue_all(enum fr_users_policy users,
 	fr_find_leftovers();
 	ret = fr_refuse_leftovers(leftovers);
 	for (i = 0; !ret && i < fr_nr_rescues; i++)
-		if (fr_rescues[i].stub && !fr_rescues[i].scan_after_undo)
+		if (fr_rescues[i].stub)
 			ret = fr_refscan(&fr_rescues[i],
-					 refscan && leftovers == FR_UNDO_LEFTOVERS);
+					 refscan && leftovers == FR_UNDO_LEFTOVERS,
+					 fr_rescues[i].scan_after_undo);
 	if (!ret)
 		ret = fr_check_locked();
 	if (ret)

@@ -2461,9 +2461,13 @@ static int __init fr_scan_prepare(struct fr_scan *s)
  * Search the kernel's memory for pointers into @t.  Returns 0 when every
  * one is explained, or when @refuse is false (each unexplained one is named,
  * up to FR_SCAN_NAMED, and left); -EBUSY when @refuse and one is not; -ENOENT
- * when the kernel's data was not found; -ENOMEM.  Caller holds no lock.
+ * when the kernel's data was not found; -ENOMEM.  With @static_only, only
+ * vmlinux's and the other modules' data are read (where the heads of the
+ * kernel's lists and chains are), not the pages: main.c's scan before the
+ * undo of a target whose driver's remove frees what is in the heap.
+ * Caller holds no lock.
  */
-int __init fr_refscan(struct fr_rescue *t, bool refuse)
+int __init fr_refscan(struct fr_rescue *t, bool refuse, bool static_only)
 {
 	struct fr_scan *s;
 	ktime_t start = ktime_get();
@@ -2487,13 +2491,14 @@ int __init fr_refscan(struct fr_rescue *t, bool refuse)
 	for (i = 0; i < fr_nr_image; i++)
 		fr_scan_virt(s, fr_image[i].start, fr_image[i].end, NULL);
 	fr_scan_modules(s);
-	fr_scan_pages(s);
+	if (!static_only)
+		fr_scan_pages(s);
 
 	if (s->unexplained > FR_SCAN_NAMED)
 		pr_warn("%s: " FR_LOG_REFERENCE "... and %u more\n", t->name,
 			s->unexplained - FR_SCAN_NAMED);
 	pr_info("%s: " FR_LOG_REFSCAN
-		"%llu MB in %lld ms: %u pointer(s), %u explained, %u not, %u page(s) unreadable, %u cached and %u interrupt stack(s) skipped%s%s%s%s\n",
+		"%llu MB in %lld ms: %u pointer(s), %u explained, %u not, %u page(s) unreadable, %u cached and %u interrupt stack(s) skipped%s%s%s%s%s\n",
 		t->name, s->bytes >> 20, ktime_ms_delta(ktime_get(), start),
 		s->found, s->explained, s->unexplained, s->unknown, s->cached_stacks,
 		s->irq_stacks,
@@ -2501,7 +2506,8 @@ int __init fr_refscan(struct fr_rescue *t, bool refuse)
 		s->events_unknown ? ", trace events not read" : "",
 		fr_slub_ok ? "" : ", free slab objects not known",
 		!fr_slub_ok || fr_slub_cpu || fr_sheaf_main ? "" :
-		", objects in sheaves not known");
+		", objects in sheaves not known",
+		static_only ? ", static data only (the rest after the undo)" : "");
 	if (!refuse || (!s->unexplained && !s->unknown))
 		goto out;
 	pr_err("%s: " FR_LOG_LEFTOVERS "%u leftover(s), refusing ("

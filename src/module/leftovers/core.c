@@ -60,6 +60,7 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_binfmt,
 	&fr_lo_tcp,
 	&fr_lo_crypto,
+	&fr_lo_qdisc,
 	&fr_lo_disk,
 	/* Last: nothing found as another kind is taken for a timer. */
 	&fr_lo_timer,
@@ -612,10 +613,12 @@ void __init fr_recheck_timers(void)
 }
 
 /*
- * For refscan.c: whether the word at @where, pointing to @v in @t, is no
- * danger once the undo ran: a pointer to an object the undo unregisters (a
- * list's links, a device's data), or one its kind says the undo removes.
- * Leftovers not undone explain nothing.
+ * For refscan.c, before the undo: whether the word at @where, pointing to
+ * @v in @t, is no danger once the undo ran: a pointer to an object the undo
+ * unregisters (a list's links, a device's data), or one its kind says the
+ * undo removes.  Leftovers refused explain nothing, and neither do those
+ * already undone (the scan after the undo, main.c): a pointer to one then
+ * is one the undo did not take away.
  */
 bool __init fr_lo_explains(const struct fr_rescue *t, unsigned long where,
 			   unsigned long v)
@@ -623,7 +626,7 @@ bool __init fr_lo_explains(const struct fr_rescue *t, unsigned long where,
 	const struct fr_leftover *lo;
 
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
-		if (lo->t != t || lo->refuse || lo->idle || !lo->obj)
+		if (lo->t != t || lo->refuse || lo->idle || lo->undone || !lo->obj)
 			continue;
 		if (lo->kind->explains ? lo->kind->explains(lo, where, v) :
 		    v - (unsigned long)lo->obj < lo->size)

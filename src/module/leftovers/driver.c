@@ -88,9 +88,11 @@ static int __init fr_dev_near(struct device *dev, const void *data)
 {
 	const struct fr_near *near = data;
 	struct device_driver *drv = READ_ONCE(dev->driver);
+	struct module *owner;
 
 	/* One bound to the target's driver is unbound by its undo. */
-	if (drv && drv->owner == near->mod)
+	if (drv && !copy_from_kernel_nofault(&owner, &drv->owner, sizeof(owner)) &&
+	    owner == near->mod)
 		return 0;
 	/* The device, or the struct that embeds it (pci_dev, usb_device). */
 	return near->word <= (unsigned long)dev &&
@@ -202,8 +204,16 @@ static enum fr_why __init fr_undo_driver(struct fr_leftover *lo)
 	why = fr_driver_check(drv);
 	if (why)
 		return why;
-	return fr_call_bounded_ms(fr_call_driver_unregister, drv,
-				  FR_DRIVER_CALL_MS);
+	why = fr_call_bounded_ms(fr_call_driver_unregister, drv,
+				 FR_DRIVER_CALL_MS);
+	/*
+	 * Its private part is freed and the driver core leaves the pointer:
+	 * if the target is refused after all and its own exit runs later, its
+	 * unregistration warns instead of reading freed memory.
+	 */
+	if (!why)
+		WRITE_ONCE(drv->p, NULL);
+	return why;
 }
 
 const struct fr_lo_kind fr_lo_driver __initconst = {

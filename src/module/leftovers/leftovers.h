@@ -87,6 +87,7 @@ extern const struct fr_lo_kind fr_lo_proc;	/* proc.c */
 extern const struct fr_lo_kind fr_lo_binfmt;	/* binfmt.c */
 extern const struct fr_lo_kind fr_lo_tcp;	/* tcp.c */
 extern const struct fr_lo_kind fr_lo_crypto;	/* crypto.c */
+extern const struct fr_lo_kind fr_lo_qdisc;	/* qdisc.c */
 extern const struct fr_lo_kind fr_lo_disk;	/* disk.c */
 extern const struct fr_lo_kind fr_lo_timer;	/* timer.c */
 extern const struct fr_lo_kind fr_lo_dwork;	/* timer.c */

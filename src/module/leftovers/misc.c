@@ -112,8 +112,9 @@ static void fr_call_misc_deregister(void *misc)
 }
 
 /*
- * Still listed: a driver's remove, undone before, may have deregistered
- * it, and freed it.  Caller holds misc_mtx.
+ * Still listed, and still the target's: a driver's remove, undone before,
+ * may have deregistered it and freed it, and another driver may have
+ * registered one at the same address since.  Caller holds misc_mtx.
  */
 static bool __init fr_misc_listed(const struct miscdevice *obj)
 {
@@ -121,7 +122,7 @@ static bool __init fr_misc_listed(const struct miscdevice *obj)
 
 	list_for_each_entry(misc, fr_misc_list, list)
 		if (misc == obj)
-			return true;
+			return fr_in_target(misc) || fr_in_target(misc->fops);
 	return false;
 }
 

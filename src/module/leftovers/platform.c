@@ -2,20 +2,26 @@
 /*
  * Leftover platform devices: those the target made for its own platform
  * driver (platform_device_register_simple() and the like), as snd_dummy
- * does.  One is a pointer in the target's data to a registered platform
- * device (bus_find_device() compares addresses only) named as one of the
- * target's platform drivers, with no firmware node and the platform bus's
- * root as its parent.  Its exit would have unregistered it: left, the next
- * load of the fixed module fails to register it again (the name is taken).
+ * does.  Its exit would have unregistered them: left, the next load of the
+ * fixed module fails to register them again (the name is taken).
+ *
+ * One is a pointer in the target's data to a registered platform device
+ * (bus_find_device() compares addresses only) named as one of the target's
+ * platform drivers.  It is taken as made by the target only when it has no
+ * firmware node, the platform bus's root as its parent, and a sysfs node
+ * younger than the target's own (kernfs ids only grow): made while or after
+ * the target loaded, for the target's driver.  Any other so named is
+ * refused ("not made by it"): arch or board code, firmware or another
+ * driver made it, and may unregister it itself.
  *
  * Undone with platform_device_unregister(), after the driver (driver.c,
- * first in the table): unbound by then, so no code of the target runs.
- * The device is held from the search to its undo.  One named as the
- * target's driver but made by firmware or by another device's driver is
- * refused: its exit would not have unregistered it, and its driver's undo
- * leaves it for the fixed module to bind.
+ * first in the table): unbound by then, so no code of the target runs.  It
+ * takes the device's lock, which is tried first, and drains its sysfs
+ * files: the call runs bounded (core.c).  The device is held from the
+ * search to its undo.
  */
 #include <linux/device.h>
+#include <linux/kernfs.h>
 #include <linux/mm.h>
 #include <linux/platform_device.h>
 #include <linux/property.h>
@@ -40,6 +46,16 @@ static bool __init fr_target_pdrv(const char *name)
 			return true;
 	}
 	return false;
+}
+
+/* No firmware's, no other device's, and younger than the target's kobject. */
+static bool __init fr_made_by_target(struct device *dev)
+{
+	struct kernfs_node *mine = READ_ONCE(fr_lo_target->mod->mkobj.kobj.sd);
+	struct kernfs_node *its = READ_ONCE(dev->kobj.sd);
+
+	return dev->parent == &platform_bus && !dev_fwnode(dev) && mine && its &&
+	       its->id > mine->id;
 }
 
 static bool __init fr_pdev_listed(const struct platform_device *pdev)
@@ -79,7 +95,7 @@ static void __init fr_scan_pdevs(struct fr_range *r)
 		}
 		lo->held = true;
 		strscpy(lo->name, dev_name(dev), sizeof(lo->name));
-		if (dev->parent != &platform_bus || dev_fwnode(dev))
+		if (!fr_made_by_target(dev))
 			lo->refuse = FR_NOT_ITS_OWN;
 	}
 }
@@ -90,19 +106,6 @@ static int __init fr_find_pdevs(void)
 	return 0;
 }
 
-/* After its driver's undo: still registered, and no driver bound. */
-static enum fr_why __init fr_undo_pdev(struct fr_leftover *lo)
-{
-	struct platform_device *pdev = lo->obj;
-
-	if (!device_is_registered(&pdev->dev))
-		return FR_GONE;
-	if (READ_ONCE(pdev->dev.driver))
-		return FR_BUSY;
-	platform_device_unregister(pdev);
-	return FR_OK;
-}
-
 static void __init fr_put_pdev(struct fr_leftover *lo)
 {
 	struct platform_device *pdev = lo->obj;
@@ -110,6 +113,33 @@ static void __init fr_put_pdev(struct fr_leftover *lo)
 	if (lo->held)
 		put_device(&pdev->dev);
 	lo->held = false;
+}
+
+static void fr_call_pdev_unregister(void *pdev)
+{
+	platform_device_unregister(pdev);
+}
+
+/* After its driver's undo: still registered, no driver bound, unlocked. */
+static enum fr_why __init fr_undo_pdev(struct fr_leftover *lo)
+{
+	struct platform_device *pdev = lo->obj;
+	enum fr_why why;
+	unsigned int n;
+
+	if (!device_is_registered(&pdev->dev))
+		return FR_GONE;
+	if (READ_ONCE(pdev->dev.driver))
+		return FR_BUSY;
+	for (n = 0; mutex_is_locked(&pdev->dev.mutex); n++, fr_pause())
+		if (n == FR_TRIES)
+			return FR_LOCKED;
+	why = fr_call_bounded(fr_call_pdev_unregister, pdev);
+	if (why)
+		return why;
+	/* Now, not after the scan: what it points to is freed with it. */
+	fr_put_pdev(lo);
+	return FR_OK;
 }
 
 const struct fr_lo_kind fr_lo_pdev __initconst = {

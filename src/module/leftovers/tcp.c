@@ -57,7 +57,8 @@ static bool __init fr_tcp_listed(const void *obj)
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(ca, fr_tcp_list, list)
-		listed |= ca == obj;
+		listed |= ca == obj && (ca->owner == fr_lo_target->mod ||
+					fr_in_target(ca));
 	rcu_read_unlock();
 	return listed;
 }

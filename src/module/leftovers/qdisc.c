@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Leftover queueing disciplines (net/sched/sch_api.c): the Qdisc_ops on
+ * qdisc_base, a list by ->next under the rwlock qdisc_mod_lock (both
+ * private, found by name), whose owner is the target; undone with
+ * unregister_qdisc(), which warns when the ops are not listed: they are
+ * proven listed right before, and the lock is tried first.
+ *
+ * A qdisc in use holds its ops and the target (ops.c names those users).
+ * The default qdisc (net.core.default_qdisc) is a pointer to the ops too,
+ * held by nothing: ops that are the default are refused ("open or in
+ * use").
+ */
+#include <net/pkt_sched.h>
+#include <net/sch_generic.h>
+
+#include "leftovers.h"
+
+#define FR_MAX_QDISCS	256	/* a list longer than that is not read */
+
+static const char fr_sym_qdisc_base[] __initconst = "qdisc_base";
+static const char fr_sym_qdisc_lock[] __initconst = "qdisc_mod_lock";
+
+static struct Qdisc_ops **fr_qdisc_base __initdata;
+static rwlock_t *fr_qdisc_lock __initdata;
+
+static void __init fr_lookup_qdiscs(void)
+{
+	fr_qdisc_base = fr_lookup(FR_LAYOUT_QDISC, fr_sym_qdisc_base,
+				  sizeof(*fr_qdisc_base));
+	fr_qdisc_lock = fr_lookup(FR_LAYOUT_QDISC, fr_sym_qdisc_lock,
+				  sizeof(*fr_qdisc_lock));
+}
+
+static bool __init fr_qdisc_read_lock(void)
+{
+	unsigned int n;
+
+	for (n = 0; n < FR_TRIES; n++, fr_pause())
+		if (read_trylock(fr_qdisc_lock))
+			return true;
+	return false;
+}
+
+static enum fr_why __init fr_qdisc_state(const struct Qdisc_ops *ops)
+{
+	return READ_ONCE(default_qdisc_ops) == ops ? FR_BUSY : FR_OK;
+}
+
+static int __init fr_find_qdiscs(void)
+{
+	struct fr_leftover *lo;
+	struct Qdisc_ops *q;
+	unsigned int n = 0;
+
+	if (!fr_qdisc_base || !fr_qdisc_lock)
+		return fr_missing(FR_LAYOUT_QDISC);
+	if (!fr_qdisc_read_lock())
+		return -EBUSY;
+	for (q = *fr_qdisc_base; q && n < FR_MAX_QDISCS; q = q->next, n++) {
+		if (q->owner != fr_lo_target->mod)
+			continue;
+		lo = fr_lo_add(&fr_lo_qdisc, q);
+		if (!lo)
+			break;
+		lo->size = sizeof(*q);
+		strscpy(lo->name, q->id, sizeof(lo->name));
+		lo->refuse = fr_qdisc_state(q);
+	}
+	read_unlock(fr_qdisc_lock);
+	return q ? -E2BIG : 0;
+}
+
+static enum fr_why __init fr_undo_qdisc(struct fr_leftover *lo)
+{
+	enum fr_why why = FR_GONE;
+	struct Qdisc_ops *q;
+	unsigned int n = 0;
+
+	if (!fr_qdisc_read_lock())
+		return FR_LOCKED;
+	for (q = *fr_qdisc_base; q && n < FR_MAX_QDISCS; q = q->next, n++)
+		if (q == lo->obj)
+			why = fr_qdisc_state(q);
+	read_unlock(fr_qdisc_lock);
+	if (why)
+		return why;
+	if (!fr_rwlock_free(fr_qdisc_lock))
+		return FR_LOCKED;
+	unregister_qdisc(lo->obj);
+	return FR_OK;
+}
+
+const struct fr_lo_kind fr_lo_qdisc __initconst = {
+	.name = FR_LO_KIND_QDISC,
+	.action = FR_LO_ACT_UNREGISTER,
+	.done = FR_LOG_UNDONE_QDISC,
+	.lookup = fr_lookup_qdiscs,
+	.find = fr_find_qdiscs,
+	.undo = fr_undo_qdisc,
+};
