@@ -205,6 +205,7 @@ unsigned int fr_find_leftovers(void);
 int fr_refuse_leftovers(enum fr_leftovers_policy policy);
 void fr_undo_leftovers(void);
 void fr_put_leftovers(void);
+bool fr_lo_undid(const struct fr_rescue *t);
 void fr_recheck_timers(void);
 bool fr_undo_waiting(void);
 #ifdef FR_TEST_PAUSE
@@ -250,6 +251,7 @@ int fr_owned_disks(const struct module *mod, char (*names)[FR_DISK_NAME_LEN],
 
 /* refscan.c: callers hold no lock. */
 int fr_refscan(struct fr_rescue *t, bool refuse, bool static_only);
+bool fr_static_holds(unsigned long value, const struct module *mod);
 
 /* expedite.c */
 void fr_expedite(void);

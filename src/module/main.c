@@ -183,37 +183,63 @@ static int __init fr_check_locked(void)
 }
 
 /*
- * A target whose driver is unregistered (leftovers/driver.c) is scanned
- * whole after the undo: the driver's remove frees what its probe made in
- * the heap, which nothing explains beforehand.  Before the undo only the
- * kernel's and the modules' static data are scanned, where the heads of
- * lists and chains are: an unknown registration there still refuses it
- * before anything is changed.  After the undo, a task executing its code
- * or anything still pointing into it leaves it unrepaired, its driver
- * unregistered.
+ * A live target (exit=stub) not repaired after some of its leftovers were
+ * undone keeps its own exit, which would undo them again (a second
+ * unregistration warns, or reads what the first freed): it is held, so
+ * that no rmmod runs that exit.  A later rescue counts the hold as a leak.
  */
-static void __init fr_scan_after_undo(bool refuse)
+static void __init fr_hold_undone(void)
 {
-	bool flushed = false, tasks_failed = false;
 	unsigned int i;
 
 	for (i = 0; i < fr_nr_rescues; i++) {
 		struct fr_rescue *t = &fr_rescues[i];
 
-		if (!t->stub || !t->scan_after_undo || t->undo_failed)
+		if (!t->undo_failed || !fr_lo_undid(t) ||
+		    READ_ONCE(t->mod->state) != MODULE_STATE_LIVE)
 			continue;
+		__module_get(t->mod);
+		pr_warn("%s: held: its own exit would undo again what was undone\n",
+			t->name);
+	}
+}
+
+/*
+ * A target whose driver is unregistered (leftovers/driver.c) is scanned
+ * whole after the undo: the driver's remove frees what its probe made in
+ * the heap, which nothing explains beforehand.  Before the undo only the
+ * kernel's and the modules' static data are scanned, where the heads of
+ * lists and chains are: an unknown registration there still refuses it
+ * before anything is changed.  After the undo, RCU's callbacks are run
+ * and the timers of every target looked at again; then a task executing
+ * its code or anything still pointing into it leaves it unrepaired, its
+ * driver unregistered.
+ */
+static void __init fr_scan_after_undo(bool refuse)
+{
+	bool any = false, tasks = false;
+	unsigned int i;
+
+	for (i = 0; i < fr_nr_rescues; i++)
+		any |= fr_rescues[i].stub && fr_rescues[i].scan_after_undo &&
+		       !fr_rescues[i].undo_failed;
+	if (any) {
 		/*
 		 * What the remove freed after a grace period, freed first; a
-		 * callback it stopped without waiting, done.
+		 * callback it stopped without waiting, done; then the timers
+		 * looked at again, after what those callbacks did.
 		 */
-		if (!flushed) {
-			synchronize_rcu();
-			rcu_barrier();
-			if (fr_check_tasks())
-				tasks_failed = true;
-		}
-		flushed = true;
-		if (tasks_failed || fr_refscan(t, refuse, false))
+		synchronize_rcu();
+		rcu_barrier();
+		tasks = fr_check_tasks();
+	}
+	fr_recheck_timers();
+	for (i = 0; any && i < fr_nr_rescues; i++) {
+		struct fr_rescue *t = &fr_rescues[i];
+
+		if (!t->stub || !t->scan_after_undo || t->undo_failed)
+			continue;
+		if (tasks || fr_refscan(t, refuse, false))
 			t->undo_failed = true;
 	}
 }
@@ -270,7 +296,6 @@ static int __init fr_rescue_all(enum fr_users_policy users,
 
 	/* The first change. */
 	fr_undo_leftovers();
-	fr_recheck_timers();
 	fr_scan_after_undo(refscan && leftovers == FR_UNDO_LEFTOVERS);
 
 	fr_lock_modules();
@@ -336,6 +361,7 @@ static int __init force_rmmod_init(void)
 	 * in a row hung the next finit_module() on idem_lock).
 	 */
 	fr_heal_loader();
+	fr_hold_undone();
 	fr_put_leftovers();
 	if (forced)
 		fr_expedite();

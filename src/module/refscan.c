@@ -53,7 +53,8 @@
  *     with no reference in the memory map (x86-64), and the marks of an
  *     xarray node (bitmaps that can look like module addresses);
  *   - a leftover that leftovers/ undoes: a pointer to the registered
- *     object, or a word of an object the undo frees.
+ *     object (for kinds whose users point to it too, only the list's own
+ *     link to it), or a word of an object the undo frees.
  *
  * Anything else refuses the target (leftovers=force: is logged and left),
  * naming where the pointer is: "%pS" for vmlinux and module data, the slab
@@ -2421,6 +2422,48 @@ static bool __init fr_find_kernel(void)
 	fr_measure_worker();
 	fr_find_xa_node_cache();
 	return fr_modules;
+}
+
+static bool __init fr_range_holds(unsigned long start, unsigned long end,
+				  unsigned long value)
+{
+	unsigned long p, w;
+
+	for (p = start; p + sizeof(long) <= end; p += sizeof(long))
+		if (!get_kernel_nofault(w, (unsigned long *)p) && w == value)
+			return true;
+	return false;
+}
+
+/*
+ * For leftovers/platform.c: whether vmlinux's data or the data of a module
+ * other than @mod and this helper holds the word @value (whoever made an
+ * object keeps its address, to free it).  Unknown (the kernel's data not
+ * found) counts as held.
+ */
+bool __init fr_static_holds(unsigned long value, const struct module *mod)
+{
+	struct fr_scan_range r[FR_SCAN_RANGES];
+	struct module *m;
+	unsigned int i, n;
+	bool held = false;
+
+	if (!fr_find_kernel())
+		return true;
+	for (i = 0; i < fr_nr_image && !held; i++)
+		held = fr_range_holds(fr_image[i].start, fr_image[i].end, value);
+	rcu_read_lock();
+	list_for_each_entry_rcu(m, fr_modules, list) {
+		if (held)
+			break;
+		if (m == mod || m == THIS_MODULE)
+			continue;
+		n = fr_mod_ranges(m, r, true);
+		for (i = 0; i < n && !held; i++)
+			held = fr_range_holds(r[i].start, r[i].end, value);
+	}
+	rcu_read_unlock();
+	return held;
 }
 
 static int __init fr_scan_prepare(struct fr_scan *s)

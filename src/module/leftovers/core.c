@@ -577,6 +577,17 @@ void __init fr_undo_leftovers(void)
 	}
 }
 
+/* Whether anything of @t's was undone. */
+bool __init fr_lo_undid(const struct fr_rescue *t)
+{
+	const struct fr_leftover *lo;
+
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++)
+		if (lo->t == t && lo->undone)
+			return true;
+	return false;
+}
+
 /* The references fr_find_leftovers() holds, dropped.  Caller holds no lock. */
 void __init fr_put_leftovers(void)
 {

@@ -11,10 +11,13 @@
  * would warn and leave it to its users.  users.c names those users.  An
  * instance of one of the target's templates is refused too: instances are
  * freed by their template (not looked for: templates, caught by the
- * reference scan).  crypto_alg_sem is tried, never waited on.  Between the
- * last check and the unregistration's own lock a new user could still
- * take the algorithm: it takes the target's module too, and the changed
- * count then stops the repair (main.c); crypto_unregister_alg() warns.
+ * reference scan).  crypto_alg_sem is tried, never waited on: the last
+ * check is made under it, taken for writing, and marks the algorithm dying
+ * (CRYPTO_ALG_DYING: lookups pass over it) before the lock is let go; the
+ * unregistration then runs bounded (core.c), as a reader stuck on the lock
+ * would block it.  Only crypto_user's lookup by name still takes a dying
+ * algorithm: such a user takes the target's module too, the changed count
+ * stops the repair (main.c), and crypto_unregister_alg() warns.
  */
 #include <crypto/algapi.h>
 #include <linux/crypto.h>
@@ -61,22 +64,52 @@ static int __init fr_find_algs(void)
 	return 0;
 }
 
-/* Still listed and unused, under the lock, which is then free. */
+static void fr_call_unregister_alg(void *alg)
+{
+	crypto_unregister_alg(alg);
+}
+
+/* Still listed, the target's and unused, under the lock: then dying. */
 static enum fr_why __init fr_undo_alg(struct fr_leftover *lo)
 {
 	enum fr_why why = FR_GONE;
 	struct crypto_alg *alg;
+	unsigned int n;
 
-	if (!fr_alg_sem_read())
-		return FR_LOCKED;
+	for (n = 0; !down_write_trylock(&crypto_alg_sem); n++, fr_pause())
+		if (n == FR_TRIES)
+			return FR_LOCKED;
 	list_for_each_entry(alg, &crypto_alg_list, cra_list)
-		if (alg == lo->obj)
+		if (alg == lo->obj && alg->cra_module == fr_lo_target->mod)
 			why = fr_alg_state(alg);
-	up_read(&crypto_alg_sem);
+	if (!why)
+		((struct crypto_alg *)lo->obj)->cra_flags |= CRYPTO_ALG_DYING;
+	up_write(&crypto_alg_sem);
 	if (why)
 		return why;
-	crypto_unregister_alg(lo->obj);
-	return FR_OK;
+	return fr_call_bounded(fr_call_unregister_alg, lo->obj);
+}
+
+/*
+ * Only the list's links to it are explained (cra_list is its first field):
+ * a transform's __crt_alg points to the same address, and is a user.
+ */
+static bool __init fr_alg_explains(const struct fr_leftover *lo,
+				   unsigned long where, unsigned long v)
+{
+	const struct crypto_alg *alg;
+	bool link;
+
+	BUILD_BUG_ON(offsetof(struct crypto_alg, cra_list) != 0);
+	if (v - (unsigned long)lo->obj >= sizeof(struct list_head))
+		return false;
+	link = where - (unsigned long)&crypto_alg_list < sizeof(crypto_alg_list);
+	if (link || !down_read_trylock(&crypto_alg_sem))
+		return link;
+	list_for_each_entry(alg, &crypto_alg_list, cra_list)
+		link |= where - (unsigned long)&alg->cra_list < sizeof(alg->cra_list);
+	up_read(&crypto_alg_sem);
+	return link;
 }
 
 const struct fr_lo_kind fr_lo_crypto __initconst = {
@@ -85,4 +118,5 @@ const struct fr_lo_kind fr_lo_crypto __initconst = {
 	.done = FR_LOG_UNDONE_CRYPTO,
 	.find = fr_find_algs,
 	.undo = fr_undo_alg,
+	.explains = fr_alg_explains,
 };

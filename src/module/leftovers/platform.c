@@ -10,9 +10,11 @@
  * platform drivers.  It is taken as made by the target only when it has no
  * firmware node, the platform bus's root as its parent, and a sysfs node
  * younger than the target's own (kernfs ids only grow): made while or after
- * the target loaded, for the target's driver.  Any other so named is
- * refused ("not made by it"): arch or board code, firmware or another
- * driver made it, and may unregister it itself.
+ * the target loaded, for the target's driver; and when neither the kernel's
+ * data nor another module's holds its address (its maker would keep it, to
+ * unregister it).  Any other so named is refused ("not made by it"): arch
+ * or board code, firmware or another module made it, and may unregister it
+ * itself.
  *
  * Undone with platform_device_unregister(), after the driver (driver.c,
  * first in the table): unbound by then, so no code of the target runs.  It
@@ -48,14 +50,21 @@ static bool __init fr_target_pdrv(const char *name)
 	return false;
 }
 
-/* No firmware's, no other device's, and younger than the target's kobject. */
-static bool __init fr_made_by_target(struct device *dev)
+/*
+ * No firmware's, no other device's, younger than the target's kobject, and
+ * its address kept by no other module and not by the kernel proper.
+ */
+static bool __init fr_made_by_target(struct platform_device *pdev)
 {
 	struct kernfs_node *mine = READ_ONCE(fr_lo_target->mod->mkobj.kobj.sd);
-	struct kernfs_node *its = READ_ONCE(dev->kobj.sd);
+	struct kernfs_node *its = READ_ONCE(pdev->dev.kobj.sd);
+	u64 mine_id, its_id;
 
-	return dev->parent == &platform_bus && !dev_fwnode(dev) && mine && its &&
-	       its->id > mine->id;
+	if (pdev->dev.parent != &platform_bus || dev_fwnode(&pdev->dev) ||
+	    !mine || !its || get_kernel_nofault(mine_id, &mine->id) ||
+	    get_kernel_nofault(its_id, &its->id) || its_id <= mine_id)
+		return false;
+	return !fr_static_holds((unsigned long)pdev, fr_lo_target->mod);
 }
 
 static bool __init fr_pdev_listed(const struct platform_device *pdev)
@@ -95,7 +104,7 @@ static void __init fr_scan_pdevs(struct fr_range *r)
 		}
 		lo->held = true;
 		strscpy(lo->name, dev_name(dev), sizeof(lo->name));
-		if (!fr_made_by_target(dev))
+		if (!fr_made_by_target(pdev))
 			lo->refuse = FR_NOT_ITS_OWN;
 	}
 }

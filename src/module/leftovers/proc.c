@@ -377,7 +377,7 @@ bool __init fr_lo_proc_removes(const struct fr_rescue *t, unsigned long pde)
 	unsigned int depth;
 
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
-		if (lo->t != t || lo->refuse || lo->kind != &fr_lo_proc)
+		if (lo->t != t || lo->refuse || lo->undone || lo->kind != &fr_lo_proc)
 			continue;
 		for (p = pde, depth = 0; p && depth < FR_PROC_DEPTH; depth++) {
 			if (p == (unsigned long)lo->obj)

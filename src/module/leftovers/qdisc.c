@@ -53,6 +53,8 @@ static int __init fr_find_qdiscs(void)
 	struct Qdisc_ops *q;
 	unsigned int n = 0;
 
+	if (!IS_ENABLED(CONFIG_NET_SCHED))
+		return -ENOENT;
 	if (!fr_qdisc_base || !fr_qdisc_lock)
 		return fr_missing(FR_LAYOUT_QDISC);
 	if (!fr_qdisc_read_lock())
@@ -80,15 +82,42 @@ static enum fr_why __init fr_undo_qdisc(struct fr_leftover *lo)
 	if (!fr_qdisc_read_lock())
 		return FR_LOCKED;
 	for (q = *fr_qdisc_base; q && n < FR_MAX_QDISCS; q = q->next, n++)
-		if (q == lo->obj)
+		if (q == lo->obj && q->owner == fr_lo_target->mod)
 			why = fr_qdisc_state(q);
 	read_unlock(fr_qdisc_lock);
 	if (why)
 		return why;
 	if (!fr_rwlock_free(fr_qdisc_lock))
 		return FR_LOCKED;
+#if IS_ENABLED(CONFIG_NET_SCHED)
 	unregister_qdisc(lo->obj);
+#endif
 	return FR_OK;
+}
+
+/*
+ * Only the list's own link to it is explained: the head's or the ->next of
+ * the ops before it, which the undo changes.  A qdisc's ->ops points to
+ * the same address and is a user: it must stay unexplained.
+ */
+static bool __init fr_qdisc_explains(const struct fr_leftover *lo,
+				     unsigned long where, unsigned long v)
+{
+	size_t next = offsetof(struct Qdisc_ops, next);
+	struct Qdisc_ops *q;
+	unsigned int n = 0;
+	bool link = false;
+
+	if (v != (unsigned long)lo->obj)
+		return false;
+	if (where == (unsigned long)fr_qdisc_base)
+		return true;
+	if (!read_trylock(fr_qdisc_lock))
+		return false;
+	for (q = *fr_qdisc_base; q && n < FR_MAX_QDISCS; q = q->next, n++)
+		link |= where == (unsigned long)q + next && q->next == lo->obj;
+	read_unlock(fr_qdisc_lock);
+	return link;
 }
 
 const struct fr_lo_kind fr_lo_qdisc __initconst = {
@@ -98,4 +127,5 @@ const struct fr_lo_kind fr_lo_qdisc __initconst = {
 	.lookup = fr_lookup_qdiscs,
 	.find = fr_find_qdiscs,
 	.undo = fr_undo_qdisc,
+	.explains = fr_qdisc_explains,
 };

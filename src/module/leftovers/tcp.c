@@ -75,6 +75,18 @@ static enum fr_why __init fr_undo_tcp(struct fr_leftover *lo)
 	return FR_OK;
 }
 
+/*
+ * Only the list's links to its node are explained: a socket's icsk_ca_ops
+ * (or a namespace's default) points to it too, and is a user.
+ */
+static bool __init fr_tcp_explains(const struct fr_leftover *lo,
+				   unsigned long where, unsigned long v)
+{
+	struct tcp_congestion_ops *ca = lo->obj;
+
+	return v - (unsigned long)&ca->list < sizeof(ca->list);
+}
+
 const struct fr_lo_kind fr_lo_tcp __initconst = {
 	.name = FR_LO_KIND_TCP,
 	.action = FR_LO_ACT_UNREGISTER,
@@ -82,4 +94,5 @@ const struct fr_lo_kind fr_lo_tcp __initconst = {
 	.lookup = fr_lookup_tcp,
 	.find = fr_find_tcp,
 	.undo = fr_undo_tcp,
+	.explains = fr_tcp_explains,
 };
