@@ -183,25 +183,30 @@ static int __init fr_check_locked(void)
 }
 
 /*
- * A live target (exit=stub) not repaired after some of its leftovers were
- * undone keeps its own exit, which would undo them again (a second
- * unregistration warns, or reads what the first freed): it is held, so
- * that no rmmod runs that exit.  A later rescue counts the hold as a leak.
+ * A live target not repaired after some of its leftovers were undone keeps
+ * its own exit, which would undo them again (a second unregistration
+ * warns, or reads what the first freed): its exit is replaced, and it is
+ * held, so that no rmmod frees it with what refused it.  A later rescue
+ * takes it as a target whose exit will not run (targets.c), and counts the
+ * hold as a leak.
  */
 static void __init fr_hold_undone(void)
 {
 	unsigned int i;
 
+	fr_lock_modules();
 	for (i = 0; i < fr_nr_rescues; i++) {
 		struct fr_rescue *t = &fr_rescues[i];
 
 		if (!t->undo_failed || !fr_lo_undid(t) ||
 		    READ_ONCE(t->mod->state) != MODULE_STATE_LIVE)
 			continue;
+		WRITE_ONCE(t->mod->exit, fr_stub_exit);
 		__module_get(t->mod);
-		pr_warn("%s: held: its own exit would undo again what was undone\n",
+		pr_warn("%s: held, exit replaced: its own would undo again what was undone\n",
 			t->name);
 	}
+	fr_unlock_modules();
 }
 
 /*
@@ -309,6 +314,9 @@ static int __init fr_rescue_all(enum fr_users_policy users,
 		if (fr_rescues[i].undo_failed)
 			undo_failed = true;
 	}
+	/* Refused after the undo: not repaired, whatever was undone. */
+	for (i = 0; ret && i < fr_nr_rescues; i++)
+		fr_rescues[i].undo_failed = true;
 	fr_unlock_modules();
 	return !ret && undo_failed && !*forced ? -EBUSY : ret;
 }

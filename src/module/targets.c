@@ -259,7 +259,9 @@ static int __init fr_check_endbr(enum fr_exit_policy policy)
  */
 bool __init fr_auto_stub(const struct module *mod, enum module_state state)
 {
-	return state != MODULE_STATE_LIVE || (mod->init && !mod->exit);
+	/* An exit replaced by an earlier rescue: its own will not run either. */
+	return state != MODULE_STATE_LIVE || (mod->init && !mod->exit) ||
+	       mod->exit == fr_stub_exit;
 }
 
 /* Decide each target's exit; refuse impossible ones. */

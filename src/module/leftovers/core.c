@@ -563,6 +563,7 @@ void __init fr_undo_leftovers(void)
 			lo->undone = true;
 			continue;
 		}
+		lo->pending = why == FR_WAITING || why == FR_WAITING_LONG;
 		if (why) {
 			pr_err("%s: " FR_LOG_UNDO_FAILED "%s %s (%s), not repaired\n",
 			       lo->t->name, lo->kind->name, lo->name,
@@ -577,13 +578,13 @@ void __init fr_undo_leftovers(void)
 	}
 }
 
-/* Whether anything of @t's was undone. */
+/* Whether anything of @t's was undone, or is being undone in its thread. */
 bool __init fr_lo_undid(const struct fr_rescue *t)
 {
 	const struct fr_leftover *lo;
 
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++)
-		if (lo->t == t && lo->undone)
+		if (lo->t == t && (lo->undone || lo->pending))
 			return true;
 	return false;
 }

@@ -15,9 +15,11 @@
  * check is made under it, taken for writing, and marks the algorithm dying
  * (CRYPTO_ALG_DYING: lookups pass over it) before the lock is let go; the
  * unregistration then runs bounded (core.c), as a reader stuck on the lock
- * would block it.  Only crypto_user's lookup by name still takes a dying
- * algorithm: such a user takes the target's module too, the changed count
- * stops the repair (main.c), and crypto_unregister_alg() warns.
+ * would block it.  Only crypto_user's lookup by name (CAP_NET_ADMIN) still
+ * takes a dying algorithm: one that holds it through the unregistration
+ * makes crypto_unregister_alg() warn, and its module reference stops the
+ * repair (main.c); one that let it go again by then leaves only the
+ * warning.
  */
 #include <crypto/algapi.h>
 #include <linux/crypto.h>
@@ -87,7 +89,16 @@ static enum fr_why __init fr_undo_alg(struct fr_leftover *lo)
 	up_write(&crypto_alg_sem);
 	if (why)
 		return why;
-	return fr_call_bounded(fr_call_unregister_alg, lo->obj);
+	why = fr_call_bounded(fr_call_unregister_alg, lo->obj);
+	/* Not called (no thread): found by lookups again, if the lock is had. */
+	for (n = 0; why == FR_UNCHECKED && n < FR_TRIES; n++, fr_pause()) {
+		if (down_write_trylock(&crypto_alg_sem)) {
+			((struct crypto_alg *)lo->obj)->cra_flags &= ~CRYPTO_ALG_DYING;
+			up_write(&crypto_alg_sem);
+			break;
+		}
+	}
+	return why;
 }
 
 /*

@@ -189,9 +189,18 @@ static void __init fr_check_drivers(void)
 	}
 }
 
-static void fr_call_driver_unregister(void *drv)
+/*
+ * Its private part is freed and the driver core leaves the pointer: if the
+ * target is refused after all and its own exit runs later, its
+ * unregistration warns instead of reading freed memory.  Here, so that an
+ * unregistration that outlives its wait clears it too.
+ */
+static void fr_call_driver_unregister(void *arg)
 {
+	struct device_driver *drv = arg;
+
 	driver_unregister(drv);
+	WRITE_ONCE(drv->p, NULL);
 }
 
 static enum fr_why __init fr_undo_driver(struct fr_leftover *lo)
@@ -204,16 +213,8 @@ static enum fr_why __init fr_undo_driver(struct fr_leftover *lo)
 	why = fr_driver_check(drv);
 	if (why)
 		return why;
-	why = fr_call_bounded_ms(fr_call_driver_unregister, drv,
-				 FR_DRIVER_CALL_MS);
-	/*
-	 * Its private part is freed and the driver core leaves the pointer:
-	 * if the target is refused after all and its own exit runs later, its
-	 * unregistration warns instead of reading freed memory.
-	 */
-	if (!why)
-		WRITE_ONCE(drv->p, NULL);
-	return why;
+	return fr_call_bounded_ms(fr_call_driver_unregister, drv,
+				  FR_DRIVER_CALL_MS);
 }
 
 const struct fr_lo_kind fr_lo_driver __initconst = {

@@ -71,6 +71,7 @@ struct fr_leftover {
 	bool held;		/* proc: a reference on the entry is held */
 	bool idle;		/* work: idle, disabled quietly (never refuses) */
 	bool undone;
+	bool pending;		/* its undo still runs in its thread */
 	/*
 	 * proc: another target's leftover above it, whose undo removes it;
 	 * netdev: the driver leftover whose remove unregisters it

@@ -32,59 +32,75 @@ static void __init fr_lookup_qdiscs(void)
 				  sizeof(*fr_qdisc_lock));
 }
 
-static bool __init fr_qdisc_read_lock(void)
-{
-	unsigned int n;
-
-	for (n = 0; n < FR_TRIES; n++, fr_pause())
-		if (read_trylock(fr_qdisc_lock))
-			return true;
-	return false;
-}
-
 static enum fr_why __init fr_qdisc_state(const struct Qdisc_ops *ops)
 {
 	return READ_ONCE(default_qdisc_ops) == ops ? FR_BUSY : FR_OK;
 }
 
-static int __init fr_find_qdiscs(void)
+/* The target's, on the list; 0, -E2BIG (not read to its end). */
+static int __init fr_find_qdiscs_locked(void)
 {
 	struct fr_leftover *lo;
 	struct Qdisc_ops *q;
 	unsigned int n = 0;
 
-	if (!IS_ENABLED(CONFIG_NET_SCHED))
-		return -ENOENT;
-	if (!fr_qdisc_base || !fr_qdisc_lock)
-		return fr_missing(FR_LAYOUT_QDISC);
-	if (!fr_qdisc_read_lock())
-		return -EBUSY;
 	for (q = *fr_qdisc_base; q && n < FR_MAX_QDISCS; q = q->next, n++) {
 		if (q->owner != fr_lo_target->mod)
 			continue;
 		lo = fr_lo_add(&fr_lo_qdisc, q);
 		if (!lo)
-			break;
+			return 0;
 		lo->size = sizeof(*q);
 		strscpy(lo->name, q->id, sizeof(lo->name));
 		lo->refuse = fr_qdisc_state(q);
 	}
-	read_unlock(fr_qdisc_lock);
 	return q ? -E2BIG : 0;
 }
 
-static enum fr_why __init fr_undo_qdisc(struct fr_leftover *lo)
+static int __init fr_find_qdiscs(void)
+{
+	unsigned int n;
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_NET_SCHED))
+		return -ENOENT;
+	if (!fr_qdisc_base || !fr_qdisc_lock)
+		return fr_missing(FR_LAYOUT_QDISC);
+	for (n = 0; n < FR_TRIES; n++, fr_pause()) {
+		if (read_trylock(fr_qdisc_lock)) {
+			ret = fr_find_qdiscs_locked();
+			read_unlock(fr_qdisc_lock);
+			return ret;
+		}
+	}
+	return -EBUSY;
+}
+
+/* Still listed and the target's, and not the default. */
+static enum fr_why __init fr_qdisc_listed_locked(const struct fr_leftover *lo)
 {
 	enum fr_why why = FR_GONE;
 	struct Qdisc_ops *q;
 	unsigned int n = 0;
 
-	if (!fr_qdisc_read_lock())
-		return FR_LOCKED;
 	for (q = *fr_qdisc_base; q && n < FR_MAX_QDISCS; q = q->next, n++)
 		if (q == lo->obj && q->owner == fr_lo_target->mod)
 			why = fr_qdisc_state(q);
-	read_unlock(fr_qdisc_lock);
+	return why;
+}
+
+static enum fr_why __init fr_undo_qdisc(struct fr_leftover *lo)
+{
+	enum fr_why why = FR_LOCKED;
+	unsigned int n;
+
+	for (n = 0; n < FR_TRIES; n++, fr_pause()) {
+		if (read_trylock(fr_qdisc_lock)) {
+			why = fr_qdisc_listed_locked(lo);
+			read_unlock(fr_qdisc_lock);
+			break;
+		}
+	}
 	if (why)
 		return why;
 	if (!fr_rwlock_free(fr_qdisc_lock))
