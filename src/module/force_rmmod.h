@@ -192,7 +192,12 @@ int fr_report_ops(const struct fr_rescue *t, struct fr_users *u,
 bool fr_code_in(const void *fn, const struct module *mod);
 
 /* probes.c: callers hold no lock. */
+struct device_driver;
 int fr_check_probes(void);
+bool fr_is_driver(const struct device_driver *drv);
+unsigned int fr_target_drivers(const struct module *mod,
+			       const struct device_driver **drv,
+			       unsigned int max);
 
 /* leftovers/core.c: callers hold no lock. */
 struct fr_range {

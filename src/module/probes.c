@@ -78,8 +78,11 @@ static int __init fr_probe_stuck(struct device *dev, void *data)
 }
 
 #ifdef FR_DRIVER_PRIVATE_CHECKED
-/* Is @drv, in the target's data, a driver registered (or being removed)? */
-static bool __init fr_is_driver(const struct device_driver *drv)
+/*
+ * Is @drv, in the target's data, a driver registered (or being removed)?
+ * Also leftovers/driver.c's first proof.
+ */
+bool __init fr_is_driver(const struct device_driver *drv)
 {
 	struct fr_driver_private *priv = (void *)READ_ONCE(drv->p);
 	struct device_driver *back;
@@ -89,10 +92,13 @@ static bool __init fr_is_driver(const struct device_driver *drv)
 	       back == drv;
 }
 
-/* The target's drivers: each struct device_driver owned by it, in its data. */
-static unsigned int __init fr_target_drivers(const struct module *mod,
-					     const struct device_driver **drv,
-					     unsigned int max)
+/*
+ * The target's drivers: each struct device_driver owned by it, in its data;
+ * at most @max (a target with more returns @max).
+ */
+unsigned int __init fr_target_drivers(const struct module *mod,
+				      const struct device_driver **drv,
+				      unsigned int max)
 {
 	size_t off = offsetof(struct device_driver, owner);
 	struct fr_range r[2];
@@ -115,11 +121,16 @@ static unsigned int __init fr_target_drivers(const struct module *mod,
 	return nr;
 }
 #else
-static unsigned int __init fr_target_drivers(const struct module *mod,
-					     const struct device_driver **drv,
-					     unsigned int max)
+bool __init fr_is_driver(const struct device_driver *drv)
 {
-	pr_warn_once(FR_LOG_LAYOUT "driver_private, not checked on this release: probes not looked at\n");
+	return false;
+}
+
+unsigned int __init fr_target_drivers(const struct module *mod,
+				      const struct device_driver **drv,
+				      unsigned int max)
+{
+	pr_warn_once(FR_LOG_LAYOUT "driver_private, not checked on this release: probes and drivers not looked at\n");
 	return 0;
 }
 #endif

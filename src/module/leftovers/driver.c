@@ -2,9 +2,10 @@
 /*
  * Leftover bus drivers: a struct device_driver in the target's data whose
  * owner is the target, registered on a bus (any bus: PCI, USB, platform,
- * ...).  It is proven registered twice, without a private list: its
- * driver_private (drivers/base/base.h, the same from 6.1 to 7.3) names it
- * back, read nofault, and driver_find() by its name on its bus returns it.
+ * ...), as probes.c finds them (fr_target_drivers()).  It is proven
+ * registered twice, without a private list: its driver_private names it
+ * back, read nofault (probes.c's fr_is_driver(), on the releases whose
+ * layout was checked), and driver_find() by its name on its bus returns it.
  *
  * Undone with driver_unregister(), which calls the driver's own remove for
  * each device bound to it: the target's code, still in memory and intact,
@@ -25,8 +26,6 @@
  * found gone by their own undo are taken as removed by it.
  */
 #include <linux/device.h>
-#include <linux/klist.h>
-#include <linux/kobject.h>
 #include <linux/mm.h>
 #include <linux/platform_device.h>
 #include <linux/rtnetlink.h>
@@ -35,28 +34,16 @@
 #include "leftovers.h"
 
 #define FR_DRIVER_CALL_MS	5000
+#define FR_MAX_DRIVERS		32	/* drivers of one target undone */
 
-/* drivers/base/base.h: unchanged from 6.1 to 7.3. */
-struct fr_driver_private {
-	struct kobject kobj;
-	struct klist klist_devices;
-	struct klist_node knode_bus;
-	struct module_kobject *mkobj;
-	struct device_driver *driver;
-};
-
-/* Registered: its private part names it back, and its bus finds it. */
+/*
+ * Registered: its private part names it back (which also proves its bus,
+ * read by driver_find() on 6.1), and its bus finds it by its name.
+ */
 static bool __init fr_driver_registered(struct device_driver *drv)
 {
-	struct fr_driver_private *priv = (void *)READ_ONCE(drv->p);
-	typeof(drv->bus) bus = READ_ONCE(drv->bus);	/* const since 6.4 */
-	struct device_driver *back;
-
-	if (!priv || !bus || !READ_ONCE(drv->name) ||
-	    copy_from_kernel_nofault(&back, &priv->driver, sizeof(back)) ||
-	    back != drv)
-		return false;
-	return driver_find(drv->name, bus) == drv;
+	return fr_is_driver(drv) && READ_ONCE(drv->name) &&
+	       driver_find(drv->name, drv->bus) == drv;
 }
 
 /* A bound device, or the parent USB interfaces lock too, locked now. */
@@ -147,32 +134,27 @@ static enum fr_why __init fr_driver_check(struct device_driver *drv)
 	return FR_OK;
 }
 
-static void __init fr_scan_drivers(struct fr_range *r)
+/* Checked after every kind was found (fr_check_drivers()): netdevs too. */
+static int __init fr_find_drivers(void)
 {
+	const struct device_driver *found[FR_MAX_DRIVERS + 1];
+	struct device_driver *drv;
 	struct fr_leftover *lo;
-	unsigned long p;
+	unsigned int i, nr;
 
-	for (p = r->start; p + sizeof(struct device_driver) <= r->end;
-	     p += sizeof(long)) {
-		struct device_driver *drv = (struct device_driver *)p;
-
-		if (READ_ONCE(drv->owner) != fr_lo_target->mod ||
-		    !fr_driver_registered(drv))
+	nr = fr_target_drivers(fr_lo_target->mod, found, ARRAY_SIZE(found));
+	for (i = 0; i < nr && i < FR_MAX_DRIVERS; i++) {
+		drv = (struct device_driver *)found[i];
+		if (!fr_driver_registered(drv))
 			continue;
 		lo = fr_lo_add(&fr_lo_driver, drv);
 		if (!lo)
-			return;
+			break;
 		lo->size = sizeof(*drv);
 		snprintf(lo->name, sizeof(lo->name), "%s/%s", drv->bus->name,
 			 drv->name);
 	}
-}
-
-/* Checked after every kind was found: it needs to know of netdevs. */
-static int __init fr_find_drivers(void)
-{
-	fr_scan_data(fr_scan_drivers);
-	return 0;
+	return nr > FR_MAX_DRIVERS ? -E2BIG : 0;
 }
 
 static void __init fr_check_drivers(void)
