@@ -40,11 +40,12 @@ enum fr_leftover_kind {
 	FR_LEFTOVER_PDEV,
 	FR_LEFTOVER_CRYPTO,
 	FR_LEFTOVER_QDISC,
+	FR_LEFTOVER_LINK,
 	FR_LEFTOVER_NR_KINDS,
 };
 
 enum fr_leftover_action {
-	FR_LEFTOVER_UNREGISTER,	/* filesystem, misc, binfmt, tcp_congestion, driver */
+	FR_LEFTOVER_UNREGISTER,	/* filesystem, misc, binfmt, tcp_congestion, driver, rtnl_link, ... */
 	FR_LEFTOVER_REMOVE,	/* proc, netdev (by its driver's remove) */
 	FR_LEFTOVER_STOP,	/* timer */
 	FR_LEFTOVER_CANCEL,	/* delayed_work, hrtimer */

@@ -46,7 +46,7 @@
 static char *distrust;
 module_param_named(FR_PARAM_DISTRUST, distrust, charp, 0444);
 MODULE_PARM_DESC(FR_PARAM_DISTRUST,
-		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
+		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
 
 #define FR_FROM(a, b)		KERNEL_VERSION(a, b, 0)
 #define FR_UNTIL(a, b)		KERNEL_VERSION(a, b, 255)
@@ -149,6 +149,20 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 		"6.12, 7.1 (6.1, 7.2, 7.3: the same unregister_qdisc())",
 		"qdiscs left behind not looked for",
 	},
+#ifdef FR_LINK_OPS_RCU
+	[FR_LAYOUT_LINK_OPS] = {
+		"link_ops",
+		"an RCU list of struct rtnl_link_ops under the mutex link_ops_mutex in net/core/rtnetlink.c",
+		FR_FROM(6, 13), FR_UNTIL(7, 3), "7.1 (7.2, 7.3: the same rtnl_link_unregister())",
+		"link kinds left behind not looked for",
+	},
+#else
+	[FR_LAYOUT_LINK_OPS] = {
+		"link_ops", "a list of struct rtnl_link_ops under RTNL in net/core/rtnetlink.c",
+		FR_FROM(6, 1), FR_UNTIL(6, 12), "6.12 (6.1: the same rtnl_link_unregister())",
+		"link kinds left behind not looked for",
+	},
+#endif
 	/* refscan.c: checked again as it is read. */
 	[FR_LAYOUT_FTRACE_PAGES] = {
 		"ftrace_pages_start",

@@ -74,7 +74,7 @@ struct fr_leftover {
 	bool pending;		/* its undo still runs in its thread */
 	/*
 	 * proc: another target's leftover above it, whose undo removes it;
-	 * netdev: the driver leftover whose remove unregisters it
+	 * netdev: the driver or link leftover whose undo unregisters it
 	 */
 	const struct fr_leftover *cover;
 };
@@ -82,6 +82,7 @@ struct fr_leftover {
 /* The kinds, in core.c's table order: one file each (or per family). */
 extern const struct fr_lo_kind fr_lo_driver;	/* driver.c */
 extern const struct fr_lo_kind fr_lo_pdev;	/* platform.c */
+extern const struct fr_lo_kind fr_lo_link;	/* rtnl.c */
 extern const struct fr_lo_kind fr_lo_fs;	/* fs.c */
 extern const struct fr_lo_kind fr_lo_misc;	/* misc.c */
 extern const struct fr_lo_kind fr_lo_proc;	/* proc.c */

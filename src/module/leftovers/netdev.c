@@ -10,9 +10,10 @@
  * None is unregistered here: unregister_netdev() runs the target's own stop
  * code, and only the target knows what else goes with the device.  One
  * whose parent is bound to a driver of the target that is unregistered
- * (driver.c) is removed by that driver's own remove, as the target's exit
- * would have: then it is checked to be gone ("removed netdev NAME").  Any
- * other is refused.
+ * (driver.c) is removed by that driver's own remove, and one of a link kind
+ * of the target that is unregistered (rtnl.c) by that kind's dellink, as
+ * the target's exit would have: then it is checked to be gone ("removed
+ * netdev NAME").  Any other is refused.
  */
 #include <linux/device.h>
 #include <linux/netdevice.h>
@@ -42,15 +43,20 @@ static bool __init fr_netdev_owned(const struct net_device *dev)
 	       fr_netdev_driver(dev);
 }
 
-/* The target's driver leftover whose remove unregisters @dev, or NULL. */
+/*
+ * The target's leftover whose undo unregisters @dev, or NULL: the driver
+ * its parent is bound to, or else its link kind.
+ */
 static const struct fr_leftover * __init fr_netdev_cover(const struct net_device *dev)
 {
 	struct device_driver *drv = fr_netdev_driver(dev);
+	const void *link = READ_ONCE(dev->rtnl_link_ops);
 	const struct fr_leftover *lo;
 
-	for (lo = fr_los; drv && lo < fr_los + fr_nr_los; lo++)
-		if (lo->t == fr_lo_target && lo->kind == &fr_lo_driver &&
-		    lo->obj == drv)
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++)
+		if (lo->t == fr_lo_target &&
+		    ((drv && lo->kind == &fr_lo_driver && lo->obj == drv) ||
+		     (!drv && link && lo->kind == &fr_lo_link && lo->obj == link)))
 			return lo;
 	return NULL;
 }
@@ -78,7 +84,7 @@ static int __init fr_find_netdevs(void)
 	return 0;
 }
 
-/* After the drivers were checked: one whose driver is unregistered goes. */
+/* After the drivers were checked: one whose driver or kind is unregistered goes. */
 static void __init fr_cover_netdevs(void)
 {
 	struct fr_leftover *lo;
@@ -89,7 +95,7 @@ static void __init fr_cover_netdevs(void)
 			lo->refuse = FR_OK;
 }
 
-/* Its driver's remove ran: is it gone?  (Addresses compared, none read.) */
+/* Its driver's remove or kind's dellink ran: is it gone?  (Addresses compared.) */
 static enum fr_why __init fr_undo_netdev(struct fr_leftover *lo)
 {
 	struct net_device *dev;

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Leftover link kinds (net/core/rtnetlink.c): the struct rtnl_link_ops on
+ * the private list link_ops that lie in the target (veth, dummy, ifb,
+ * macvlan, bonding...); undone with rtnl_link_unregister().  That deletes
+ * every device of the kind, in every namespace, with the kind's own dellink
+ * and the devices' own stop code: what the target's exit does, and its code
+ * is intact.  netdev.c takes those devices as removed by it, and checks
+ * them gone.
+ *
+ * The list is read under RTNL before 6.13, taken by trylock for 100 ms at
+ * most; since then it is an RCU list (each kind with its own SRCU, freed by
+ * the unregistration).  RTNL held for 100 ms refuses, and the call is
+ * bounded: rtnl_link_unregister() also waits for every device being
+ * unregistered anywhere to go.  A target with a kind to unregister is
+ * scanned for references after the undo, like one with a bus driver: its
+ * devices, and since 6.13 its kind's SRCU, are freed by it.
+ */
+#include <linux/rculist.h>
+#include <linux/rtnetlink.h>
+#include <net/rtnetlink.h>
+
+#include "leftovers.h"
+
+#define FR_LINK_CALL_MS	5000	/* rtnl_link_unregister(): waits, RCU, SRCU */
+
+static const char fr_sym_link_ops[] __initconst = "link_ops";
+
+static struct list_head *fr_link_ops __initdata;
+
+static void __init fr_lookup_links(void)
+{
+	fr_link_ops = fr_lookup(FR_LAYOUT_LINK_OPS, fr_sym_link_ops,
+				sizeof(*fr_link_ops));
+}
+
+/* The list locked for reading: RTNL tried for 100 ms, or RCU since 6.13. */
+static bool __init fr_links_lock(void)
+{
+#ifdef FR_LINK_OPS_RCU
+	rcu_read_lock();
+	return true;
+#else
+	unsigned int n;
+
+	for (n = 0; !rtnl_trylock(); n++, fr_pause())
+		if (n == FR_TRIES)
+			return false;
+	return true;
+#endif
+}
+
+static void __init fr_links_unlock(void)
+{
+#ifdef FR_LINK_OPS_RCU
+	rcu_read_unlock();
+#else
+	rtnl_unlock();
+#endif
+}
+
+static int __init fr_find_links(void)
+{
+	struct rtnl_link_ops *ops;
+	struct fr_leftover *lo;
+
+	if (!IS_ENABLED(CONFIG_NET))
+		return -ENOENT;
+	if (!fr_link_ops)
+		return fr_missing(FR_LAYOUT_LINK_OPS);
+	if (!fr_links_lock())
+		return -EBUSY;
+	list_for_each_entry_rcu(ops, fr_link_ops, list, true) {
+		if (!fr_in_target(ops))
+			continue;
+		lo = fr_lo_add(&fr_lo_link, ops);
+		if (!lo)
+			break;
+		lo->size = sizeof(*ops);
+		strscpy(lo->name, ops->kind, sizeof(lo->name));
+		lo->t->scan_after_undo = true;
+	}
+	fr_links_unlock();
+	return 0;
+}
+
+/* Whether @obj is still on the list; false also when it cannot be read. */
+static bool __init fr_link_listed(const void *obj)
+{
+	struct rtnl_link_ops *ops;
+	bool listed = false;
+
+	if (!fr_links_lock())
+		return false;
+	list_for_each_entry_rcu(ops, fr_link_ops, list, true)
+		listed |= ops == obj;
+	fr_links_unlock();
+	return listed;
+}
+
+static void fr_call_link_unregister(void *arg)
+{
+	rtnl_link_unregister(arg);
+}
+
+static enum fr_why __init fr_undo_link(struct fr_leftover *lo)
+{
+	unsigned int n;
+
+	for (n = 0; rtnl_is_locked(); n++, fr_pause())
+		if (n == FR_TRIES)
+			return FR_RTNL;
+	if (!fr_link_listed(lo->obj))
+		return FR_GONE;
+	return fr_call_bounded_ms(fr_call_link_unregister, lo->obj,
+				  FR_LINK_CALL_MS);
+}
+
+/*
+ * Only the list's links to its node are explained: a device's
+ * rtnl_link_ops points to it too, and is a device the undo removes, which
+ * the scan after the undo no longer finds.
+ */
+static bool __init fr_link_explains(const struct fr_leftover *lo,
+				    unsigned long where, unsigned long v)
+{
+	struct rtnl_link_ops *ops = lo->obj;
+
+	return v - (unsigned long)&ops->list < sizeof(ops->list);
+}
+
+const struct fr_lo_kind fr_lo_link __initconst = {
+	.name = FR_LO_KIND_LINK,
+	.action = FR_LO_ACT_UNREGISTER,
+	.done = FR_LOG_UNDONE_LINK,
+	.lookup = fr_lookup_links,
+	.find = fr_find_links,
+	.undo = fr_undo_link,
+	.explains = fr_link_explains,
+};
