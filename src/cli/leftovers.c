@@ -30,6 +30,7 @@ static const char *const fr_kind_names[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_CRYPTO] = FR_LO_KIND_CRYPTO,
 	[FR_LEFTOVER_QDISC] = FR_LO_KIND_QDISC,
 	[FR_LEFTOVER_LINK] = FR_LO_KIND_LINK,
+	[FR_LEFTOVER_NOTIFIER] = FR_LO_KIND_NOTIFIER,
 };
 
 static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
@@ -58,6 +59,7 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_CRYPTO] = FR_LOG_UNDONE_CRYPTO,
 	[FR_LEFTOVER_QDISC] = FR_LOG_UNDONE_QDISC,
 	[FR_LEFTOVER_LINK] = FR_LOG_UNDONE_LINK,
+	[FR_LEFTOVER_NOTIFIER] = FR_LOG_UNDONE_NOTIFIER,
 };
 
 const char *fr_leftover_kind_name(enum fr_leftover_kind kind)

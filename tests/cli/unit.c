@@ -468,6 +468,8 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_QDISC && !strcmp(obj, "acc"));
 	CHECK(fr_leftover_undone_parse("unregistered rtnl_link acc", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_LINK && !strcmp(obj, "acc"));
+	CHECK(fr_leftover_undone_parse("unregistered netdev_notifier acc_nb", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_NOTIFIER && !strcmp(obj, "acc_nb"));
 	CHECK(fr_leftover_undone_parse("removed netdev acc0", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_NETDEV && !strcmp(obj, "acc0"));
 	CHECK(fr_leftover_undone_parse("cancelled work acc_work", &kind, obj, sizeof(obj)) == -EINVAL);

@@ -56,6 +56,7 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_pdev,
 	/* Its dellink removes its devices, as the target's exit would. */
 	&fr_lo_link,
+	&fr_lo_notifier,
 	&fr_lo_fs,
 	&fr_lo_misc,
 	&fr_lo_proc,

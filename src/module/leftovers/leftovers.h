@@ -67,6 +67,7 @@ struct fr_leftover {
 	void *obj;		/* the registered object, as the list holds it */
 	size_t size;		/* its size, where it may lie in the target */
 	char name[64];		/* fs name, device name, /proc path, symbol */
+	unsigned long link;	/* notifier: the chain's word that points to it */
 	enum fr_why refuse;	/* why it cannot be undone safely, or FR_OK */
 	bool held;		/* proc: a reference on the entry is held */
 	bool idle;		/* work: idle, disabled quietly (never refuses) */
@@ -83,6 +84,7 @@ struct fr_leftover {
 extern const struct fr_lo_kind fr_lo_driver;	/* driver.c */
 extern const struct fr_lo_kind fr_lo_pdev;	/* platform.c */
 extern const struct fr_lo_kind fr_lo_link;	/* rtnl.c */
+extern const struct fr_lo_kind fr_lo_notifier;	/* notifier.c */
 extern const struct fr_lo_kind fr_lo_fs;	/* fs.c */
 extern const struct fr_lo_kind fr_lo_misc;	/* misc.c */
 extern const struct fr_lo_kind fr_lo_proc;	/* proc.c */

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Leftover network device notifiers (net/core/dev.c): the notifier blocks
+ * on the private raw chain netdev_chain that lie in the target or whose
+ * function does (macvlan, tun, bonding, 8021q...); undone with
+ * unregister_netdevice_notifier().  That calls the block once more for
+ * every device, as going down and unregistering: the target's own code,
+ * intact, what its exit does.  The chain is read under RTNL, taken by
+ * trylock for 100 ms at most; RTNL held for 100 ms refuses, and the call is
+ * bounded.  Only the chain's own link to a block is explained: the word of
+ * the head or of the block before it, as found.
+ */
+#include <linux/netdevice.h>
+#include <linux/notifier.h>
+#include <linux/rtnetlink.h>
+
+#include "leftovers.h"
+
+#define FR_CHAIN_MAX		4096	/* blocks on the chain, at most */
+#define FR_NOTIFIER_CALL_MS	5000	/* every device told, under RTNL */
+
+static const char fr_sym_netdev_chain[] __initconst = "netdev_chain";
+
+static struct raw_notifier_head *fr_netdev_chain __initdata;
+
+static void __init fr_lookup_notifiers(void)
+{
+	fr_netdev_chain = fr_lookup(FR_LAYOUT_NETDEV_CHAIN, fr_sym_netdev_chain,
+				    sizeof(*fr_netdev_chain));
+}
+
+static bool __init fr_rtnl_trylock(void)
+{
+	unsigned int n;
+
+	for (n = 0; !rtnl_trylock(); n++, fr_pause())
+		if (n == FR_TRIES)
+			return false;
+	return true;
+}
+
+static bool __init fr_notifier_owned(const struct notifier_block *nb)
+{
+	return fr_in_target(nb) ||
+	       fr_in_text(fr_lo_target->mod, (unsigned long)nb->notifier_call);
+}
+
+static int __init fr_find_notifiers(void)
+{
+	struct notifier_block *nb, **link;
+	struct fr_leftover *lo;
+	unsigned int n = 0;
+	int ret = 0;
+
+	if (!IS_ENABLED(CONFIG_NET))
+		return -ENOENT;
+	if (!fr_netdev_chain)
+		return fr_missing(FR_LAYOUT_NETDEV_CHAIN);
+	if (!fr_rtnl_trylock())
+		return -EBUSY;
+	for (link = &fr_netdev_chain->head; (nb = rtnl_dereference(*link));
+	     link = &nb->next) {
+		if (++n > FR_CHAIN_MAX) {
+			ret = -E2BIG;
+			break;
+		}
+		if (!fr_notifier_owned(nb))
+			continue;
+		lo = fr_lo_add(&fr_lo_notifier, nb);
+		if (!lo)
+			break;
+		lo->size = sizeof(*nb);
+		lo->link = (unsigned long)link;
+		fr_lo_symbol(lo, fr_in_target(nb) ? (unsigned long)nb :
+			     (unsigned long)nb->notifier_call);
+	}
+	rtnl_unlock();
+	return ret;
+}
+
+/* Whether @obj is still on the chain; false also when it cannot be read. */
+static bool __init fr_notifier_listed(const void *obj)
+{
+	struct notifier_block *nb;
+	unsigned int n = 0;
+	bool listed = false;
+
+	if (!fr_rtnl_trylock())
+		return false;
+	for (nb = rtnl_dereference(fr_netdev_chain->head); nb && n < FR_CHAIN_MAX;
+	     nb = rtnl_dereference(nb->next), n++)
+		listed |= nb == obj && fr_notifier_owned(nb);
+	rtnl_unlock();
+	return listed;
+}
+
+static void fr_call_notifier_unregister(void *arg)
+{
+	unregister_netdevice_notifier(arg);
+}
+
+static enum fr_why __init fr_undo_notifier(struct fr_leftover *lo)
+{
+	unsigned int n;
+
+	for (n = 0; rtnl_is_locked(); n++, fr_pause())
+		if (n == FR_TRIES)
+			return FR_RTNL;
+	if (!fr_notifier_listed(lo->obj))
+		return FR_GONE;
+	return fr_call_bounded_ms(fr_call_notifier_unregister, lo->obj,
+				  FR_NOTIFIER_CALL_MS);
+}
+
+/*
+ * The chain's link to the block, and a block of the heap's own function
+ * word: another pointer to the block (a structure that begins with it) is
+ * not explained.
+ */
+static bool __init fr_notifier_explains(const struct fr_leftover *lo,
+					unsigned long where, unsigned long v)
+{
+	struct notifier_block *nb = lo->obj;
+
+	return (where == lo->link && v == (unsigned long)nb) ||
+	       (!fr_in_target(nb) && where == (unsigned long)&nb->notifier_call);
+}
+
+const struct fr_lo_kind fr_lo_notifier __initconst = {
+	.name = FR_LO_KIND_NOTIFIER,
+	.action = FR_LO_ACT_UNREGISTER,
+	.done = FR_LOG_UNDONE_NOTIFIER,
+	.lookup = fr_lookup_notifiers,
+	.find = fr_find_notifiers,
+	.undo = fr_undo_notifier,
+	.explains = fr_notifier_explains,
+};
