@@ -31,6 +31,7 @@ static const char *const fr_kind_names[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_QDISC] = FR_LO_KIND_QDISC,
 	[FR_LEFTOVER_LINK] = FR_LO_KIND_LINK,
 	[FR_LEFTOVER_NOTIFIER] = FR_LO_KIND_NOTIFIER,
+	[FR_LEFTOVER_PERNET] = FR_LO_KIND_PERNET,
 };
 
 static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
@@ -60,6 +61,7 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_QDISC] = FR_LOG_UNDONE_QDISC,
 	[FR_LEFTOVER_LINK] = FR_LOG_UNDONE_LINK,
 	[FR_LEFTOVER_NOTIFIER] = FR_LOG_UNDONE_NOTIFIER,
+	[FR_LEFTOVER_PERNET] = FR_LOG_UNDONE_PERNET,
 };
 
 const char *fr_leftover_kind_name(enum fr_leftover_kind kind)
@@ -129,16 +131,21 @@ int fr_leftover_parse(const char *text, struct fr_leftover *lo)
 			 strlen(open + 2) - 1);
 }
 
+/* Also "gone with an earlier undo: KIND NAME", which names the kind. */
 int fr_leftover_undone_parse(const char *text, enum fr_leftover_kind *kind,
 			     char *object, size_t size)
 {
-	for (int k = 0; k < FR_LEFTOVER_NR_KINDS; k++) {
-		const char *w = fr_undone_words[k];
+	bool gone = !strncmp(text, FR_LOG_GONE, strlen(FR_LOG_GONE));
 
-		if (!w || strncmp(text, w, strlen(w)))
+	if (gone)
+		text += strlen(FR_LOG_GONE);
+	for (int k = 0; k < FR_LEFTOVER_NR_KINDS; k++) {
+		const char *w = gone ? fr_kind_names[k] : fr_undone_words[k];
+		size_t len = w ? strlen(w) : 0;
+
+		if (!w || strncmp(text, w, len) || (gone && text[len++] != ' '))
 			continue;
-		text += strlen(w);
-		if (fr_copy_n(object, size, text, strlen(text)))
+		if (fr_copy_n(object, size, text + len, strlen(text + len)))
 			return -EINVAL;
 		*kind = k;
 		return 0;

@@ -76,6 +76,7 @@
 #define FR_LO_KIND_QDISC	"qdisc"
 #define FR_LO_KIND_LINK		"rtnl_link"
 #define FR_LO_KIND_NOTIFIER	"netdev_notifier"
+#define FR_LO_KIND_PERNET	"pernet"
 #define FR_LO_ACT_UNREGISTER	"unregister"
 #define FR_LO_ACT_REMOVE	"remove"
 #define FR_LO_ACT_STOP		"stop"
@@ -96,6 +97,9 @@
 #define FR_LOG_UNDONE_QDISC	"unregistered qdisc "
 #define FR_LOG_UNDONE_LINK	"unregistered rtnl_link "
 #define FR_LOG_UNDONE_NOTIFIER	"unregistered netdev_notifier "
+#define FR_LOG_UNDONE_PERNET	"unregistered pernet operations "
+/* "gone with an earlier undo: KIND NAME": a driver's remove took it away */
+#define FR_LOG_GONE		"gone with an earlier undo: "
 /* An idle work of the target disabled since 6.10: no leftover, no refusal. */
 #define FR_LOG_IDLE_WORK	"disabled idle work "
 #define FR_LOG_REFS		"references "	/* FR_REFS_FMT */

@@ -46,7 +46,7 @@
 static char *distrust;
 module_param_named(FR_PARAM_DISTRUST, distrust, charp, 0444);
 MODULE_PARM_DESC(FR_PARAM_DISTRUST,
-		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, netdev_chain, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
+		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, netdev_chain, pernet_list, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
 
 #define FR_FROM(a, b)		KERNEL_VERSION(a, b, 0)
 #define FR_UNTIL(a, b)		KERNEL_VERSION(a, b, 255)
@@ -168,6 +168,13 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 		FR_FROM(6, 1), FR_UNTIL(7, 3),
 		"6.12, 7.1 (6.1, 7.2, 7.3: the same unregister_netdevice_notifier())",
 		"network device notifiers left behind not looked for",
+	},
+	[FR_LAYOUT_PERNET] = {
+		"pernet_list",
+		"a list of struct pernet_operations under the rw_semaphore pernet_ops_rwsem in net/core/net_namespace.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3),
+		"6.12, 7.1 (6.1, 7.2, 7.3: the same unregister_pernet_device())",
+		"pernet operations left behind not looked for",
 	},
 	/* refscan.c: checked again as it is read. */
 	[FR_LAYOUT_FTRACE_PAGES] = {

@@ -470,6 +470,18 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_LINK && !strcmp(obj, "acc"));
 	CHECK(fr_leftover_undone_parse("unregistered netdev_notifier acc_nb", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_NOTIFIER && !strcmp(obj, "acc_nb"));
+	CHECK(fr_leftover_undone_parse("unregistered pernet operations acc_net_ops", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_PERNET && !strcmp(obj, "acc_net_ops"));
+	CHECK(fr_leftover_undone_parse("gone with an earlier undo: proc /proc/net/acc/acc0", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_PROC && !strcmp(obj, "/proc/net/acc/acc0"));
+	CHECK(fr_leftover_undone_parse("gone with an earlier undo: netdev_notifier acc_nb", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_NOTIFIER && !strcmp(obj, "acc_nb"));
+	CHECK(fr_leftover_undone_parse("gone with an earlier undo: netdev acc0", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_NETDEV && !strcmp(obj, "acc0"));
+	CHECK(fr_leftover_undone_parse("gone with an earlier undo: disk ram0", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_DISK && !strcmp(obj, "ram0"));
+	CHECK(fr_leftover_undone_parse("gone with an earlier undo: nothing acc", &kind, obj, sizeof(obj)) == -EINVAL);
+	CHECK(fr_leftover_undone_parse("gone with an earlier undo: proc ", &kind, obj, sizeof(obj)) == -EINVAL);
 	CHECK(fr_leftover_undone_parse("removed netdev acc0", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_NETDEV && !strcmp(obj, "acc0"));
 	CHECK(fr_leftover_undone_parse("cancelled work acc_work", &kind, obj, sizeof(obj)) == -EINVAL);

@@ -57,6 +57,8 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	/* Its dellink removes its devices, as the target's exit would. */
 	&fr_lo_link,
 	&fr_lo_notifier,
+	/* Its exit removes what it made per namespace: before /proc. */
+	&fr_lo_pernet,
 	&fr_lo_fs,
 	&fr_lo_misc,
 	&fr_lo_proc,
@@ -555,13 +557,14 @@ void __init fr_undo_leftovers(void)
 		/* Listed for two targets: undone once. */
 		why = fr_undone_before(lo) ? FR_OK : lo->kind->undo(lo);
 		/*
-		 * Gone: its driver's remove (run by an undo before it) took it
-		 * away, as the target's exit would have; the reference scan
-		 * after the undo proves nothing is left.
+		 * Gone: an undo before it (a driver's remove, a link kind's
+		 * dellink, a pernet exit) took it away, as the target's exit
+		 * would have; the reference scan after the undo proves nothing
+		 * is left.
 		 */
 		if (why == FR_GONE && lo->t->scan_after_undo &&
 		    lo->kind != &fr_lo_driver) {
-			pr_info("%s: %s %s gone with its driver\n", lo->t->name,
+			pr_info("%s: " FR_LOG_GONE "%s %s\n", lo->t->name,
 				lo->kind->name, lo->name);
 			lo->undone = true;
 			continue;

@@ -85,6 +85,7 @@ extern const struct fr_lo_kind fr_lo_driver;	/* driver.c */
 extern const struct fr_lo_kind fr_lo_pdev;	/* platform.c */
 extern const struct fr_lo_kind fr_lo_link;	/* rtnl.c */
 extern const struct fr_lo_kind fr_lo_notifier;	/* notifier.c */
+extern const struct fr_lo_kind fr_lo_pernet;	/* pernet.c */
 extern const struct fr_lo_kind fr_lo_fs;	/* fs.c */
 extern const struct fr_lo_kind fr_lo_misc;	/* misc.c */
 extern const struct fr_lo_kind fr_lo_proc;	/* proc.c */

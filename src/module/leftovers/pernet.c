@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Leftover pernet operations (net/core/net_namespace.c): the struct
+ * pernet_operations on the private list pernet_list that lie in the
+ * target (bonding, 8021q, most protocols); undone with
+ * unregister_pernet_device().  That runs the operations' own exit for
+ * every namespace and frees their per-namespace data, as the target's exit
+ * does; it serves subsystems too (only a device's can be first_device).
+ * The list is read under pernet_ops_rwsem, taken by trylock for 100 ms at
+ * most, as is RTNL (most exits take it) before the call, which is bounded.
+ * Undone after the target's link kinds and notifiers (its exit deletes its
+ * devices first) and before its /proc entries, which an exit removes
+ * itself.  The per-namespace data is freed by the undo: the heap's part of
+ * the reference scan runs after it.
+ */
+#include <linux/rtnetlink.h>
+#include <linux/rwsem.h>
+#include <net/net_namespace.h>
+
+#include "leftovers.h"
+
+#define FR_PERNET_MAX		4096	/* operations on the list, at most */
+#define FR_PERNET_CALL_MS	5000	/* every namespace's exit, RCU barrier */
+
+static const char fr_sym_pernet[] __initconst = "pernet_list";
+static const char fr_sym_pernet_sem[] __initconst = "pernet_ops_rwsem";
+
+static struct list_head *fr_pernet_list __initdata;
+static struct rw_semaphore *fr_pernet_sem __initdata;
+
+static void __init fr_lookup_pernet(void)
+{
+	fr_pernet_list = fr_lookup(FR_LAYOUT_PERNET, fr_sym_pernet,
+				   sizeof(*fr_pernet_list));
+	fr_pernet_sem = fr_lookup(FR_LAYOUT_PERNET, fr_sym_pernet_sem,
+				  sizeof(*fr_pernet_sem));
+}
+
+static bool __init fr_pernet_lock(void)
+{
+	unsigned int n;
+
+	for (n = 0; !down_read_trylock(fr_pernet_sem); n++, fr_pause())
+		if (n == FR_TRIES)
+			return false;
+	return true;
+}
+
+static int __init fr_find_pernet(void)
+{
+	struct pernet_operations *ops;
+	struct fr_leftover *lo;
+	unsigned int n = 0;
+	int ret = 0;
+
+	if (!IS_ENABLED(CONFIG_NET))
+		return -ENOENT;
+	if (!fr_pernet_list || !fr_pernet_sem)
+		return fr_missing(FR_LAYOUT_PERNET);
+	if (!fr_pernet_lock())
+		return -EBUSY;
+	list_for_each_entry(ops, fr_pernet_list, list) {
+		if (++n > FR_PERNET_MAX) {
+			ret = -E2BIG;
+			break;
+		}
+		if (!fr_in_target(ops))
+			continue;
+		lo = fr_lo_add(&fr_lo_pernet, ops);
+		if (!lo)
+			break;
+		lo->size = sizeof(*ops);
+		fr_lo_symbol(lo, (unsigned long)ops);
+		lo->t->scan_after_undo = true;
+	}
+	up_read(fr_pernet_sem);
+	return ret;
+}
+
+/* Whether @obj is still on the list; false also when it cannot be read. */
+static bool __init fr_pernet_listed(const void *obj)
+{
+	struct pernet_operations *ops;
+	unsigned int n = 0;
+	bool listed = false;
+
+	if (!fr_pernet_lock())
+		return false;
+	list_for_each_entry(ops, fr_pernet_list, list) {
+		listed |= ops == obj;
+		if (listed || ++n > FR_PERNET_MAX)
+			break;
+	}
+	up_read(fr_pernet_sem);
+	return listed;
+}
+
+static void fr_call_pernet_unregister(void *arg)
+{
+	unregister_pernet_device(arg);
+}
+
+static enum fr_why __init fr_undo_pernet(struct fr_leftover *lo)
+{
+	unsigned int n;
+
+	for (n = 0; rtnl_is_locked() || rwsem_is_locked(fr_pernet_sem);
+	     n++, fr_pause())
+		if (n == FR_TRIES)
+			return FR_LOCKED;
+	if (!fr_pernet_listed(lo->obj))
+		return FR_GONE;
+	return fr_call_bounded_ms(fr_call_pernet_unregister, lo->obj,
+				  FR_PERNET_CALL_MS);
+}
+
+/* Only the list's links to its node: nothing else should point to it. */
+static bool __init fr_pernet_explains(const struct fr_leftover *lo,
+				      unsigned long where, unsigned long v)
+{
+	struct pernet_operations *ops = lo->obj;
+
+	return v - (unsigned long)&ops->list < sizeof(ops->list);
+}
+
+const struct fr_lo_kind fr_lo_pernet __initconst = {
+	.name = FR_LO_KIND_PERNET,
+	.action = FR_LO_ACT_UNREGISTER,
+	.done = FR_LOG_UNDONE_PERNET,
+	.lookup = fr_lookup_pernet,
+	.find = fr_find_pernet,
+	.undo = fr_undo_pernet,
+	.explains = fr_pernet_explains,
+};
