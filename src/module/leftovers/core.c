@@ -636,7 +636,8 @@ void __init fr_recheck_timers(void)
  * unregisters (a list's links, a device's data), or one its kind says the
  * undo removes.  Leftovers refused explain nothing, and neither do those
  * already undone (the scan after the undo, main.c): a pointer to one then
- * is one the undo did not take away.
+ * is one the undo did not take away, unless its kind says it is a stale
+ * copy in what the undo freed.
  */
 bool __init fr_lo_explains(const struct fr_rescue *t, unsigned long where,
 			   unsigned long v)
@@ -644,8 +645,13 @@ bool __init fr_lo_explains(const struct fr_rescue *t, unsigned long where,
 	const struct fr_leftover *lo;
 
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
-		if (lo->t != t || lo->refuse || lo->idle || lo->undone || !lo->obj)
+		if (lo->t != t || lo->refuse || lo->idle || !lo->obj)
 			continue;
+		if (lo->undone) {
+			if (lo->kind->stale && lo->kind->stale(lo, where, v))
+				return true;
+			continue;
+		}
 		if (lo->kind->explains ? lo->kind->explains(lo, where, v) :
 		    v - (unsigned long)lo->obj < lo->size)
 			return true;

@@ -58,6 +58,9 @@ struct fr_lo_kind {
 	/* Whether @v, found at @where, points into what the undo removes. */
 	bool (*explains)(const struct fr_leftover *lo, unsigned long where,
 			 unsigned long v);
+	/* After the undo: whether @v is a stale copy in what the undo freed. */
+	bool (*stale)(const struct fr_leftover *lo, unsigned long where,
+		      unsigned long v);
 	bool recheck;		/* looked for again after the undo (timers) */
 };
 

@@ -47,7 +47,8 @@ static bool __init fr_notifier_owned(const struct notifier_block *nb)
 
 static int __init fr_find_notifiers(void)
 {
-	struct notifier_block *nb, **link;
+	struct notifier_block __rcu **link;
+	struct notifier_block *nb;
 	struct fr_leftover *lo;
 	unsigned int n = 0;
 	int ret = 0;

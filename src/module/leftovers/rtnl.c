@@ -129,6 +129,24 @@ static bool __init fr_link_explains(const struct fr_leftover *lo,
 	return v - (unsigned long)&ops->list < sizeof(ops->list);
 }
 
+/*
+ * Since 6.13 the kind's SRCU has per-CPU data that points back to it, and
+ * the undo frees it (cleanup_srcu_struct(), after waiting for its readers):
+ * the per-CPU allocator does not clear what it frees, and nothing reads it
+ * again.  Only a pointer to the SRCU of a kind that was unregistered.
+ */
+static bool __init fr_link_stale(const struct fr_leftover *lo,
+				 unsigned long where, unsigned long v)
+{
+#ifdef FR_LINK_OPS_RCU
+	struct rtnl_link_ops *ops = lo->obj;
+
+	return v - (unsigned long)&ops->srcu < sizeof(ops->srcu);
+#else
+	return false;
+#endif
+}
+
 const struct fr_lo_kind fr_lo_link __initconst = {
 	.name = FR_LO_KIND_LINK,
 	.action = FR_LO_ACT_UNREGISTER,
@@ -137,4 +155,5 @@ const struct fr_lo_kind fr_lo_link __initconst = {
 	.find = fr_find_links,
 	.undo = fr_undo_link,
 	.explains = fr_link_explains,
+	.stale = fr_link_stale,
 };
