@@ -32,6 +32,8 @@ static const char *const fr_kind_names[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_LINK] = FR_LO_KIND_LINK,
 	[FR_LEFTOVER_NOTIFIER] = FR_LO_KIND_NOTIFIER,
 	[FR_LEFTOVER_PERNET] = FR_LO_KIND_PERNET,
+	[FR_LEFTOVER_INPUT] = FR_LO_KIND_INPUT,
+	[FR_LEFTOVER_LDISC] = FR_LO_KIND_LDISC,
 };
 
 static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
@@ -62,6 +64,8 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_LINK] = FR_LOG_UNDONE_LINK,
 	[FR_LEFTOVER_NOTIFIER] = FR_LOG_UNDONE_NOTIFIER,
 	[FR_LEFTOVER_PERNET] = FR_LOG_UNDONE_PERNET,
+	[FR_LEFTOVER_INPUT] = FR_LOG_UNDONE_INPUT,
+	[FR_LEFTOVER_LDISC] = FR_LOG_UNDONE_LDISC,
 };
 
 const char *fr_leftover_kind_name(enum fr_leftover_kind kind)

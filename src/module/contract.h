@@ -77,6 +77,8 @@
 #define FR_LO_KIND_LINK		"rtnl_link"
 #define FR_LO_KIND_NOTIFIER	"netdev_notifier"
 #define FR_LO_KIND_PERNET	"pernet"
+#define FR_LO_KIND_INPUT	"input_handler"
+#define FR_LO_KIND_LDISC	"ldisc"
 #define FR_LO_ACT_UNREGISTER	"unregister"
 #define FR_LO_ACT_REMOVE	"remove"
 #define FR_LO_ACT_STOP		"stop"
@@ -98,6 +100,8 @@
 #define FR_LOG_UNDONE_LINK	"unregistered rtnl_link "
 #define FR_LOG_UNDONE_NOTIFIER	"unregistered netdev_notifier "
 #define FR_LOG_UNDONE_PERNET	"unregistered pernet operations "
+#define FR_LOG_UNDONE_INPUT	"unregistered input handler "
+#define FR_LOG_UNDONE_LDISC	"unregistered line discipline "
 /* "gone with an earlier undo: KIND NAME": a driver's remove took it away */
 #define FR_LOG_GONE		"gone with an earlier undo: "
 /* An idle work of the target disabled since 6.10: no leftover, no refusal. */

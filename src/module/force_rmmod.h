@@ -116,6 +116,8 @@ enum fr_layout {
 	FR_LAYOUT_LINK_OPS,	/* leftovers/rtnl.c */
 	FR_LAYOUT_NETDEV_CHAIN,	/* leftovers/notifier.c */
 	FR_LAYOUT_PERNET,	/* leftovers/pernet.c */
+	FR_LAYOUT_INPUT,	/* leftovers/input.c */
+	FR_LAYOUT_LDISCS,	/* leftovers/ldisc.c */
 	FR_LAYOUT_FTRACE_PAGES,	/* refscan.c */
 	FR_LAYOUT_FTRACE_MOD_MAPS,	/* refscan.c */
 	FR_NR_LAYOUTS,

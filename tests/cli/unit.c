@@ -472,6 +472,10 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_NOTIFIER && !strcmp(obj, "acc_nb"));
 	CHECK(fr_leftover_undone_parse("unregistered pernet operations acc_net_ops", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_PERNET && !strcmp(obj, "acc_net_ops"));
+	CHECK(fr_leftover_undone_parse("unregistered input handler acc", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_INPUT && !strcmp(obj, "acc"));
+	CHECK(fr_leftover_undone_parse("unregistered line discipline n_acc", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_LDISC && !strcmp(obj, "n_acc"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: proc /proc/net/acc/acc0", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_PROC && !strcmp(obj, "/proc/net/acc/acc0"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: netdev_notifier acc_nb", &kind, obj, sizeof(obj)) == 0);

@@ -59,11 +59,14 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_notifier,
 	/* Its exit removes what it made per namespace: before /proc. */
 	&fr_lo_pernet,
+	/* Its disconnect removes the devices its connect made. */
+	&fr_lo_input,
 	&fr_lo_fs,
 	&fr_lo_misc,
 	&fr_lo_proc,
 	&fr_lo_binfmt,
 	&fr_lo_tcp,
+	&fr_lo_ldisc,
 	&fr_lo_crypto,
 	&fr_lo_qdisc,
 	&fr_lo_disk,

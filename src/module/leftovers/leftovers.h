@@ -70,7 +70,8 @@ struct fr_leftover {
 	void *obj;		/* the registered object, as the list holds it */
 	size_t size;		/* its size, where it may lie in the target */
 	char name[64];		/* fs name, device name, /proc path, symbol */
-	unsigned long link;	/* notifier: the chain's word that points to it */
+	/* notifier, ldisc: the word that points to it; rtnl_link: SRCU data */
+	unsigned long link;
 	enum fr_why refuse;	/* why it cannot be undone safely, or FR_OK */
 	bool held;		/* proc: a reference on the entry is held */
 	bool idle;		/* work: idle, disabled quietly (never refuses) */
@@ -89,11 +90,13 @@ extern const struct fr_lo_kind fr_lo_pdev;	/* platform.c */
 extern const struct fr_lo_kind fr_lo_link;	/* rtnl.c */
 extern const struct fr_lo_kind fr_lo_notifier;	/* notifier.c */
 extern const struct fr_lo_kind fr_lo_pernet;	/* pernet.c */
+extern const struct fr_lo_kind fr_lo_input;	/* input.c */
 extern const struct fr_lo_kind fr_lo_fs;	/* fs.c */
 extern const struct fr_lo_kind fr_lo_misc;	/* misc.c */
 extern const struct fr_lo_kind fr_lo_proc;	/* proc.c */
 extern const struct fr_lo_kind fr_lo_binfmt;	/* binfmt.c */
 extern const struct fr_lo_kind fr_lo_tcp;	/* tcp.c */
+extern const struct fr_lo_kind fr_lo_ldisc;	/* ldisc.c */
 extern const struct fr_lo_kind fr_lo_crypto;	/* crypto.c */
 extern const struct fr_lo_kind fr_lo_qdisc;	/* qdisc.c */
 extern const struct fr_lo_kind fr_lo_disk;	/* disk.c */
@@ -126,6 +129,9 @@ bool fr_spin_free(spinlock_t *lock);
 enum fr_why fr_call_bounded(void (*fn)(void *arg), void *arg);
 enum fr_why fr_call_bounded_ms(void (*fn)(void *arg), void *arg,
 			       unsigned int ms);
+
+/* pernet.c: RTNL and pernet_ops_rwsem free, tried for 100 ms. */
+enum fr_why fr_net_locks_free(void);
 
 /* core.c: the target's memory. */
 bool fr_in_text(const struct module *mod, unsigned long addr);

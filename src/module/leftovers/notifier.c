@@ -6,8 +6,9 @@
  * unregister_netdevice_notifier().  That calls the block once more for
  * every device, as going down and unregistering: the target's own code,
  * intact, what its exit does.  The chain is read under RTNL, taken by
- * trylock for 100 ms at most; RTNL held for 100 ms refuses, and the call is
- * bounded.  Only the chain's own link to a block is explained: the word of
+ * trylock for 100 ms at most; RTNL or pernet_ops_rwsem (which the call
+ * takes too) held for 100 ms refuses, and the call is bounded.  Only the
+ * chain's own link to a block is explained: the word of
  * the head or of the block before it, as found.
  */
 #include <linux/netdevice.h>
@@ -79,20 +80,20 @@ static int __init fr_find_notifiers(void)
 	return ret;
 }
 
-/* Whether @obj is still on the chain; false also when it cannot be read. */
-static bool __init fr_notifier_listed(const void *obj)
+/* FR_OK: @obj is still on the chain; FR_GONE: not; else: not read. */
+static enum fr_why __init fr_notifier_listed(const void *obj)
 {
 	struct notifier_block *nb;
 	unsigned int n = 0;
 	bool listed = false;
 
 	if (!fr_rtnl_trylock())
-		return false;
+		return FR_RTNL;
 	for (nb = rtnl_dereference(fr_netdev_chain->head); nb && n < FR_CHAIN_MAX;
 	     nb = rtnl_dereference(nb->next), n++)
 		listed |= nb == obj && fr_notifier_owned(nb);
 	rtnl_unlock();
-	return listed;
+	return listed ? FR_OK : nb ? FR_UNCHECKED : FR_GONE;
 }
 
 static void fr_call_notifier_unregister(void *arg)
@@ -102,13 +103,12 @@ static void fr_call_notifier_unregister(void *arg)
 
 static enum fr_why __init fr_undo_notifier(struct fr_leftover *lo)
 {
-	unsigned int n;
+	enum fr_why why = fr_net_locks_free();
 
-	for (n = 0; rtnl_is_locked(); n++, fr_pause())
-		if (n == FR_TRIES)
-			return FR_RTNL;
-	if (!fr_notifier_listed(lo->obj))
-		return FR_GONE;
+	if (!why)
+		why = fr_notifier_listed(lo->obj);
+	if (why)
+		return why;
 	return fr_call_bounded_ms(fr_call_notifier_unregister, lo->obj,
 				  FR_NOTIFIER_CALL_MS);
 }

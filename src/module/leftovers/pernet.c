@@ -10,8 +10,9 @@
  * most, as is RTNL (most exits take it) before the call, which is bounded.
  * Undone after the target's link kinds and notifiers (its exit deletes its
  * devices first) and before its /proc entries, which an exit removes
- * itself.  The per-namespace data is freed by the undo: the heap's part of
- * the reference scan runs after it.
+ * itself; the target's own operations last registered first, as the
+ * kernel and exits take them down.  The per-namespace data is freed by the
+ * undo: the heap's part of the reference scan runs after it.
  */
 #include <linux/rtnetlink.h>
 #include <linux/rwsem.h>
@@ -59,7 +60,7 @@ static int __init fr_find_pernet(void)
 		return fr_missing(FR_LAYOUT_PERNET);
 	if (!fr_pernet_lock())
 		return -EBUSY;
-	list_for_each_entry(ops, fr_pernet_list, list) {
+	list_for_each_entry_reverse(ops, fr_pernet_list, list) {
 		if (++n > FR_PERNET_MAX) {
 			ret = -E2BIG;
 			break;
@@ -77,22 +78,40 @@ static int __init fr_find_pernet(void)
 	return ret;
 }
 
-/* Whether @obj is still on the list; false also when it cannot be read. */
-static bool __init fr_pernet_listed(const void *obj)
+/* FR_OK: @obj is still on the list; FR_GONE: not; FR_LOCKED: not read. */
+static enum fr_why __init fr_pernet_listed(const void *obj)
 {
 	struct pernet_operations *ops;
 	unsigned int n = 0;
 	bool listed = false;
 
 	if (!fr_pernet_lock())
-		return false;
+		return FR_LOCKED;
 	list_for_each_entry(ops, fr_pernet_list, list) {
 		listed |= ops == obj;
 		if (listed || ++n > FR_PERNET_MAX)
 			break;
 	}
 	up_read(fr_pernet_sem);
-	return listed;
+	return listed ? FR_OK : n > FR_PERNET_MAX ? FR_UNCHECKED : FR_GONE;
+}
+
+/*
+ * For every undo that takes RTNL and pernet_ops_rwsem (link kinds,
+ * notifiers, pernet operations): neither held for 100 ms.  A task that
+ * crashed in a namespace's setup holds the second for ever.
+ */
+enum fr_why __init fr_net_locks_free(void)
+{
+	unsigned int n;
+
+	if (!fr_pernet_sem)
+		return FR_UNCHECKED;
+	for (n = 0; rtnl_is_locked() || rwsem_is_locked(fr_pernet_sem);
+	     n++, fr_pause())
+		if (n == FR_TRIES)
+			return rtnl_is_locked() ? FR_RTNL : FR_LOCKED;
+	return FR_OK;
 }
 
 static void fr_call_pernet_unregister(void *arg)
@@ -102,14 +121,12 @@ static void fr_call_pernet_unregister(void *arg)
 
 static enum fr_why __init fr_undo_pernet(struct fr_leftover *lo)
 {
-	unsigned int n;
+	enum fr_why why = fr_net_locks_free();
 
-	for (n = 0; rtnl_is_locked() || rwsem_is_locked(fr_pernet_sem);
-	     n++, fr_pause())
-		if (n == FR_TRIES)
-			return FR_LOCKED;
-	if (!fr_pernet_listed(lo->obj))
-		return FR_GONE;
+	if (!why)
+		why = fr_pernet_listed(lo->obj);
+	if (why)
+		return why;
 	return fr_call_bounded_ms(fr_call_pernet_unregister, lo->obj,
 				  FR_PERNET_CALL_MS);
 }

@@ -10,12 +10,15 @@
  *
  * The list is read under RTNL before 6.13, taken by trylock for 100 ms at
  * most; since then it is an RCU list (each kind with its own SRCU, freed by
- * the unregistration).  RTNL held for 100 ms refuses, and the call is
- * bounded: rtnl_link_unregister() also waits for every device being
+ * the unregistration).  RTNL, pernet_ops_rwsem or (since 6.13)
+ * link_ops_mutex held for 100 ms refuses, and the call is bounded:
+ * rtnl_link_unregister() also waits for every device being
  * unregistered anywhere to go.  A target with a kind to unregister is
  * scanned for references after the undo, like one with a bus driver: its
  * devices, and since 6.13 its kind's SRCU, are freed by it.
  */
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
 #include <linux/rculist.h>
 #include <linux/rtnetlink.h>
 #include <net/rtnetlink.h>
@@ -25,13 +28,24 @@
 #define FR_LINK_CALL_MS	5000	/* rtnl_link_unregister(): waits, RCU, SRCU */
 
 static const char fr_sym_link_ops[] __initconst = "link_ops";
+#ifdef FR_LINK_OPS_RCU
+#define FR_LINK_RCU	true
+static const char fr_sym_link_mutex[] __initconst = "link_ops_mutex";
+#else
+#define FR_LINK_RCU	false
+#endif
 
 static struct list_head *fr_link_ops __initdata;
+static struct mutex *fr_link_mutex __initdata;	/* since 6.13 */
 
 static void __init fr_lookup_links(void)
 {
 	fr_link_ops = fr_lookup(FR_LAYOUT_LINK_OPS, fr_sym_link_ops,
 				sizeof(*fr_link_ops));
+#ifdef FR_LINK_OPS_RCU
+	fr_link_mutex = fr_lookup(FR_LAYOUT_LINK_OPS, fr_sym_link_mutex,
+				  sizeof(*fr_link_mutex));
+#endif
 }
 
 /* The list locked for reading: RTNL tried for 100 ms, or RCU since 6.13. */
@@ -59,6 +73,26 @@ static void __init fr_links_unlock(void)
 #endif
 }
 
+/*
+ * A kind without dellink (no alloc or setup: not made by "ip link add")
+ * whose devices name it anyway: rtnl_link_unregister() would call NULL.
+ */
+static bool __init fr_link_undeletable(const struct rtnl_link_ops *ops)
+{
+	struct net_device *dev;
+	bool found = false;
+	struct net *net;
+
+	if (READ_ONCE(ops->dellink))
+		return false;
+	rcu_read_lock();
+	for_each_net_rcu(net)
+		for_each_netdev_rcu(net, dev)
+			found |= READ_ONCE(dev->rtnl_link_ops) == ops;
+	rcu_read_unlock();
+	return found;
+}
+
 static int __init fr_find_links(void)
 {
 	struct rtnl_link_ops *ops;
@@ -66,7 +100,7 @@ static int __init fr_find_links(void)
 
 	if (!IS_ENABLED(CONFIG_NET))
 		return -ENOENT;
-	if (!fr_link_ops)
+	if (!fr_link_ops || (FR_LINK_RCU && !fr_link_mutex))
 		return fr_missing(FR_LAYOUT_LINK_OPS);
 	if (!fr_links_lock())
 		return -EBUSY;
@@ -78,24 +112,29 @@ static int __init fr_find_links(void)
 			break;
 		lo->size = sizeof(*ops);
 		strscpy(lo->name, ops->kind, sizeof(lo->name));
+#ifdef FR_LINK_OPS_RCU
+		lo->link = (unsigned long)ops->srcu.sda;	/* fr_link_stale() */
+#endif
 		lo->t->scan_after_undo = true;
+		if (fr_link_undeletable(ops))
+			lo->refuse = FR_NO_UNDO;
 	}
 	fr_links_unlock();
 	return 0;
 }
 
-/* Whether @obj is still on the list; false also when it cannot be read. */
-static bool __init fr_link_listed(const void *obj)
+/* FR_OK: @obj is still on the list; FR_GONE: not; FR_RTNL: not read. */
+static enum fr_why __init fr_link_listed(const void *obj)
 {
 	struct rtnl_link_ops *ops;
 	bool listed = false;
 
 	if (!fr_links_lock())
-		return false;
+		return FR_RTNL;
 	list_for_each_entry_rcu(ops, fr_link_ops, list, true)
 		listed |= ops == obj;
 	fr_links_unlock();
-	return listed;
+	return listed ? FR_OK : FR_GONE;
 }
 
 static void fr_call_link_unregister(void *arg)
@@ -103,15 +142,29 @@ static void fr_call_link_unregister(void *arg)
 	rtnl_link_unregister(arg);
 }
 
-static enum fr_why __init fr_undo_link(struct fr_leftover *lo)
+/* Since 6.13 the unregistration takes link_ops_mutex first. */
+static enum fr_why __init fr_link_mutex_free(void)
 {
+#ifdef FR_LINK_OPS_RCU
 	unsigned int n;
 
-	for (n = 0; rtnl_is_locked(); n++, fr_pause())
+	for (n = 0; mutex_is_locked(fr_link_mutex); n++, fr_pause())
 		if (n == FR_TRIES)
-			return FR_RTNL;
-	if (!fr_link_listed(lo->obj))
-		return FR_GONE;
+			return FR_LOCKED;
+#endif
+	return FR_OK;
+}
+
+static enum fr_why __init fr_undo_link(struct fr_leftover *lo)
+{
+	enum fr_why why = fr_net_locks_free();
+
+	if (!why)
+		why = fr_link_mutex_free();
+	if (!why)
+		why = fr_link_listed(lo->obj);
+	if (why)
+		return why;
 	return fr_call_bounded_ms(fr_call_link_unregister, lo->obj,
 				  FR_LINK_CALL_MS);
 }
@@ -130,21 +183,29 @@ static bool __init fr_link_explains(const struct fr_leftover *lo,
 }
 
 /*
- * Since 6.13 the kind's SRCU has per-CPU data that points back to it, and
- * the undo frees it (cleanup_srcu_struct(), after waiting for its readers):
- * the per-CPU allocator does not clear what it frees, and nothing reads it
- * again.  Only a pointer to the SRCU of a kind that was unregistered.
+ * Since 6.13 the kind's SRCU has per-CPU data (struct srcu_data) whose ssp
+ * points back to it, and the undo frees it (cleanup_srcu_struct(), after
+ * waiting for its readers): the per-CPU allocator does not clear what it
+ * frees, and nothing reads it again.  Only that word of the per-CPU data
+ * the kind had when found, and only once the cleanup really freed it (it
+ * leaks it, with a warning, when readers or callbacks remain).
  */
 static bool __init fr_link_stale(const struct fr_leftover *lo,
 				 unsigned long where, unsigned long v)
 {
 #ifdef FR_LINK_OPS_RCU
 	struct rtnl_link_ops *ops = lo->obj;
+	struct srcu_data __percpu *sda = (void __percpu *)lo->link;
+	int cpu;
 
-	return v - (unsigned long)&ops->srcu < sizeof(ops->srcu);
-#else
-	return false;
+	if (v != (unsigned long)&ops->srcu || !sda || READ_ONCE(ops->srcu.sda) ||
+	    READ_ONCE(ops->srcu.srcu_sup))
+		return false;
+	for_each_possible_cpu(cpu)
+		if (where == (unsigned long)&per_cpu_ptr(sda, cpu)->ssp)
+			return true;
 #endif
+	return false;
 }
 
 const struct fr_lo_kind fr_lo_link __initconst = {
