@@ -5,10 +5,12 @@
  * target (joydev, evdev, mousedev...); undone with
  * input_unregister_handler(), which disconnects every handle with the
  * handler's own disconnect, as the target's exit does: its devices' nodes
- * go.  An open node holds the target (its cdev's owner) and refuses it.
- * The list is read under input_mutex, taken by trylock for 100 ms at most;
- * the call is bounded.  The handles are freed by the undo: the heap's part
- * of the reference scan runs after it.
+ * go.  An open node holds the target (its file operations' owner) and
+ * refuses it; a handle opened without a file, or whose device's mutex is
+ * held for 100 ms, refuses the undo.  The list is read under input_mutex,
+ * taken by trylock for 100 ms at most; the call is bounded.  The handles
+ * are freed by the undo: the heap's part of the reference scan runs after
+ * it.
  */
 #include <linux/input.h>
 #include <linux/mutex.h>
@@ -42,6 +44,30 @@ static bool __init fr_input_lock(void)
 	return true;
 }
 
+/*
+ * Its handles, under input_mutex: the disconnect of each takes its device's
+ * mutex, which a task that crashed in the device's open or close holds for
+ * ever (FR_LOCKED, after 100 ms); one opened without a file (a handler
+ * that opens in connect, as input-leds does) would run the device's close
+ * (FR_OPEN).
+ */
+static enum fr_why __init fr_handles_free(struct input_handler *handler)
+{
+	struct input_handle *handle;
+	unsigned int n = 0, tries;
+
+	list_for_each_entry(handle, &handler->h_list, h_node) {
+		if (++n > FR_INPUT_MAX)
+			return FR_UNCHECKED;
+		if (READ_ONCE(handle->open))
+			return FR_OPEN;
+		for (tries = 0; mutex_is_locked(&handle->dev->mutex); tries++, fr_pause())
+			if (tries == FR_TRIES)
+				return FR_LOCKED;
+	}
+	return FR_OK;
+}
+
 static int __init fr_find_handlers(void)
 {
 	struct input_handler *handler;
@@ -49,8 +75,10 @@ static int __init fr_find_handlers(void)
 	unsigned int n = 0;
 	int ret = 0;
 
-	if (!fr_handlers || !fr_input_mutex)
+	if (!fr_handlers)
 		return fr_missing(FR_LAYOUT_INPUT);
+	if (!fr_input_mutex)
+		return -ERANGE;	/* the list without its lock: not read */
 	if (!fr_input_lock())
 		return -EBUSY;
 	list_for_each_entry(handler, fr_handlers, node) {
@@ -65,28 +93,37 @@ static int __init fr_find_handlers(void)
 			break;
 		lo->size = sizeof(*handler);
 		strscpy(lo->name, handler->name, sizeof(lo->name));
+		lo->refuse = fr_handles_free(handler);
 		lo->t->scan_after_undo = true;
 	}
 	mutex_unlock(fr_input_mutex);
 	return ret;
 }
 
-/* Whether @obj is still on the list; false also when it cannot be read. */
-static bool __init fr_handler_listed(const void *obj)
+/*
+ * FR_OK: @obj is still on the list and its handles are free; FR_GONE: not
+ * on it; else why it cannot be undone (the list not read among them).
+ */
+static enum fr_why __init fr_handler_check(struct input_handler *obj)
 {
 	struct input_handler *handler;
+	enum fr_why why = FR_GONE;
 	unsigned int n = 0;
-	bool listed = false;
 
 	if (!fr_input_lock())
-		return false;
+		return FR_LOCKED;
 	list_for_each_entry(handler, fr_handlers, node) {
-		listed |= handler == obj;
-		if (listed || ++n > FR_INPUT_MAX)
+		if (handler == obj) {
+			why = fr_handles_free(handler);
 			break;
+		}
+		if (++n > FR_INPUT_MAX) {
+			why = FR_UNCHECKED;
+			break;
+		}
 	}
 	mutex_unlock(fr_input_mutex);
-	return listed;
+	return why;
 }
 
 static void fr_call_handler_unregister(void *arg)
@@ -96,8 +133,10 @@ static void fr_call_handler_unregister(void *arg)
 
 static enum fr_why __init fr_undo_handler(struct fr_leftover *lo)
 {
-	if (!fr_handler_listed(lo->obj))
-		return FR_GONE;
+	enum fr_why why = fr_handler_check(lo->obj);
+
+	if (why)
+		return why;
 	return fr_call_bounded_ms(fr_call_handler_unregister, lo->obj,
 				  FR_INPUT_CALL_MS);
 }

@@ -9,6 +9,7 @@
  * refused.  The raw lock is looked at for 100 ms before the call, never
  * waited on.
  */
+#include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/tty.h>
 #include <linux/tty_ldisc.h>
@@ -35,8 +36,12 @@ static int __init fr_find_ldiscs(void)
 	struct fr_leftover *lo;
 	int i;
 
-	if (!fr_ldiscs || !fr_ldiscs_lock)
+	if (!fr_ldiscs)
 		return fr_missing(FR_LAYOUT_LDISCS);
+	if (!fr_ldiscs_lock)
+		return -ERANGE;	/* the table without its lock: not read */
+	/* Another module's, unregistered meanwhile, is freed after a grace period. */
+	rcu_read_lock();
 	for (i = 0; i < NR_LDISCS; i++) {
 		ops = READ_ONCE(fr_ldiscs[i]);
 		if (!ops || (ops->owner != fr_lo_target->mod && !fr_in_target(ops)))
@@ -50,7 +55,11 @@ static int __init fr_find_ldiscs(void)
 		/* Its users hold no reference to the target: not undone. */
 		if (ops->owner != fr_lo_target->mod || ops->num != i)
 			lo->refuse = FR_UNCHECKED;
+		/* Emptied, every new tty would fail to open: n_tty is not put back. */
+		if (i == N_TTY)
+			lo->refuse = FR_PERMANENT;
 	}
+	rcu_read_unlock();
 	return 0;
 }
 

@@ -56,8 +56,10 @@ static int __init fr_find_pernet(void)
 
 	if (!IS_ENABLED(CONFIG_NET))
 		return -ENOENT;
-	if (!fr_pernet_list || !fr_pernet_sem)
+	if (!fr_pernet_list)
 		return fr_missing(FR_LAYOUT_PERNET);
+	if (!fr_pernet_sem)
+		return -ERANGE;	/* the list without its lock: not read */
 	if (!fr_pernet_lock())
 		return -EBUSY;
 	list_for_each_entry_reverse(ops, fr_pernet_list, list) {

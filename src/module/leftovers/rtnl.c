@@ -100,8 +100,10 @@ static int __init fr_find_links(void)
 
 	if (!IS_ENABLED(CONFIG_NET))
 		return -ENOENT;
-	if (!fr_link_ops || (FR_LINK_RCU && !fr_link_mutex))
+	if (!fr_link_ops)
 		return fr_missing(FR_LAYOUT_LINK_OPS);
+	if (FR_LINK_RCU && !fr_link_mutex)
+		return -ERANGE;	/* the list without its lock: not read */
 	if (!fr_links_lock())
 		return -EBUSY;
 	list_for_each_entry_rcu(ops, fr_link_ops, list, true) {
@@ -163,6 +165,8 @@ static enum fr_why __init fr_undo_link(struct fr_leftover *lo)
 		why = fr_link_mutex_free();
 	if (!why)
 		why = fr_link_listed(lo->obj);
+	if (!why && fr_link_undeletable(lo->obj))
+		why = FR_NO_UNDO;
 	if (why)
 		return why;
 	return fr_call_bounded_ms(fr_call_link_unregister, lo->obj,
