@@ -21,6 +21,7 @@
 #include <linux/netdevice.h>
 #include <linux/rculist.h>
 #include <linux/rtnetlink.h>
+#include <linux/vmalloc.h>
 #include <net/rtnetlink.h>
 
 #include "leftovers.h"
@@ -192,8 +193,24 @@ static bool __init fr_link_explains(const struct fr_leftover *lo,
  * waiting for its readers): the per-CPU allocator does not clear what it
  * frees, and nothing reads it again.  Only that word of the per-CPU data
  * the kind had when found, and only once the cleanup really freed it (it
- * leaks it, with a warning, when readers or callbacks remain).
+ * leaks it, with a warning, when readers or callbacks remain).  The page
+ * walk reads a vmalloc'ed per-CPU chunk through the linear map: the word
+ * is compared there too.
  */
+#ifdef FR_LINK_OPS_RCU
+static bool __init fr_same_word(unsigned long where, void *p)
+{
+	struct page *page;
+
+	if (where == (unsigned long)p)
+		return true;
+	if (!is_vmalloc_addr(p))
+		return false;
+	page = vmalloc_to_page(p);
+	return page && where == (unsigned long)page_address(page) + offset_in_page(p);
+}
+#endif
+
 static bool __init fr_link_stale(const struct fr_leftover *lo,
 				 unsigned long where, unsigned long v)
 {
@@ -206,7 +223,7 @@ static bool __init fr_link_stale(const struct fr_leftover *lo,
 	    READ_ONCE(ops->srcu.srcu_sup))
 		return false;
 	for_each_possible_cpu(cpu)
-		if (where == (unsigned long)&per_cpu_ptr(sda, cpu)->ssp)
+		if (fr_same_word(where, &per_cpu_ptr(sda, cpu)->ssp))
 			return true;
 #endif
 	return false;
