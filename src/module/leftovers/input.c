@@ -54,14 +54,15 @@ static bool __init fr_input_lock(void)
 static enum fr_why __init fr_handles_free(struct input_handler *handler)
 {
 	struct input_handle *handle;
-	unsigned int n = 0, tries;
+	unsigned int n = 0, tries = 0;
 
+	/* 100 ms for the whole walk: input_mutex is held meanwhile. */
 	list_for_each_entry(handle, &handler->h_list, h_node) {
 		if (++n > FR_INPUT_MAX)
 			return FR_UNCHECKED;
 		if (READ_ONCE(handle->open))
 			return FR_OPEN;
-		for (tries = 0; mutex_is_locked(&handle->dev->mutex); tries++, fr_pause())
+		for (; mutex_is_locked(&handle->dev->mutex); tries++, fr_pause())
 			if (tries == FR_TRIES)
 				return FR_LOCKED;
 	}

@@ -105,15 +105,18 @@ static enum fr_why __init fr_pernet_listed(const void *obj)
  */
 enum fr_why __init fr_net_locks_free(void)
 {
+	enum fr_why why = FR_OK;
 	unsigned int n;
 
 	if (!fr_pernet_sem)
 		return FR_UNCHECKED;
-	for (n = 0; rtnl_is_locked() || rwsem_is_locked(fr_pernet_sem);
-	     n++, fr_pause())
-		if (n == FR_TRIES)
-			return rtnl_is_locked() ? FR_RTNL : FR_LOCKED;
-	return FR_OK;
+	for (n = 0; n <= FR_TRIES; n++, fr_pause()) {
+		why = rtnl_is_locked() ? FR_RTNL :
+		      rwsem_is_locked(fr_pernet_sem) ? FR_LOCKED : FR_OK;
+		if (!why)
+			break;
+	}
+	return why;
 }
 
 static void fr_call_pernet_unregister(void *arg)
