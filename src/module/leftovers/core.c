@@ -37,7 +37,9 @@
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/rtnetlink.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -219,6 +221,39 @@ bool __init fr_spin_free(spinlock_t *lock)
 	return false;
 }
 
+/* A mutex taken within 100 ms, or not: never waited on. */
+bool __init fr_mutex_trylock(struct mutex *lock)
+{
+	unsigned int n;
+
+	for (n = 0; !mutex_trylock(lock); n++, fr_pause())
+		if (n == FR_TRIES)
+			return false;
+	return true;
+}
+
+/* RTNL taken within 100 ms, or not. */
+bool __init fr_rtnl_trylock(void)
+{
+	unsigned int n;
+
+	for (n = 0; !rtnl_trylock(); n++, fr_pause())
+		if (n == FR_TRIES)
+			return false;
+	return true;
+}
+
+/* Whether a mutex that a call will take is free within 100 ms. */
+bool __init fr_mutex_free(struct mutex *lock)
+{
+	unsigned int n;
+
+	for (n = 0; mutex_is_locked(lock); n++, fr_pause())
+		if (n == FR_TRIES)
+			return false;
+	return true;
+}
+
 /*
  * The target's memory.  Since 6.4 struct module describes each kind of
  * memory in mod->mem[]; before, core_layout and init_layout hold text,
@@ -293,7 +328,8 @@ void __init fr_scan_data(void (*scan)(struct fr_range *r))
  * driver_unregister() takes each bound device's lock, and its remove may
  * wait for RTNL or RCU.  Each is re-checked right before the call, but a
  * task can still come in between and block there.  So the call runs in a
- * thread of its own, waited for FR_CALL_MS (a driver's, 5 s): when it is
+ * thread of its own, waited for FR_CALL_MS (a call that waits for a grace
+ * period or for every device, FR_CALL_LONG_MS): when it is
  * not done by then, the target is not repaired ("still waiting after 1
  * s"), and the helper stays loaded, its module held by the thread, until
  * the call returns (rmmod force_rmmod then).  The thread's code is not
@@ -301,6 +337,7 @@ void __init fr_scan_data(void (*scan)(struct fr_range *r))
  * until it has exited.
  */
 #define FR_CALL_MS	1000
+#define FR_CALL_LONG_MS	5000	/* FR_WAITING_LONG says so */
 
 struct fr_call {
 	void (*fn)(void *arg);
@@ -322,13 +359,8 @@ static int fr_call_thread(void *data)
 	module_put_and_kthread_exit(0);
 }
 
-enum fr_why __init fr_call_bounded(void (*fn)(void *arg), void *arg)
-{
-	return fr_call_bounded_ms(fn, arg, FR_CALL_MS);
-}
-
-enum fr_why __init fr_call_bounded_ms(void (*fn)(void *arg), void *arg,
-				      unsigned int ms)
+static enum fr_why __init fr_call_bounded_ms(void (*fn)(void *arg), void *arg,
+					     unsigned int ms)
 {
 	struct task_struct *task;
 	struct fr_call *c;
@@ -366,6 +398,16 @@ enum fr_why __init fr_call_bounded_ms(void (*fn)(void *arg), void *arg,
 		return FR_OK;
 	fr_calls_waiting = true;
 	return ms > FR_CALL_MS ? FR_WAITING_LONG : FR_WAITING;
+}
+
+enum fr_why __init fr_call_bounded(void (*fn)(void *arg), void *arg)
+{
+	return fr_call_bounded_ms(fn, arg, FR_CALL_MS);
+}
+
+enum fr_why __init fr_call_bounded_long(void (*fn)(void *arg), void *arg)
+{
+	return fr_call_bounded_ms(fn, arg, FR_CALL_LONG_MS);
 }
 
 /* Whether an undo still waits: then the helper must stay loaded. */

@@ -33,7 +33,6 @@
 
 #include "leftovers.h"
 
-#define FR_DRIVER_CALL_MS	5000
 #define FR_MAX_DRIVERS		32	/* drivers of one target undone */
 
 /*
@@ -195,8 +194,7 @@ static enum fr_why __init fr_undo_driver(struct fr_leftover *lo)
 	why = fr_driver_check(drv);
 	if (why)
 		return why;
-	return fr_call_bounded_ms(fr_call_driver_unregister, drv,
-				  FR_DRIVER_CALL_MS);
+	return fr_call_bounded_long(fr_call_driver_unregister, drv);
 }
 
 const struct fr_lo_kind fr_lo_driver __initconst = {

@@ -18,7 +18,6 @@
 #include "leftovers.h"
 
 #define FR_INPUT_MAX		4096	/* handlers on the list, at most */
-#define FR_INPUT_CALL_MS	5000	/* every handle disconnected */
 
 static const char fr_sym_handlers[] __initconst = "input_handler_list";
 static const char fr_sym_input_mutex[] __initconst = "input_mutex";
@@ -32,16 +31,6 @@ static void __init fr_lookup_handlers(void)
 				sizeof(*fr_handlers));
 	fr_input_mutex = fr_lookup(FR_LAYOUT_INPUT, fr_sym_input_mutex,
 				   sizeof(*fr_input_mutex));
-}
-
-static bool __init fr_input_lock(void)
-{
-	unsigned int n;
-
-	for (n = 0; !mutex_trylock(fr_input_mutex); n++, fr_pause())
-		if (n == FR_TRIES)
-			return false;
-	return true;
 }
 
 /*
@@ -80,7 +69,7 @@ static int __init fr_find_handlers(void)
 		return fr_missing(FR_LAYOUT_INPUT);
 	if (!fr_input_mutex)
 		return -ERANGE;	/* the list without its lock: not read */
-	if (!fr_input_lock())
+	if (!fr_mutex_trylock(fr_input_mutex))
 		return -EBUSY;
 	list_for_each_entry(handler, fr_handlers, node) {
 		if (++n > FR_INPUT_MAX) {
@@ -111,7 +100,7 @@ static enum fr_why __init fr_handler_check(struct input_handler *obj)
 	enum fr_why why = FR_GONE;
 	unsigned int n = 0;
 
-	if (!fr_input_lock())
+	if (!fr_mutex_trylock(fr_input_mutex))
 		return FR_LOCKED;
 	list_for_each_entry(handler, fr_handlers, node) {
 		if (handler == obj) {
@@ -138,8 +127,7 @@ static enum fr_why __init fr_undo_handler(struct fr_leftover *lo)
 
 	if (why)
 		return why;
-	return fr_call_bounded_ms(fr_call_handler_unregister, lo->obj,
-				  FR_INPUT_CALL_MS);
+	return fr_call_bounded_long(fr_call_handler_unregister, lo->obj);
 }
 
 /* Only the list's links to its node: a handle points to it too. */

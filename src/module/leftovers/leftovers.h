@@ -9,6 +9,7 @@
 #ifndef FR_LEFTOVERS_H
 #define FR_LEFTOVERS_H
 
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -126,9 +127,12 @@ void fr_not_looked_at(const char *what);
 void fr_pause(void);
 bool fr_rwlock_free(rwlock_t *lock);
 bool fr_spin_free(spinlock_t *lock);
+bool fr_mutex_trylock(struct mutex *lock);
+bool fr_rtnl_trylock(void);
+bool fr_mutex_free(struct mutex *lock);
+/* Waited for 1 s; _long, 5 s: a call that waits for RCU or every device. */
 enum fr_why fr_call_bounded(void (*fn)(void *arg), void *arg);
-enum fr_why fr_call_bounded_ms(void (*fn)(void *arg), void *arg,
-			       unsigned int ms);
+enum fr_why fr_call_bounded_long(void (*fn)(void *arg), void *arg);
 
 /* pernet.c: RTNL and pernet_ops_rwsem free, tried for 100 ms. */
 enum fr_why fr_net_locks_free(void);

@@ -66,16 +66,6 @@ static bool __init fr_node_open(dev_t rdev)
 	return scan.open;
 }
 
-static bool __init fr_misc_lock(void)
-{
-	unsigned int n;
-
-	for (n = 0; !mutex_trylock(fr_misc_mtx); n++, fr_pause())
-		if (n == FR_TRIES)
-			return false;
-	return true;
-}
-
 static int __init fr_find_misc(void)
 {
 	struct miscdevice *misc;
@@ -83,7 +73,7 @@ static int __init fr_find_misc(void)
 
 	if (!fr_misc_list || !fr_misc_mtx)
 		return fr_missing(FR_LAYOUT_MISC);
-	if (!fr_misc_lock())
+	if (!fr_mutex_trylock(fr_misc_mtx))
 		return -EBUSY;
 	list_for_each_entry(misc, fr_misc_list, list) {
 		if (!fr_in_target(misc) && !fr_in_target(misc->fops))
@@ -131,7 +121,7 @@ static enum fr_why __init fr_undo_misc(struct fr_leftover *lo)
 	struct miscdevice *misc = lo->obj;
 	bool listed;
 
-	if (!fr_misc_lock())
+	if (!fr_mutex_trylock(fr_misc_mtx))
 		return FR_LOCKED;
 	listed = fr_misc_listed(misc);
 	mutex_unlock(fr_misc_mtx);

@@ -18,7 +18,6 @@
 #include "leftovers.h"
 
 #define FR_CHAIN_MAX		4096	/* blocks on the chain, at most */
-#define FR_NOTIFIER_CALL_MS	5000	/* every device told, under RTNL */
 
 static const char fr_sym_netdev_chain[] __initconst = "netdev_chain";
 
@@ -28,16 +27,6 @@ static void __init fr_lookup_notifiers(void)
 {
 	fr_netdev_chain = fr_lookup(FR_LAYOUT_NETDEV_CHAIN, fr_sym_netdev_chain,
 				    sizeof(*fr_netdev_chain));
-}
-
-static bool __init fr_rtnl_trylock(void)
-{
-	unsigned int n;
-
-	for (n = 0; !rtnl_trylock(); n++, fr_pause())
-		if (n == FR_TRIES)
-			return false;
-	return true;
 }
 
 static bool __init fr_notifier_owned(const struct notifier_block *nb)
@@ -109,8 +98,7 @@ static enum fr_why __init fr_undo_notifier(struct fr_leftover *lo)
 		why = fr_notifier_listed(lo->obj);
 	if (why)
 		return why;
-	return fr_call_bounded_ms(fr_call_notifier_unregister, lo->obj,
-				  FR_NOTIFIER_CALL_MS);
+	return fr_call_bounded_long(fr_call_notifier_unregister, lo->obj);
 }
 
 /*

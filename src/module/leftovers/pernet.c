@@ -21,7 +21,6 @@
 #include "leftovers.h"
 
 #define FR_PERNET_MAX		4096	/* operations on the list, at most */
-#define FR_PERNET_CALL_MS	5000	/* every namespace's exit, RCU barrier */
 
 static const char fr_sym_pernet[] __initconst = "pernet_list";
 static const char fr_sym_pernet_sem[] __initconst = "pernet_ops_rwsem";
@@ -132,8 +131,7 @@ static enum fr_why __init fr_undo_pernet(struct fr_leftover *lo)
 		why = fr_pernet_listed(lo->obj);
 	if (why)
 		return why;
-	return fr_call_bounded_ms(fr_call_pernet_unregister, lo->obj,
-				  FR_PERNET_CALL_MS);
+	return fr_call_bounded_long(fr_call_pernet_unregister, lo->obj);
 }
 
 /* Only the list's links to its node: nothing else should point to it. */

@@ -134,15 +134,13 @@ static enum fr_why __init fr_undo_pdev(struct fr_leftover *lo)
 {
 	struct platform_device *pdev = lo->obj;
 	enum fr_why why;
-	unsigned int n;
 
 	if (!device_is_registered(&pdev->dev))
 		return FR_GONE;
 	if (READ_ONCE(pdev->dev.driver))
 		return FR_BUSY;
-	for (n = 0; mutex_is_locked(&pdev->dev.mutex); n++, fr_pause())
-		if (n == FR_TRIES)
-			return FR_LOCKED;
+	if (!fr_mutex_free(&pdev->dev.mutex))
+		return FR_LOCKED;
 	why = fr_call_bounded(fr_call_pdev_unregister, pdev);
 	if (why)
 		return why;

@@ -26,8 +26,6 @@
 
 #include "leftovers.h"
 
-#define FR_LINK_CALL_MS	5000	/* rtnl_link_unregister(): waits, RCU, SRCU */
-
 static const char fr_sym_link_ops[] __initconst = "link_ops";
 #ifdef FR_LINK_OPS_RCU
 #define FR_LINK_RCU	true
@@ -56,12 +54,7 @@ static bool __init fr_links_lock(void)
 	rcu_read_lock();
 	return true;
 #else
-	unsigned int n;
-
-	for (n = 0; !rtnl_trylock(); n++, fr_pause())
-		if (n == FR_TRIES)
-			return false;
-	return true;
+	return fr_rtnl_trylock();
 #endif
 }
 
@@ -149,11 +142,8 @@ static void fr_call_link_unregister(void *arg)
 static enum fr_why __init fr_link_mutex_free(void)
 {
 #ifdef FR_LINK_OPS_RCU
-	unsigned int n;
-
-	for (n = 0; mutex_is_locked(fr_link_mutex); n++, fr_pause())
-		if (n == FR_TRIES)
-			return FR_LOCKED;
+	if (!fr_mutex_free(fr_link_mutex))
+		return FR_LOCKED;
 #endif
 	return FR_OK;
 }
@@ -170,8 +160,7 @@ static enum fr_why __init fr_undo_link(struct fr_leftover *lo)
 		why = FR_NO_UNDO;
 	if (why)
 		return why;
-	return fr_call_bounded_ms(fr_call_link_unregister, lo->obj,
-				  FR_LINK_CALL_MS);
+	return fr_call_bounded_long(fr_call_link_unregister, lo->obj);
 }
 
 /*
