@@ -34,6 +34,8 @@ static const char *const fr_kind_names[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_PERNET] = FR_LO_KIND_PERNET,
 	[FR_LEFTOVER_INPUT] = FR_LO_KIND_INPUT,
 	[FR_LEFTOVER_LDISC] = FR_LO_KIND_LDISC,
+	[FR_LEFTOVER_XT_MATCH] = FR_LO_KIND_XT_MATCH,
+	[FR_LEFTOVER_XT_TARGET] = FR_LO_KIND_XT_TARGET,
 };
 
 static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
@@ -66,6 +68,8 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_PERNET] = FR_LOG_UNDONE_PERNET,
 	[FR_LEFTOVER_INPUT] = FR_LOG_UNDONE_INPUT,
 	[FR_LEFTOVER_LDISC] = FR_LOG_UNDONE_LDISC,
+	[FR_LEFTOVER_XT_MATCH] = FR_LOG_UNDONE_XT_MATCH,
+	[FR_LEFTOVER_XT_TARGET] = FR_LOG_UNDONE_XT_TARGET,
 };
 
 const char *fr_leftover_kind_name(enum fr_leftover_kind kind)

@@ -79,6 +79,8 @@
 #define FR_LO_KIND_PERNET	"pernet"
 #define FR_LO_KIND_INPUT	"input_handler"
 #define FR_LO_KIND_LDISC	"ldisc"
+#define FR_LO_KIND_XT_MATCH	"xt_match"
+#define FR_LO_KIND_XT_TARGET	"xt_target"
 #define FR_LO_ACT_UNREGISTER	"unregister"
 #define FR_LO_ACT_REMOVE	"remove"
 #define FR_LO_ACT_STOP		"stop"
@@ -102,6 +104,8 @@
 #define FR_LOG_UNDONE_PERNET	"unregistered pernet operations "
 #define FR_LOG_UNDONE_INPUT	"unregistered input handler "
 #define FR_LOG_UNDONE_LDISC	"unregistered line discipline "
+#define FR_LOG_UNDONE_XT_MATCH	"unregistered xt_match "	/* NAME/FAMILY */
+#define FR_LOG_UNDONE_XT_TARGET	"unregistered xt_target "
 /* "gone with an earlier undo: KIND NAME": a driver's remove took it away */
 #define FR_LOG_GONE		"gone with an earlier undo: "
 /* An idle work of the target disabled since 6.10: no leftover, no refusal. */

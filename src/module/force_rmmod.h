@@ -118,6 +118,7 @@ enum fr_layout {
 	FR_LAYOUT_PERNET,	/* leftovers/pernet.c */
 	FR_LAYOUT_INPUT,	/* leftovers/input.c */
 	FR_LAYOUT_LDISCS,	/* leftovers/ldisc.c */
+	FR_LAYOUT_XT,		/* leftovers/xtables.c */
 	FR_LAYOUT_FTRACE_PAGES,	/* refscan.c */
 	FR_LAYOUT_FTRACE_MOD_MAPS,	/* refscan.c */
 	FR_NR_LAYOUTS,
@@ -127,6 +128,7 @@ struct file_system_type;
 
 void *fr_lookup_data(const char *name, size_t size);
 void *fr_lookup_label(const char *name);
+void *fr_lookup_module_data(const char *mod, const char *name, size_t size);
 struct list_head *fr_modules_list(void);
 bool fr_layout_trusted(enum fr_layout layout);
 void *fr_lookup_layout(enum fr_layout layout, const char *name, size_t size);

@@ -9,6 +9,7 @@
 #define FR_KERNEL_PRIVATE_H
 
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/spinlock_types.h>
 #include <linux/timer.h>
 #include <linux/version.h>
@@ -121,6 +122,23 @@ struct fr_event_field {
 	struct list_head link;
 	const char *name;
 	const char *type;
+};
+
+/*
+ * net/netfilter/x_tables.c: one protocol family's matches and targets, the
+ * module x_tables' array xt[NFPROTO_NUMPROTO] (FR_LAYOUT_XT), as this
+ * kernel's configuration builds it.  Private, copied here.
+ */
+struct fr_xt_af {
+	struct mutex mutex;
+	struct list_head match;
+	struct list_head target;
+#ifdef CONFIG_NETFILTER_XTABLES_COMPAT
+	struct mutex compat_mutex;
+	void *compat_tab;
+	unsigned int number;
+	unsigned int cur;
+#endif
 };
 
 #endif

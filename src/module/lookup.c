@@ -31,6 +31,7 @@
 #include <linux/fs.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
+#include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/rculist.h>
@@ -46,7 +47,7 @@
 static char *distrust;
 module_param_named(FR_PARAM_DISTRUST, distrust, charp, 0444);
 MODULE_PARM_DESC(FR_PARAM_DISTRUST,
-		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, netdev_chain, pernet_list, input_handler_list, tty_ldiscs, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
+		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, netdev_chain, pernet_list, input_handler_list, tty_ldiscs, xt, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
 
 #define FR_FROM(a, b)		KERNEL_VERSION(a, b, 0)
 #define FR_UNTIL(a, b)		KERNEL_VERSION(a, b, 255)
@@ -190,6 +191,13 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 		"6.12, 7.1 (6.1, 7.2, 7.3: the same tty_unregister_ldisc())",
 		"line disciplines left behind not looked for",
 	},
+	[FR_LAYOUT_XT] = {
+		"xt",
+		"a pointer to NFPROTO_NUMPROTO struct xt_af (a mutex, then lists of struct xt_match and of struct xt_target) in net/netfilter/x_tables.c, a module",
+		FR_FROM(6, 1), FR_UNTIL(7, 3),
+		"6.12, 7.1 (6.1, 7.2, 7.3: the same xt_unregister_match())",
+		"xtables matches and targets left behind not looked for",
+	},
 	/* refscan.c: checked again as it is read. */
 	[FR_LAYOUT_FTRACE_PAGES] = {
 		"ftrace_pages_start",
@@ -285,6 +293,38 @@ void * __init fr_lookup_data(const char *name, size_t size)
 	if (!addr || strncmp(sym, name, len) || strncmp(sym + len, "+0x0/", 5) ||
 	    strchr(sym, '[') || kstrtoul(sym + len + 5, 0, &span) ||
 	    span < size)
+		return NULL;
+	return addr;
+}
+
+/*
+ * @name in the loaded module @mod ("xt" of x_tables), resolved as
+ * "MOD:NAME"; trusted only if sprint_symbol() names exactly
+ * "@name+0x0/SPAN [@mod]" with at least @size bytes.  The caller holds a
+ * reference on @mod: the address is @mod's for as long as it is loaded.
+ */
+void * __init fr_lookup_module_data(const char *mod, const char *name,
+				    size_t size)
+{
+	/* Too big for the stack, together. */
+	static char sym[KSYM_SYMBOL_LEN] __initdata;
+	static char full[MODULE_NAME_LEN + KSYM_NAME_LEN] __initdata;
+	char tail[MODULE_NAME_LEN + 4];
+	size_t len = strlen(name), sym_len, tail_len;
+	unsigned long span;
+	void *addr;
+
+	snprintf(full, sizeof(full), "%s:%s", mod, name);
+	tail_len = snprintf(tail, sizeof(tail), " [%s]", mod);
+	addr = fr_resolve(full, sym);
+	if (!addr)
+		return NULL;
+	sym_len = strlen(sym);
+	if (strncmp(sym, name, len) || strncmp(sym + len, "+0x0/", 5) ||
+	    sym_len <= len + 5 + tail_len || strcmp(sym + sym_len - tail_len, tail))
+		return NULL;
+	sym[sym_len - tail_len] = '\0';
+	if (kstrtoul(sym + len + 5, 0, &span) || span < size)
 		return NULL;
 	return addr;
 }

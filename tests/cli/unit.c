@@ -476,6 +476,10 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_INPUT && !strcmp(obj, "acc"));
 	CHECK(fr_leftover_undone_parse("unregistered line discipline n_acc", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_LDISC && !strcmp(obj, "n_acc"));
+	CHECK(fr_leftover_undone_parse("unregistered xt_match acc/ipv4", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_XT_MATCH && !strcmp(obj, "acc/ipv4"));
+	CHECK(fr_leftover_undone_parse("unregistered xt_target ACC/unspec", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_XT_TARGET && !strcmp(obj, "ACC/unspec"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: proc /proc/net/acc/acc0", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_PROC && !strcmp(obj, "/proc/net/acc/acc0"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: netdev_notifier acc_nb", &kind, obj, sizeof(obj)) == 0);

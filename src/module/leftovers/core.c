@@ -69,6 +69,8 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_binfmt,
 	&fr_lo_tcp,
 	&fr_lo_ldisc,
+	&fr_lo_xt_match,
+	&fr_lo_xt_target,
 	&fr_lo_crypto,
 	&fr_lo_qdisc,
 	&fr_lo_disk,

@@ -73,6 +73,7 @@ struct fr_leftover {
 	char name[64];		/* fs name, device name, /proc path, symbol */
 	/* notifier, ldisc: the word that points to it; rtnl_link: SRCU data */
 	unsigned long link;
+	struct module *owner;	/* xtables: x_tables, held until the put */
 	enum fr_why refuse;	/* why it cannot be undone safely, or FR_OK */
 	bool held;		/* proc: a reference on the entry is held */
 	bool idle;		/* work: idle, disabled quietly (never refuses) */
@@ -98,6 +99,8 @@ extern const struct fr_lo_kind fr_lo_proc;	/* proc.c */
 extern const struct fr_lo_kind fr_lo_binfmt;	/* binfmt.c */
 extern const struct fr_lo_kind fr_lo_tcp;	/* tcp.c */
 extern const struct fr_lo_kind fr_lo_ldisc;	/* ldisc.c */
+extern const struct fr_lo_kind fr_lo_xt_match;	/* xtables.c */
+extern const struct fr_lo_kind fr_lo_xt_target;	/* xtables.c */
 extern const struct fr_lo_kind fr_lo_crypto;	/* crypto.c */
 extern const struct fr_lo_kind fr_lo_qdisc;	/* qdisc.c */
 extern const struct fr_lo_kind fr_lo_disk;	/* disk.c */
