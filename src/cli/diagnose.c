@@ -160,11 +160,15 @@ void fr_diagnose(struct fr_table *tab, const struct fr_options *opt)
 	fr_find_tasks(tab, opt);
 }
 
-/* Refuse @t, saying why, if it must be left alone: a holder not named, a task in its code. */
+/*
+ * Refuse @t, saying why, if it must be left alone: a holder not named, a
+ * task in its code (its own kernel threads are stopped by its exit, or by
+ * the helper when that will not run).
+ */
 static bool fr_refuse(struct fr_table *tab, struct fr_target *t)
 {
 	const struct fr_module *m = &t->mod;
-	const struct fr_task *task = &m->tasks[0];
+	const struct fr_task *task = fr_module_busy_task(m);
 
 	for (int h = 0; h < m->nr_holders; h++)
 		if (!fr_table_find(tab, m->holders[h])) {
@@ -173,7 +177,7 @@ static bool fr_refuse(struct fr_table *tab, struct fr_target *t)
 				m->holders[h]);
 			return true;
 		}
-	if (!m->nr_tasks)
+	if (!task)
 		return false;
 	if (task->what == FR_EXEC_CODE)
 		fr_fail(tab, t, FR_RESULT_REFUSED, "task %d (%s) is executing its code",

@@ -55,7 +55,8 @@ enum fr_kind { FR_KIND_NOT_LOADED, FR_KIND_BUILTIN, FR_KIND_LOADABLE };
 enum fr_state { FR_STATE_UNKNOWN, FR_STATE_LIVE, FR_STATE_COMING, FR_STATE_GOING };
 
 /* What a task in a module's code executes (JSON "executing"). */
-enum fr_exec { FR_EXEC_CODE, FR_EXEC_INIT, FR_EXEC_EXIT };
+/* FR_EXEC_THREAD: a kernel thread whose function is the module's (kpktgend_0). */
+enum fr_exec { FR_EXEC_CODE, FR_EXEC_INIT, FR_EXEC_EXIT, FR_EXEC_THREAD };
 
 struct fr_task {
 	int pid;
@@ -83,6 +84,7 @@ int fr_modules_line_parse(const char *line, struct fr_module *m);
 int fr_module_read(const char *root, const char *name, struct fr_module *m);
 int fr_module_has_exit(const char *root, const char *name);
 bool fr_module_is_loaded(const char *root, const char *name);
+const struct fr_task *fr_module_busy_task(const struct fr_module *m);
 bool fr_module_is_healthy(const struct fr_module *m, int leaving);
 bool fr_module_refs_unexplained(const struct fr_module *m);
 const char *fr_state_name(enum fr_state state);
@@ -94,6 +96,7 @@ enum fr_load_policy fr_load_policy(const char *root);
 /* tasks.c */
 int fr_tasks_scan(const char *root, struct fr_module **mods, int n);
 int fr_stack_line_in_module(const char *line, const char *name);
+bool fr_stack_own_thread(const char *stack, const char *name);
 
 /* kmsg.c */
 int fr_kmsg_record_parse(const char *rec, size_t len, char *msg, size_t size);

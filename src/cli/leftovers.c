@@ -36,6 +36,7 @@ static const char *const fr_kind_names[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_LDISC] = FR_LO_KIND_LDISC,
 	[FR_LEFTOVER_XT_MATCH] = FR_LO_KIND_XT_MATCH,
 	[FR_LEFTOVER_XT_TARGET] = FR_LO_KIND_XT_TARGET,
+	[FR_LEFTOVER_KTHREAD] = FR_LO_KIND_KTHREAD,
 };
 
 static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
@@ -70,6 +71,7 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_LDISC] = FR_LOG_UNDONE_LDISC,
 	[FR_LEFTOVER_XT_MATCH] = FR_LOG_UNDONE_XT_MATCH,
 	[FR_LEFTOVER_XT_TARGET] = FR_LOG_UNDONE_XT_TARGET,
+	[FR_LEFTOVER_KTHREAD] = FR_LOG_UNDONE_KTHREAD,
 };
 
 const char *fr_leftover_kind_name(enum fr_leftover_kind kind)

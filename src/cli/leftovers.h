@@ -47,13 +47,14 @@ enum fr_leftover_kind {
 	FR_LEFTOVER_LDISC,
 	FR_LEFTOVER_XT_MATCH,
 	FR_LEFTOVER_XT_TARGET,
+	FR_LEFTOVER_KTHREAD,
 	FR_LEFTOVER_NR_KINDS,
 };
 
 enum fr_leftover_action {
 	FR_LEFTOVER_UNREGISTER,	/* filesystem, misc, binfmt, tcp_congestion, driver, rtnl_link, ... */
 	FR_LEFTOVER_REMOVE,	/* proc, netdev (by its driver's remove) */
-	FR_LEFTOVER_STOP,	/* timer */
+	FR_LEFTOVER_STOP,	/* timer, kthread */
 	FR_LEFTOVER_CANCEL,	/* delayed_work, hrtimer */
 	FR_LEFTOVER_REFUSE,	/* cannot be undone safely: reason says why */
 	FR_LEFTOVER_NR_ACTIONS,

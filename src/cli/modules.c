@@ -250,13 +250,25 @@ enum fr_load_policy fr_load_policy(const char *root)
 }
 
 /*
+ * The first task executing @m's code other than its own kernel threads,
+ * which its exit (or the helper, when that will not run) stops; or NULL.
+ */
+const struct fr_task *fr_module_busy_task(const struct fr_module *m)
+{
+	for (int i = 0; i < m->nr_tasks; i++)
+		if (m->tasks[i].what != FR_EXEC_THREAD)
+			return &m->tasks[i];
+	return NULL;
+}
+
+/*
  * What delete_module() accepts without help, once @leaving of its holders
  * (all of them: targets removed first) are gone: live, removable, no task in
  * its code, and no reference but theirs.  The one rule of the command.
  */
 bool fr_module_is_healthy(const struct fr_module *m, int leaving)
 {
-	return m->state == FR_STATE_LIVE && !m->permanent && m->nr_tasks == 0 &&
+	return m->state == FR_STATE_LIVE && !m->permanent && !fr_module_busy_task(m) &&
 	       m->nr_holders == leaving && m->refcount == leaving;
 }
 
@@ -280,6 +292,8 @@ const char *fr_exec_name(enum fr_exec what)
 		return "init";
 	case FR_EXEC_EXIT:
 		return "exit";
+	case FR_EXEC_THREAD:
+		return "thread";
 	default:
 		return "code";
 	}

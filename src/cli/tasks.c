@@ -51,8 +51,44 @@ static bool fr_numeric(const char *s)
 	return true;
 }
 
+/*
+ * Whether the frame before kthread()'s in @stack, the thread's function, is
+ * @name's: a kernel thread of the module (the last frames of a kernel
+ * thread are its function, kthread, ret_from_fork).
+ */
+bool fr_stack_own_thread(const char *stack, const char *name)
+{
+	const char *prev = NULL, *cur = stack;
+	char line[512];
+
+	while (*cur) {
+		const char *end = strchr(cur, '\n');
+		size_t len = end ? (size_t)(end - cur) : strlen(cur);
+		const char *sym = memchr(cur, ' ', len);
+
+		if (sym && !strncmp(sym + 1, "kthread+", 8)) {
+			size_t plen;
+
+			if (!prev)
+				return false;
+			plen = (size_t)(cur - prev) - 1;
+			if (plen >= sizeof(line))
+				return false;
+			memcpy(line, prev, plen);
+			line[plen] = '\0';
+			return fr_stack_line_in_module(line, name);
+		}
+		if (!end)
+			break;
+		prev = cur;
+		cur = end + 1;
+	}
+	return false;
+}
+
 /* What a thread in a module's code runs, from the frames below and its syscall. */
-static void fr_task_what(const char *dir, const char *frame, struct fr_task *task)
+static void fr_task_what(const char *dir, const char *stack, const char *frame,
+			 const char *name, struct fr_task *task)
 {
 	char path[4200];	/* @dir is at most 4095 */
 	const char *below = strchr(frame, '\n');
@@ -60,7 +96,9 @@ static void fr_task_what(const char *dir, const char *frame, struct fr_task *tas
 	FILE *f;
 
 	task->what = FR_EXEC_CODE;
-	if (below && strstr(below, "do_one_initcall")) {
+	if (fr_stack_own_thread(stack, name)) {
+		task->what = FR_EXEC_THREAD;
+	} else if (below && strstr(below, "do_one_initcall")) {
 		task->what = FR_EXEC_INIT;
 	} else if (below && strstr(below, "delete_module")) {
 		task->what = FR_EXEC_EXIT;
@@ -163,7 +201,7 @@ int fr_tasks_scan(const char *root, struct fr_module **mods, int n)
 
 				if (!frame || m->nr_tasks == FR_MAX_TASKS)
 					continue;
-				fr_task_what(dir, frame, &m->tasks[m->nr_tasks]);
+				fr_task_what(dir, stack, frame, m->name, &m->tasks[m->nr_tasks]);
 				m->tasks[m->nr_tasks++].pid = atoi(t->d_name);
 			}
 		}

@@ -81,6 +81,7 @@
 #define FR_LO_KIND_LDISC	"ldisc"
 #define FR_LO_KIND_XT_MATCH	"xt_match"
 #define FR_LO_KIND_XT_TARGET	"xt_target"
+#define FR_LO_KIND_KTHREAD	"kthread"
 #define FR_LO_ACT_UNREGISTER	"unregister"
 #define FR_LO_ACT_REMOVE	"remove"
 #define FR_LO_ACT_STOP		"stop"
@@ -106,6 +107,7 @@
 #define FR_LOG_UNDONE_LDISC	"unregistered line discipline "
 #define FR_LOG_UNDONE_XT_MATCH	"unregistered xt_match "	/* NAME/FAMILY */
 #define FR_LOG_UNDONE_XT_TARGET	"unregistered xt_target "
+#define FR_LOG_UNDONE_KTHREAD	"stopped kthread "	/* COMM/PID */
 /* "gone with an earlier undo: KIND NAME": a driver's remove took it away */
 #define FR_LOG_GONE		"gone with an earlier undo: "
 /* An idle work of the target disabled since 6.10: no leftover, no refusal. */

@@ -156,7 +156,9 @@ struct fr_tasks {
 enum fr_syscall fr_task_syscall(struct task_struct *p);
 int fr_get_tasks(struct fr_tasks *ts);
 void fr_put_tasks(struct fr_tasks *ts);
-int fr_check_tasks(void);
+int fr_check_tasks(bool own_threads);
+/* leftovers/kthread.c: a kernel thread whose function is @mod's. */
+bool fr_kthread_of(struct task_struct *p, const struct module *mod);
 
 /* repair.c: callers hold module_mutex. */
 void fr_snapshot(void);

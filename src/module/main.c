@@ -90,7 +90,7 @@ static void __init fr_check_report(void)
 {
 	unsigned int i, users;
 
-	fr_check_tasks();
+	fr_check_tasks(true);
 	fr_check_probes();
 	for (i = 0; i < fr_nr_rescues; i++) {
 		struct fr_rescue *t = &fr_rescues[i];
@@ -236,7 +236,7 @@ static void __init fr_scan_after_undo(bool refuse)
 		 */
 		synchronize_rcu();
 		rcu_barrier();
-		tasks = fr_check_tasks();
+		tasks = fr_check_tasks(false);
 	}
 	fr_recheck_timers();
 	for (i = 0; any && i < fr_nr_rescues; i++) {
@@ -280,7 +280,7 @@ static int __init fr_rescue_all(enum fr_users_policy users,
 		if (ret)
 			return ret;
 	}
-	ret = fr_check_tasks();
+	ret = fr_check_tasks(true);
 	if (!ret)
 		ret = fr_check_probes();
 	if (ret)

@@ -349,7 +349,7 @@ static const char * __init fr_call_name(enum fr_syscall call)
  * filter of each round reads in one place.
  */
 static int __init fr_scan_round(struct fr_task_view *v, unsigned int *nr,
-				bool first, bool *overflow)
+				bool first, bool own_threads, bool *overflow)
 {
 	struct fr_tasks ts;
 	unsigned int i, j, k;
@@ -372,6 +372,10 @@ static int __init fr_scan_round(struct fr_task_view *v, unsigned int *nr,
 				fr_call_name(v->call), v->waiter ? ", waiting" : "");
 #endif
 		for (j = 0; j < fr_nr_rescues; j++) {
+			/* Stopped as a leftover (leftovers/kthread.c). */
+			if (own_threads && fr_rescues[j].stub &&
+			    fr_kthread_of(p, fr_rescues[j].mod))
+				continue;
 			if (!fr_suspect(v, fr_rescues[j].mod))
 				continue;
 			for (k = 0; k < *nr; k++)
@@ -419,8 +423,12 @@ static const char * __init fr_call_doing(enum fr_syscall call)
 	}
 }
 
-/* Name the tasks found in every round; -EBUSY if there are any. */
-int __init fr_check_tasks(void)
+/*
+ * Name the tasks found in every round; -EBUSY if there are any.  With
+ * @own_threads, a kernel thread of a target whose exit will not run is
+ * not one: it is a leftover, stopped after the other undos.
+ */
+int __init fr_check_tasks(bool own_threads)
 {
 	struct fr_task_view *v;
 	unsigned int round, k, nr = 0;
@@ -435,10 +443,10 @@ int __init fr_check_tasks(void)
 		kfree(v);
 		return -ENOMEM;
 	}
-	ret = fr_scan_round(v, &nr, true, &overflow);
+	ret = fr_scan_round(v, &nr, true, own_threads, &overflow);
 	for (round = 1; ret > 0 && round < FR_TASK_ROUNDS; round++) {
 		msleep(FR_TASK_ROUND_MS);
-		ret = fr_scan_round(v, &nr, false, &overflow);
+		ret = fr_scan_round(v, &nr, false, own_threads, &overflow);
 	}
 	kfree(v->stack);
 	kfree(v);

@@ -259,6 +259,13 @@ static void test_stack_line(void)
 	CHECK(fr_stack_line_in_module("[<0>] f+0x1/0x2 [fr_x]", "fr_x"));
 	CHECK(!fr_stack_line_in_module("[<0>] f+0x1/0x2 [fr_xy]\n", "fr_x"));
 	CHECK(!fr_stack_line_in_module("[<0>] f+0x1/0x2 [afr_x]\n", "fr_x"));
+	/* A kernel thread whose function is the module's: the frame before kthread's. */
+	CHECK(fr_stack_own_thread("[<0>] __schedule+0x1/0x2\n[<0>] w+0x1/0x2 [fr_x]\n"
+				  "[<0>] kthread+0x1/0x2\n[<0>] ret_from_fork+0x1/0x2\n", "fr_x"));
+	CHECK(!fr_stack_own_thread("[<0>] w+0x1/0x2 [fr_x]\n[<0>] worker_thread+0x1/0x2\n"
+				   "[<0>] kthread+0x1/0x2\n", "fr_x"));
+	CHECK(!fr_stack_own_thread("[<0>] kthread+0x1/0x2\n", "fr_x"));
+	CHECK(!fr_stack_own_thread("[<0>] w+0x1/0x2 [fr_x]\n[<0>] do_syscall_64+0x1/0x2\n", "fr_x"));
 	CHECK(!fr_stack_line_in_module("[<0>] fr_x+0x1/0x2\n", "fr_x"));
 	CHECK(!fr_stack_line_in_module("[fr_x]", "fr_x"));
 	CHECK(!fr_stack_line_in_module("", "fr_x"));
@@ -480,6 +487,10 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_XT_MATCH && !strcmp(obj, "acc/ipv4"));
 	CHECK(fr_leftover_undone_parse("unregistered xt_target ACC/unspec", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_XT_TARGET && !strcmp(obj, "ACC/unspec"));
+	CHECK(fr_leftover_undone_parse("stopped kthread kacc_0/406", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_KTHREAD && !strcmp(obj, "kacc_0/406"));
+	CHECK(fr_leftover_undone_parse("gone with an earlier undo: kthread kacc_0/406", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_KTHREAD && !strcmp(obj, "kacc_0/406"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: proc /proc/net/acc/acc0", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_PROC && !strcmp(obj, "/proc/net/acc/acc0"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: netdev_notifier acc_nb", &kind, obj, sizeof(obj)) == 0);

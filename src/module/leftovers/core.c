@@ -81,6 +81,8 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	/* After the timers that may queue them. */
 	&fr_lo_work,
 	&fr_lo_netdev,
+	/* Last: the other undos stop most as the target's exit would. */
+	&fr_lo_kthread,
 };
 
 #define FR_LO_TABLE_END		(fr_lo_table + ARRAY_SIZE(fr_lo_table))
@@ -102,6 +104,7 @@ static const char fr_whys[][40] __initconst = {
 	[FR_MADE_DEVICE] = "points at a device of its bus",
 	[FR_RTNL] = "RTNL held",
 	[FR_NOT_ITS_OWN] = "not made by it",
+	[FR_UNINTERRUPTIBLE] = "waits uninterruptibly",
 };
 
 const char * __init fr_why_words(enum fr_why why)

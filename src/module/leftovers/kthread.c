@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Leftover kernel threads: the threads whose function, as kthread_create()
+ * was given it (kthread_func()), lies in the target's text (pktgen's
+ * kpktgend_N, one per CPU).  tasks.c does not count them as executing the
+ * target's code when its exit will not run: they are stopped here, last,
+ * after every other undo, whose own code (a pernet exit, a driver's remove)
+ * stops most of them as the target's exit would.  One still there is
+ * stopped with kthread_stop(): it wakes the thread, whose function returns
+ * once it sees kthread_should_stop(); that function is the target's, intact.
+ * A thread that waits uninterruptibly (on a lock, an I/O, another task) is
+ * refused: nothing says its wait ends.  A thread that has not returned after
+ * 5 s is named, and the target not repaired; tasks.c then finds it again
+ * after the undo.  kthread_worker threads run the kernel's function, not the
+ * target's: the target's work on them is a suspect of tasks.c.
+ */
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+
+#include "leftovers.h"
+
+/* Whether @p is a kernel thread of @mod's: see above. */
+bool __init fr_kthread_of(struct task_struct *p, const struct module *mod)
+{
+	return (READ_ONCE(p->flags) & PF_KTHREAD) &&
+	       fr_in_text(mod, (unsigned long)kthread_func(p));
+}
+
+static int __init fr_find_kthreads(void)
+{
+	struct task_struct *g, *p;
+	struct fr_leftover *lo;
+	int err = 0;
+
+	rcu_read_lock();
+	for_each_process_thread(g, p) {
+		if (!fr_kthread_of(p, fr_lo_target->mod) ||
+		    (READ_ONCE(p->flags) & PF_EXITING))
+			continue;
+		lo = fr_lo_add(&fr_lo_kthread, p);
+		if (!lo) {
+			err = -E2BIG;
+			break;
+		}
+		get_task_struct(p);
+		snprintf(lo->name, sizeof(lo->name), "%s/%d", p->comm,
+			 task_pid_nr(p));
+		/* Its data: what its function was given, and the kernel's. */
+		lo->link = (unsigned long)p->worker_private;
+		lo->t->scan_after_undo = true;
+		if (READ_ONCE(p->__state) & TASK_UNINTERRUPTIBLE &&
+		    !(READ_ONCE(p->__state) & TASK_NOLOAD))
+			lo->refuse = FR_UNINTERRUPTIBLE;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+static void fr_call_kthread_stop(void *p)
+{
+	kthread_stop(p);
+}
+
+static enum fr_why __init fr_undo_kthread(struct fr_leftover *lo)
+{
+	struct task_struct *p = lo->obj;
+
+	/* Stopped by an earlier undo: its function has returned. */
+	if (READ_ONCE(p->flags) & PF_EXITING)
+		return FR_GONE;
+	return fr_call_bounded_long(fr_call_kthread_stop, p);
+}
+
+static void __init fr_put_kthread(struct fr_leftover *lo)
+{
+	put_task_struct(lo->obj);
+}
+
+/*
+ * After the undo, the thread's struct kthread (held with its task until
+ * the put) still names its function and data: stale once it has exited.
+ */
+static bool __init fr_kthread_stale(const struct fr_leftover *lo,
+				    unsigned long where, unsigned long v)
+{
+	struct task_struct *p = lo->obj;
+
+	return lo->link && (READ_ONCE(p->flags) & PF_EXITING) &&
+	       where - lo->link < ksize((void *)lo->link);
+}
+
+const struct fr_lo_kind fr_lo_kthread __initconst = {
+	.name = FR_LO_KIND_KTHREAD,
+	.action = FR_LO_ACT_STOP,
+	.done = FR_LOG_UNDONE_KTHREAD,
+	.find = fr_find_kthreads,
+	.undo = fr_undo_kthread,
+	.put = fr_put_kthread,
+	.stale = fr_kthread_stale,
+};
