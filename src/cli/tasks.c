@@ -86,6 +86,25 @@ bool fr_stack_own_thread(const char *stack, const char *name)
 	return false;
 }
 
+/* Whether the state in @dir/stat (after "(COMM) ") is @state. */
+static bool fr_task_state_is(const char *dir, char state)
+{
+	char path[4200], buf[512];
+	const char *paren;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/stat", dir);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	paren = strrchr(buf, ')');
+	return paren && paren[1] == ' ' && paren[2] == state;
+}
+
 /* What a thread in a module's code runs, from the frames below and its syscall. */
 static void fr_task_what(const char *dir, const char *stack, const char *frame,
 			 const char *name, struct fr_task *task)
@@ -97,7 +116,9 @@ static void fr_task_what(const char *dir, const char *stack, const char *frame,
 
 	task->what = FR_EXEC_CODE;
 	if (fr_stack_own_thread(stack, name)) {
-		task->what = FR_EXEC_THREAD;
+		/* One asleep uninterruptibly ("D") may never see its stop. */
+		if (!fr_task_state_is(dir, 'D'))
+			task->what = FR_EXEC_THREAD;
 	} else if (below && strstr(below, "do_one_initcall")) {
 		task->what = FR_EXEC_INIT;
 	} else if (below && strstr(below, "delete_module")) {
@@ -166,6 +187,29 @@ static bool fr_stack_read(const char *dir, char *buf, size_t size)
 }
 
 /*
+ * Keep @task among @m's, up to FR_MAX_TASKS; when they are full, one of the
+ * module's own threads gives its place to any other task (a reason to
+ * refuse is never lost to a kpktgend_N on each of many CPUs).
+ */
+static void fr_task_keep(struct fr_module *m, const struct fr_task *task)
+{
+	int i = m->nr_tasks;
+
+	if (i == FR_MAX_TASKS) {
+		if (task->what == FR_EXEC_THREAD)
+			return;
+		for (i = FR_MAX_TASKS - 1; i >= 0; i--)
+			if (m->tasks[i].what == FR_EXEC_THREAD)
+				break;
+		if (i < 0)
+			return;
+	} else {
+		m->nr_tasks++;
+	}
+	m->tasks[i] = *task;
+}
+
+/*
  * Every thread's stack is read once, for all of @mods: fill each module's
  * tasks (up to FR_MAX_TASKS).  Returns 0 or -errno when /proc is unreadable.
  */
@@ -198,11 +242,13 @@ int fr_tasks_scan(const char *root, struct fr_module **mods, int n)
 			for (int i = 0; i < n; i++) {
 				struct fr_module *m = mods[i];
 				const char *frame = fr_stack_find(stack, m->name);
+				struct fr_task task;
 
-				if (!frame || m->nr_tasks == FR_MAX_TASKS)
+				if (!frame)
 					continue;
-				fr_task_what(dir, stack, frame, m->name, &m->tasks[m->nr_tasks]);
-				m->tasks[m->nr_tasks++].pid = atoi(t->d_name);
+				fr_task_what(dir, stack, frame, m->name, &task);
+				task.pid = atoi(t->d_name);
+				fr_task_keep(m, &task);
 			}
 		}
 		closedir(threads);

@@ -29,16 +29,41 @@ bool __init fr_kthread_of(struct task_struct *p, const struct module *mod)
 	       fr_in_text(mod, (unsigned long)kthread_func(p));
 }
 
+/* Whether nothing says @p's wait ends when it is woken: see above. */
+static bool __init fr_kthread_stuck(const struct task_struct *p)
+{
+	unsigned int state = READ_ONCE(p->__state);
+
+	/* PREEMPT_RT: blocked on a spinlock_t, its own state saved aside. */
+	if (state == TASK_RTLOCK_WAIT)
+		return true;
+	/* TASK_IDLE (uninterruptible, not counted as load) is woken too. */
+	return (state & TASK_UNINTERRUPTIBLE) && !(state & TASK_NOLOAD);
+}
+
 static int __init fr_find_kthreads(void)
 {
-	struct task_struct *g, *p;
 	struct fr_leftover *lo;
-	int err = 0;
+	struct fr_tasks ts;
+	unsigned int i;
+	int err;
 
-	rcu_read_lock();
-	for_each_process_thread(g, p) {
-		if (!fr_kthread_of(p, fr_lo_target->mod) ||
-		    (READ_ONCE(p->flags) & PF_EXITING))
+	err = fr_get_tasks(&ts);
+	if (err)
+		return err;
+	for (i = 0; i < ts.nr; i++) {
+		struct task_struct *p = ts.task[i];
+
+		if (!fr_kthread_of(p, fr_lo_target->mod))
+			continue;
+		/*
+		 * tasks.c looks again after the undo: one not listed (too
+		 * many) or refused and left (leftovers=force) is then a task
+		 * executing the target's code, which leaves it unrepaired.
+		 */
+		fr_lo_target->scan_after_undo = true;
+		/* Exiting (do_exit()): it never returns to its function. */
+		if (READ_ONCE(p->flags) & PF_EXITING)
 			continue;
 		lo = fr_lo_add(&fr_lo_kthread, p);
 		if (!lo) {
@@ -48,30 +73,43 @@ static int __init fr_find_kthreads(void)
 		get_task_struct(p);
 		snprintf(lo->name, sizeof(lo->name), "%s/%d", p->comm,
 			 task_pid_nr(p));
-		/* Its data: what its function was given, and the kernel's. */
+		/* Its struct kthread: its function and data, and the kernel's. */
 		lo->link = (unsigned long)p->worker_private;
-		lo->t->scan_after_undo = true;
-		if (READ_ONCE(p->__state) & TASK_UNINTERRUPTIBLE &&
-		    !(READ_ONCE(p->__state) & TASK_NOLOAD))
+		if (fr_kthread_stuck(p))
 			lo->refuse = FR_UNINTERRUPTIBLE;
+		cond_resched();
 	}
-	rcu_read_unlock();
+	fr_put_tasks(&ts);
 	return err;
 }
 
+/* In the undo's own thread, which holds a reference on @p (see below). */
 static void fr_call_kthread_stop(void *p)
 {
 	kthread_stop(p);
+	put_task_struct(p);
 }
 
 static enum fr_why __init fr_undo_kthread(struct fr_leftover *lo)
 {
 	struct task_struct *p = lo->obj;
+	enum fr_why why;
 
 	/* Stopped by an earlier undo: its function has returned. */
 	if (READ_ONCE(p->flags) & PF_EXITING)
 		return FR_GONE;
-	return fr_call_bounded_long(fr_call_kthread_stop, p);
+	if (fr_kthread_stuck(p))
+		return FR_UNINTERRUPTIBLE;
+	/*
+	 * kthread_stop() takes its own reference only once it runs: until
+	 * then, and after 5 s, the put of this leftover may have dropped
+	 * the last one.  The call's thread drops this one when done.
+	 */
+	get_task_struct(p);
+	why = fr_call_bounded_long(fr_call_kthread_stop, p);
+	if (why == FR_UNCHECKED)	/* its thread never ran */
+		put_task_struct(p);
+	return why;
 }
 
 static void __init fr_put_kthread(struct fr_leftover *lo)

@@ -13,16 +13,22 @@
  * under its family's mutex and nothing else, which is done here, the mutex
  * taken by trylock for 100 ms, never waited on.  Every reader of the lists
  * holds that mutex too.  x_tables is held (a module reference) from the
- * find to the put, so that its array stays where it was found.
+ * find to the put, so that its array stays where it was found.  Only a
+ * target that uses x_tables is looked for; an x_tables built into the
+ * kernel (Debian builds it as a module) is not looked at: the reference
+ * scan then finds the list's link to a match and refuses.
  */
 #include <linux/err.h>
 #include <linux/list.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/x_tables.h>
 #include <linux/rculist.h>
+#include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "leftovers.h"
 #include "../kernel_private.h"
@@ -60,26 +66,58 @@ static struct module * __init fr_xt_get(void)
 	return found;
 }
 
-/* x_tables' array, while @owner is held; an ERR_PTR when not to be read. */
+/*
+ * x_tables' array, while its module is held; an ERR_PTR when not to be
+ * read.  Before any lock of it is taken: the array, kcalloc()ed, must be
+ * a slab object big enough for every family, and each family's two list
+ * heads must link back, read without faulting.
+ */
 static struct fr_xt_af * __init fr_xt_array(void)
 {
-	struct fr_xt_af **xt;
+	struct fr_xt_af **sym, *xt;
+	struct list_head *head, *next, *prev, *back;
+	int af, i;
 
-	xt = fr_lookup_module_data(fr_xt_module, fr_sym_xt, sizeof(*xt));
-	if (!xt) {
+	sym = fr_lookup_module_data(fr_xt_module, fr_sym_xt, sizeof(*sym));
+	if (!sym) {
 		fr_not_looked_at(fr_sym_xt);
 		return ERR_PTR(-ERANGE);	/* loaded, but not found */
 	}
 	if (!fr_layout_trusted(FR_LAYOUT_XT))
 		return ERR_PTR(-ERANGE);
-	return READ_ONCE(*xt) ?: ERR_PTR(-ERANGE);
+	xt = READ_ONCE(*sym);
+	if (!xt || !virt_addr_valid(xt) || !folio_test_slab(virt_to_folio(xt)) ||
+	    ksize(xt) < NFPROTO_NUMPROTO * sizeof(*xt))
+		return ERR_PTR(-ERANGE);
+	for (af = 0; af < NFPROTO_NUMPROTO; af++) {
+		for (i = 0; i < 2; i++) {
+			head = i ? &xt[af].target : &xt[af].match;
+			if (get_kernel_nofault(next, &head->next) ||
+			    get_kernel_nofault(prev, &head->prev) ||
+			    get_kernel_nofault(back, &next->prev) || back != head ||
+			    get_kernel_nofault(back, &prev->next) || back != head)
+				return ERR_PTR(-ERANGE);
+		}
+	}
+	return xt;
 }
 
-/* A list head of @xt that does not link back is not one. */
-static bool __init fr_xt_linked(const struct list_head *head)
+/*
+ * Whether @mod uses x_tables' symbols (struct module_use, stable for a
+ * target: its uses change only while it loads and when it is freed); one
+ * that does not registered nothing there.  Unknown counts as using.
+ */
+static bool __init fr_xt_used_by(const struct module *mod,
+				 const struct module *owner)
 {
-	return READ_ONCE(head->next->prev) == head &&
-	       READ_ONCE(head->prev->next) == head;
+	struct module_use *use;
+
+	if (!fr_layout_trusted(FR_LAYOUT_MODULE_USE))
+		return true;
+	list_for_each_entry(use, &mod->target_list, target_list)
+		if (use->target == owner)
+			return true;
+	return false;
 }
 
 static void __init fr_xt_add(const struct fr_lo_kind *kind, void *obj,
@@ -111,8 +149,6 @@ static int __init fr_xt_walk(const struct fr_lo_kind *kind,
 	unsigned int n = 0;
 
 	head = kind == &fr_lo_xt_match ? &xt[af].match : &xt[af].target;
-	if (!fr_xt_linked(head))
-		return -ERANGE;
 	list_for_each(node, head) {
 		if (++n > FR_XT_MAX)
 			return -E2BIG;
@@ -141,6 +177,8 @@ static int __init fr_xt_find(const struct fr_lo_kind *kind)
 
 	if (!owner)
 		return 0;
+	if (!fr_xt_used_by(fr_lo_target->mod, owner))
+		goto out;
 	xt = fr_xt_array();
 	if (IS_ERR(xt)) {
 		fr_distrust(FR_LAYOUT_XT);
