@@ -37,6 +37,7 @@ static const char *const fr_kind_names[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_XT_MATCH] = FR_LO_KIND_XT_MATCH,
 	[FR_LEFTOVER_XT_TARGET] = FR_LO_KIND_XT_TARGET,
 	[FR_LEFTOVER_KTHREAD] = FR_LO_KIND_KTHREAD,
+	[FR_LEFTOVER_KMEM] = FR_LO_KIND_KMEM,
 };
 
 static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
@@ -44,6 +45,7 @@ static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
 	[FR_LEFTOVER_REMOVE] = FR_LO_ACT_REMOVE,
 	[FR_LEFTOVER_STOP] = FR_LO_ACT_STOP,
 	[FR_LEFTOVER_CANCEL] = FR_LO_ACT_CANCEL,
+	[FR_LEFTOVER_DESTROY] = FR_LO_ACT_DESTROY,
 	[FR_LEFTOVER_REFUSE] = FR_LO_ACT_REFUSE,
 };
 
@@ -72,6 +74,7 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_XT_MATCH] = FR_LOG_UNDONE_XT_MATCH,
 	[FR_LEFTOVER_XT_TARGET] = FR_LOG_UNDONE_XT_TARGET,
 	[FR_LEFTOVER_KTHREAD] = FR_LOG_UNDONE_KTHREAD,
+	[FR_LEFTOVER_KMEM] = FR_LOG_UNDONE_KMEM,
 };
 
 const char *fr_leftover_kind_name(enum fr_leftover_kind kind)

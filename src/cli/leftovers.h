@@ -48,6 +48,7 @@ enum fr_leftover_kind {
 	FR_LEFTOVER_XT_MATCH,
 	FR_LEFTOVER_XT_TARGET,
 	FR_LEFTOVER_KTHREAD,
+	FR_LEFTOVER_KMEM,
 	FR_LEFTOVER_NR_KINDS,
 };
 
@@ -56,6 +57,7 @@ enum fr_leftover_action {
 	FR_LEFTOVER_REMOVE,	/* proc, netdev (by its driver's remove) */
 	FR_LEFTOVER_STOP,	/* timer, kthread */
 	FR_LEFTOVER_CANCEL,	/* delayed_work, hrtimer */
+	FR_LEFTOVER_DESTROY,	/* kmem_cache */
 	FR_LEFTOVER_REFUSE,	/* cannot be undone safely: reason says why */
 	FR_LEFTOVER_NR_ACTIONS,
 };

@@ -82,10 +82,12 @@
 #define FR_LO_KIND_XT_MATCH	"xt_match"
 #define FR_LO_KIND_XT_TARGET	"xt_target"
 #define FR_LO_KIND_KTHREAD	"kthread"
+#define FR_LO_KIND_KMEM		"kmem_cache"
 #define FR_LO_ACT_UNREGISTER	"unregister"
 #define FR_LO_ACT_REMOVE	"remove"
 #define FR_LO_ACT_STOP		"stop"
 #define FR_LO_ACT_CANCEL	"cancel"
+#define FR_LO_ACT_DESTROY	"destroy"
 #define FR_LO_ACT_REFUSE	"refuse"	/* refuse (REASON) */
 #define FR_LOG_UNDONE_FS	"unregistered filesystem "
 #define FR_LOG_UNDONE_MISC	"unregistered misc device "
@@ -108,6 +110,7 @@
 #define FR_LOG_UNDONE_XT_MATCH	"unregistered xt_match "	/* NAME/FAMILY */
 #define FR_LOG_UNDONE_XT_TARGET	"unregistered xt_target "
 #define FR_LOG_UNDONE_KTHREAD	"stopped kthread "	/* COMM/PID */
+#define FR_LOG_UNDONE_KMEM	"destroyed kmem_cache "
 /* "gone with an earlier undo: KIND NAME": a driver's remove took it away */
 #define FR_LOG_GONE		"gone with an earlier undo: "
 /* An idle work of the target disabled since 6.10: no leftover, no refusal. */

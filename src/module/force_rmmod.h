@@ -119,6 +119,7 @@ enum fr_layout {
 	FR_LAYOUT_INPUT,	/* leftovers/input.c */
 	FR_LAYOUT_LDISCS,	/* leftovers/ldisc.c */
 	FR_LAYOUT_XT,		/* leftovers/xtables.c */
+	FR_LAYOUT_SLAB_CACHES,	/* leftovers/kmem.c */
 	FR_LAYOUT_FTRACE_PAGES,	/* refscan.c */
 	FR_LAYOUT_FTRACE_MOD_MAPS,	/* refscan.c */
 	FR_NR_LAYOUTS,
@@ -266,6 +267,8 @@ int fr_owned_disks(const struct module *mod, char (*names)[FR_DISK_NAME_LEN],
 /* refscan.c: callers hold no lock. */
 int fr_refscan(struct fr_rescue *t, bool refuse, bool static_only);
 bool fr_static_holds(unsigned long value, const struct module *mod);
+bool fr_cache_words(const struct list_head *caches, int *list, int *ctor,
+		    int *name);
 
 /* expedite.c */
 void fr_expedite(void);

@@ -529,6 +529,7 @@ static void __init fr_skip_stacks(struct fr_scan *s)
 
 static int fr_slab_word __initdata = -1;	/* struct slab's slab_cache */
 static int fr_cache_name_word __initdata = -1;	/* struct kmem_cache's name */
+static int fr_cache_ctor_word __initdata = -1;	/* its ctor */
 static const char fr_probe_name[] __initconst = "force_rmmod_probe";
 
 static void fr_probe_ctor(void *obj)
@@ -872,6 +873,37 @@ static void __init fr_measure_slub(struct kmem_cache *c)
 		fr_measure_sheaves(c);
 }
 
+/*
+ * The constructor word of @c, which has fr_probe_ctor, and the words that
+ * may be its list on the list of all caches: a list_head whose neighbours
+ * link back (struct kmem_cache has two, with its kobject's), each with
+ * what preceded it then (a new cache is added first: the list's head).
+ */
+#define FR_CACHE_LISTS	2
+static int fr_cache_lists[FR_CACHE_LISTS] __initdata;
+static unsigned long fr_cache_list_prev[FR_CACHE_LISTS] __initdata;
+static int fr_nr_cache_lists __initdata;
+
+static void __init fr_measure_cache_words(struct kmem_cache *c,
+					  const unsigned long *words)
+{
+	unsigned long self, back;
+	int i;
+
+	for (i = 0; i < 64 && fr_cache_ctor_word < 0; i++)
+		if (words[i] == (unsigned long)fr_probe_ctor)
+			fr_cache_ctor_word = i;
+	for (i = 0; i + 1 < 64 && fr_nr_cache_lists < FR_CACHE_LISTS; i++) {
+		self = (unsigned long)c + i * sizeof(long);
+		if (!virt_addr_valid((void *)words[i]) || !virt_addr_valid((void *)words[i + 1]) ||
+		    get_kernel_nofault(back, (unsigned long *)words[i] + 1) || back != self ||
+		    get_kernel_nofault(back, (unsigned long *)words[i + 1]) || back != self)
+			continue;
+		fr_cache_lists[fr_nr_cache_lists] = i;
+		fr_cache_list_prev[fr_nr_cache_lists++] = words[i + 1];
+	}
+}
+
 static void __init fr_measure_slab(void)
 {
 	unsigned long words[64], *obj;
@@ -892,12 +924,14 @@ static void __init fr_measure_slab(void)
 				fr_slab_word = i;
 		kmem_cache_free(c, obj);
 	}
-	if (!copy_from_kernel_nofault(words, c, sizeof(words)))
+	if (!copy_from_kernel_nofault(words, c, sizeof(words))) {
 		for (i = 0; i < 64 && fr_cache_name_word < 0; i++)
 			if (virt_addr_valid(words[i]) &&
 			    !copy_from_kernel_nofault(name, (void *)words[i], sizeof(name)) &&
 			    !memcmp(name, fr_probe_name, sizeof(name)))
 				fr_cache_name_word = i;
+		fr_measure_cache_words(c, words);
+	}
 	if (fr_slab_word >= 0 && fr_slab_word < FR_SLAB_FREELIST)
 		fr_measure_slub(c);
 	kmem_cache_destroy(c);
@@ -2440,6 +2474,34 @@ static bool __init fr_range_holds(unsigned long start, unsigned long end,
 		if (!get_kernel_nofault(w, (unsigned long *)p) && w == value)
 			return true;
 	return false;
+}
+
+/*
+ * For leftovers/kmem.c: the words of struct kmem_cache that hold its link
+ * on @caches, the list of all caches (the one that followed @caches's head
+ * when the helper's own cache was made), its constructor and its name;
+ * false when not all were found.
+ */
+bool __init fr_cache_words(const struct list_head *caches, int *list,
+			   int *ctor, int *name)
+{
+	int i, found = -1;
+
+	if (!fr_find_kernel() || fr_cache_ctor_word < 0 || fr_cache_name_word < 0)
+		return false;
+	for (i = 0; i < fr_nr_cache_lists; i++) {
+		if (fr_cache_list_prev[i] != (unsigned long)caches)
+			continue;
+		if (found >= 0)
+			return false;
+		found = fr_cache_lists[i];
+	}
+	if (found < 0)
+		return false;
+	*list = found;
+	*ctor = fr_cache_ctor_word;
+	*name = fr_cache_name_word;
+	return true;
 }
 
 /*

@@ -431,6 +431,12 @@ static void test_leftovers(void)
 	CHECK(lo.kind == FR_LEFTOVER_DELAYED_WORK && lo.action == FR_LEFTOVER_CANCEL);
 	CHECK(fr_leftover_parse("hrtimer acc_hrtimer -> cancel", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_HRTIMER && lo.action == FR_LEFTOVER_CANCEL);
+	CHECK(fr_leftover_parse("kmem_cache acc_inode_cache -> destroy", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_KMEM && lo.action == FR_LEFTOVER_DESTROY);
+	CHECK(fr_leftover_parse("kthread kacc_0/406 -> stop", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_KTHREAD && lo.action == FR_LEFTOVER_STOP);
+	CHECK(fr_leftover_parse("xt_match acc/ipv4 -> unregister", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_XT_MATCH && lo.action == FR_LEFTOVER_UNREGISTER);
 	CHECK(fr_leftover_parse("work acc_work -> refuse (still running)", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_WORK && lo.action == FR_LEFTOVER_REFUSE);
 	CHECK(fr_leftover_parse("misc acc -> refuse (open)", &lo) == 0);
@@ -489,6 +495,8 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_XT_TARGET && !strcmp(obj, "ACC/unspec"));
 	CHECK(fr_leftover_undone_parse("stopped kthread kacc_0/406", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_KTHREAD && !strcmp(obj, "kacc_0/406"));
+	CHECK(fr_leftover_undone_parse("destroyed kmem_cache acc_inode_cache", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_KMEM && !strcmp(obj, "acc_inode_cache"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: kthread kacc_0/406", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_KTHREAD && !strcmp(obj, "kacc_0/406"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: proc /proc/net/acc/acc0", &kind, obj, sizeof(obj)) == 0);

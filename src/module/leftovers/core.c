@@ -81,8 +81,10 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	/* After the timers that may queue them. */
 	&fr_lo_work,
 	&fr_lo_netdev,
-	/* Last: the other undos stop most as the target's exit would. */
+	/* The other undos stop most as the target's exit would. */
 	&fr_lo_kthread,
+	/* Last: once nothing of the target can free into them. */
+	&fr_lo_kmem,
 };
 
 #define FR_LO_TABLE_END		(fr_lo_table + ARRAY_SIZE(fr_lo_table))
@@ -105,6 +107,7 @@ static const char fr_whys[][40] __initconst = {
 	[FR_RTNL] = "RTNL held",
 	[FR_NOT_ITS_OWN] = "not made by it",
 	[FR_UNINTERRUPTIBLE] = "waits uninterruptibly",
+	[FR_NOT_EMPTY] = "has objects",
 };
 
 const char * __init fr_why_words(enum fr_why why)

@@ -26,7 +26,8 @@
 enum fr_why { FR_OK, FR_MOUNTED, FR_OPEN, FR_BUSY, FR_OTHERS, FR_PERMANENT,
 	      FR_NETDEV, FR_LOCKED, FR_GONE, FR_RUNNING, FR_UNCHECKED,
 	      FR_NO_UNDO, FR_LIVE, FR_WAITING, FR_WAITING_LONG, FR_OWN_BUS,
-	      FR_MADE_DEVICE, FR_RTNL, FR_NOT_ITS_OWN, FR_UNINTERRUPTIBLE };
+	      FR_MADE_DEVICE, FR_RTNL, FR_NOT_ITS_OWN, FR_UNINTERRUPTIBLE,
+	      FR_NOT_EMPTY };
 
 struct fr_leftover;
 
@@ -110,6 +111,7 @@ extern const struct fr_lo_kind fr_lo_hrtimer;	/* timer.c */
 extern const struct fr_lo_kind fr_lo_work;	/* timer.c */
 extern const struct fr_lo_kind fr_lo_netdev;	/* netdev.c */
 extern const struct fr_lo_kind fr_lo_kthread;	/* kthread.c */
+extern const struct fr_lo_kind fr_lo_kmem;	/* kmem.c */
 
 /* core.c: the leftovers found, and the target being searched. */
 extern struct fr_leftover fr_los[];
