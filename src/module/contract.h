@@ -83,6 +83,9 @@
 #define FR_LO_KIND_XT_TARGET	"xt_target"
 #define FR_LO_KIND_KTHREAD	"kthread"
 #define FR_LO_KIND_KMEM		"kmem_cache"
+#define FR_LO_KIND_PTYPE	"packet_type"
+#define FR_LO_KIND_STP		"stp_proto"
+#define FR_LO_KIND_IOCTL	"ioctl_hook"
 #define FR_LO_ACT_UNREGISTER	"unregister"
 #define FR_LO_ACT_REMOVE	"remove"
 #define FR_LO_ACT_STOP		"stop"
@@ -111,6 +114,9 @@
 #define FR_LOG_UNDONE_XT_TARGET	"unregistered xt_target "
 #define FR_LOG_UNDONE_KTHREAD	"stopped kthread "	/* COMM/PID */
 #define FR_LOG_UNDONE_KMEM	"destroyed kmem_cache "
+#define FR_LOG_UNDONE_PTYPE	"unregistered packet_type "
+#define FR_LOG_UNDONE_STP	"unregistered stp_proto "
+#define FR_LOG_UNDONE_IOCTL	"cleared ioctl_hook "
 /* "gone with an earlier undo: KIND NAME": a driver's remove took it away */
 #define FR_LOG_GONE		"gone with an earlier undo: "
 /* An idle work of the target disabled since 6.10: no leftover, no refusal. */

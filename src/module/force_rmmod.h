@@ -120,6 +120,9 @@ enum fr_layout {
 	FR_LAYOUT_LDISCS,	/* leftovers/ldisc.c */
 	FR_LAYOUT_XT,		/* leftovers/xtables.c */
 	FR_LAYOUT_SLAB_CACHES,	/* leftovers/kmem.c */
+	FR_LAYOUT_PTYPE,	/* leftovers/ptype.c */
+	FR_LAYOUT_STP,		/* leftovers/stp.c */
+	FR_LAYOUT_IOCTL_HOOKS,	/* leftovers/ioctl.c */
 	FR_LAYOUT_FTRACE_PAGES,	/* refscan.c */
 	FR_LAYOUT_FTRACE_MOD_MAPS,	/* refscan.c */
 	FR_NR_LAYOUTS,

@@ -47,7 +47,7 @@
 static char *distrust;
 module_param_named(FR_PARAM_DISTRUST, distrust, charp, 0444);
 MODULE_PARM_DESC(FR_PARAM_DISTRUST,
-		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, netdev_chain, pernet_list, input_handler_list, tty_ldiscs, xt, slab_caches, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
+		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, netdev_chain, pernet_list, input_handler_list, tty_ldiscs, xt, slab_caches, ptype_base, garp_protos, vlan_ioctl_hook, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
 
 #define FR_FROM(a, b)		KERNEL_VERSION(a, b, 0)
 #define FR_UNTIL(a, b)		KERNEL_VERSION(a, b, 255)
@@ -204,6 +204,27 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 		FR_FROM(6, 1), FR_UNTIL(7, 3),
 		"6.12, 7.1 (6.1, 7.2, 7.3: the same kmem_cache_destroy())",
 		"kmem caches left behind not looked for",
+	},
+	[FR_LAYOUT_PTYPE] = {
+		"ptype_base",
+		"an RCU array of PTYPE_HASH_SIZE lists of struct packet_type (and ptype_all, one list, until 6.14) under the spinlock ptype_lock in net/core/dev.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3),
+		"6.12, 7.1 (6.1, 7.2, 7.3: the same dev_remove_pack())",
+		"packet types left behind not looked for",
+	},
+	[FR_LAYOUT_STP] = {
+		"garp_protos",
+		"an array of 16 struct stp_proto pointers and the pointer stp_proto under the mutex stp_proto_mutex in net/802/stp.c, a module",
+		FR_FROM(6, 1), FR_UNTIL(7, 3),
+		"6.12, 7.1 (6.1, 7.2, 7.3: the same stp_proto_unregister())",
+		"STP and GARP protocols left behind not looked for",
+	},
+	[FR_LAYOUT_IOCTL_HOOKS] = {
+		"vlan_ioctl_hook",
+		"function pointers (vlan_ioctl_hook, br_ioctl_hook) each under a mutex (vlan_ioctl_mutex, br_ioctl_mutex) in net/socket.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3),
+		"6.12, 7.1 (6.1, 7.2, 7.3: the same vlan_ioctl_set() and brioctl_set())",
+		"socket ioctl hooks left behind not looked for",
 	},
 	/* refscan.c: checked again as it is read. */
 	[FR_LAYOUT_FTRACE_PAGES] = {

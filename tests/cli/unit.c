@@ -497,6 +497,12 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_KTHREAD && !strcmp(obj, "kacc_0/406"));
 	CHECK(fr_leftover_undone_parse("destroyed kmem_cache acc_inode_cache", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_KMEM && !strcmp(obj, "acc_inode_cache"));
+	CHECK(fr_leftover_undone_parse("unregistered packet_type acc_mrp_app", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_PTYPE && !strcmp(obj, "acc_mrp_app"));
+	CHECK(fr_leftover_undone_parse("unregistered stp_proto acc_gvrp_app", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_STP && !strcmp(obj, "acc_gvrp_app"));
+	CHECK(fr_leftover_undone_parse("cleared ioctl_hook vlan", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_IOCTL && !strcmp(obj, "vlan"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: kthread kacc_0/406", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_KTHREAD && !strcmp(obj, "kacc_0/406"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: proc /proc/net/acc/acc0", &kind, obj, sizeof(obj)) == 0);

@@ -56,11 +56,15 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_driver,
 	/* Unbound by then: unregistering one runs none of its code. */
 	&fr_lo_pdev,
+	/* What user space calls in it directly, first. */
+	&fr_lo_ioctl,
 	/* Its dellink removes its devices, as the target's exit would. */
 	&fr_lo_link,
 	&fr_lo_notifier,
 	/* Its exit removes what it made per namespace: before /proc. */
 	&fr_lo_pernet,
+	&fr_lo_ptype,
+	&fr_lo_stp,
 	/* Its disconnect removes the devices its connect made. */
 	&fr_lo_input,
 	&fr_lo_fs,
@@ -260,6 +264,30 @@ bool __init fr_mutex_free(struct mutex *lock)
 		if (n == FR_TRIES)
 			return false;
 	return true;
+}
+
+/*
+ * The loaded module @name with a reference (try_module_get()), or NULL: a
+ * kind whose lists live in a module (x_tables, stp) holds it while it
+ * reads them and until its leftovers are put.
+ */
+struct module * __init fr_get_module(const char *name)
+{
+	struct list_head *modules = fr_modules_list();
+	struct module *mod, *found = NULL;
+
+	if (!modules)
+		return NULL;
+	rcu_read_lock();
+	list_for_each_entry_rcu(mod, modules, list) {
+		if (strcmp(mod->name, name))
+			continue;
+		if (try_module_get(mod))
+			found = mod;
+		break;
+	}
+	rcu_read_unlock();
+	return found;
 }
 
 /*

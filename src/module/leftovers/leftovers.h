@@ -74,7 +74,7 @@ struct fr_leftover {
 	char name[64];		/* fs name, device name, /proc path, symbol */
 	/* notifier, ldisc: the word that points to it; rtnl_link: SRCU data */
 	unsigned long link;
-	struct module *owner;	/* xtables: x_tables, held until the put */
+	struct module *owner;	/* xtables, stp: their module, held till the put */
 	enum fr_why refuse;	/* why it cannot be undone safely, or FR_OK */
 	bool held;		/* proc: a reference on the entry is held */
 	bool idle;		/* work: idle, disabled quietly (never refuses) */
@@ -92,7 +92,10 @@ extern const struct fr_lo_kind fr_lo_driver;	/* driver.c */
 extern const struct fr_lo_kind fr_lo_pdev;	/* platform.c */
 extern const struct fr_lo_kind fr_lo_link;	/* rtnl.c */
 extern const struct fr_lo_kind fr_lo_notifier;	/* notifier.c */
+extern const struct fr_lo_kind fr_lo_ioctl;	/* ioctl.c */
 extern const struct fr_lo_kind fr_lo_pernet;	/* pernet.c */
+extern const struct fr_lo_kind fr_lo_ptype;	/* ptype.c */
+extern const struct fr_lo_kind fr_lo_stp;	/* stp.c */
 extern const struct fr_lo_kind fr_lo_input;	/* input.c */
 extern const struct fr_lo_kind fr_lo_fs;	/* fs.c */
 extern const struct fr_lo_kind fr_lo_misc;	/* misc.c */
@@ -142,6 +145,9 @@ enum fr_why fr_call_bounded_long(void (*fn)(void *arg), void *arg);
 
 /* pernet.c: RTNL and pernet_ops_rwsem free, tried for 100 ms. */
 enum fr_why fr_net_locks_free(void);
+
+/* core.c: a loaded module, held; NULL when not loaded. */
+struct module *fr_get_module(const char *name);
 
 /* core.c: the target's memory. */
 bool fr_in_text(const struct module *mod, unsigned long addr);

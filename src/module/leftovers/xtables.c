@@ -25,7 +25,6 @@
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/x_tables.h>
-#include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -45,26 +44,6 @@ static const char fr_xt_families[NFPROTO_NUMPROTO][8] __initconst = {
 	[NFPROTO_NETDEV] = "netdev", [NFPROTO_BRIDGE] = "bridge",
 	[NFPROTO_IPV6] = "ipv6",
 };
-
-/* x_tables, with a reference, or NULL: not loaded, so nothing is listed. */
-static struct module * __init fr_xt_get(void)
-{
-	struct list_head *modules = fr_modules_list();
-	struct module *mod, *found = NULL;
-
-	if (!modules)
-		return NULL;
-	rcu_read_lock();
-	list_for_each_entry_rcu(mod, modules, list) {
-		if (strcmp(mod->name, fr_xt_module))
-			continue;
-		if (try_module_get(mod))
-			found = mod;
-		break;
-	}
-	rcu_read_unlock();
-	return found;
-}
 
 /*
  * x_tables' array, while its module is held; an ERR_PTR when not to be
@@ -171,7 +150,7 @@ static int __init fr_xt_walk(const struct fr_lo_kind *kind,
 
 static int __init fr_xt_find(const struct fr_lo_kind *kind)
 {
-	struct module *owner = fr_xt_get();
+	struct module *owner = fr_get_module(fr_xt_module);
 	struct fr_xt_af *xt;
 	int af, err = 0;
 
