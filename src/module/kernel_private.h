@@ -130,11 +130,11 @@ struct fr_event_field {
  * kernel's configuration builds it.  Private, copied here.
  */
 struct fr_xt_af {
-	struct mutex mutex;
+	struct mutex mutex;		/* guards match and target */
 	struct list_head match;
 	struct list_head target;
 #ifdef CONFIG_NETFILTER_XTABLES_COMPAT
-	struct mutex compat_mutex;
+	struct mutex compat_mutex;	/* guards compat_tab */
 	void *compat_tab;
 	unsigned int number;
 	unsigned int cur;

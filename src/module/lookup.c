@@ -207,7 +207,7 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 	},
 	[FR_LAYOUT_PTYPE] = {
 		"ptype_base",
-		"an RCU array of PTYPE_HASH_SIZE lists of struct packet_type (and ptype_all, one list, until 6.14) under the spinlock ptype_lock in net/core/dev.c",
+		"an RCU array of PTYPE_HASH_SIZE lists of struct packet_type under the spinlock ptype_lock in net/core/dev.c (and the list ptype_all: private to 6.8, in net_hotdata to 6.14)",
 		FR_FROM(6, 1), FR_UNTIL(7, 3),
 		"6.12, 7.1 (6.1, 7.2, 7.3: the same dev_remove_pack())",
 		"packet types left behind not looked for",

@@ -26,6 +26,17 @@ static const char fr_sym_garp[] __initconst = "garp_protos";
 static const char fr_sym_stp[] __initconst = "stp_proto";
 static const char fr_sym_stp_mutex[] __initconst = "stp_proto_mutex";
 
+/* stp's pointers, while it is held (by the find, then by its leftovers). */
+static unsigned long *fr_garp_at __initdata, *fr_stp_at __initdata;
+
+/* The slot of the pointer at @link, as fr_stp_slot() numbers them. */
+static int __init fr_stp_link_slot(unsigned long link)
+{
+	if (link == (unsigned long)fr_stp_at)
+		return -1;
+	return (link - (unsigned long)fr_garp_at) / sizeof(*fr_garp_at);
+}
+
 /* The slot of @p's address, in garp_protos[] (-1: stp_proto). */
 static int __init fr_stp_slot(const struct stp_proto *p)
 {
@@ -61,6 +72,8 @@ static int __init fr_find_stp(void)
 	garp = fr_lookup_module_data(fr_stp_module, fr_sym_garp,
 				     FR_GARP_PROTOS * sizeof(*garp));
 	stp = fr_lookup_module_data(fr_stp_module, fr_sym_stp, sizeof(*stp));
+	fr_garp_at = garp;
+	fr_stp_at = stp;
 	if (!garp || !stp || !fr_layout_trusted(FR_LAYOUT_STP)) {
 		fr_distrust(FR_LAYOUT_STP);
 		err = -ERANGE;
@@ -93,11 +106,17 @@ static void fr_call_stp_unregister(void *p)
 static enum fr_why __init fr_undo_stp(struct fr_leftover *lo)
 {
 	void (*unregister)(const struct stp_proto *p);
-	struct mutex *lock;
+	struct mutex *lock;	/* stp_proto_mutex */
 	enum fr_why why;
 
 	if (READ_ONCE(*(unsigned long *)lo->link) != (unsigned long)lo->obj)
 		return FR_GONE;
+	/*
+	 * stp_proto_unregister() clears the slot of the address it reads
+	 * from the target, unchecked: it must be the slot it was found in.
+	 */
+	if (fr_stp_slot(lo->obj) != fr_stp_link_slot(lo->link))
+		return FR_UNCHECKED;
 	lock = fr_lookup_module_data(fr_stp_module, fr_sym_stp_mutex,
 				     sizeof(*lock));
 	if (!lock)
@@ -110,6 +129,8 @@ static enum fr_why __init fr_undo_stp(struct fr_leftover *lo)
 		return FR_UNCHECKED;
 	why = fr_call_bounded_long(fr_call_stp_unregister, lo->obj);
 	symbol_put(stp_proto_unregister);
+	if (!why && READ_ONCE(*(unsigned long *)lo->link) == (unsigned long)lo->obj)
+		why = FR_UNCHECKED;	/* not cleared after all */
 	return why;
 }
 
