@@ -278,7 +278,13 @@ static void __init fr_scan_works(struct fr_range *r)
 		enum fr_work_state state;
 		bool running;
 
+		/*
+		 * A work's data is flags, a pool's ID or a pool workqueue,
+		 * never the target's code (on 7.x, __ADDRESSABLE(init_module)
+		 * in init data, a word before a pointer to its code, is).
+		 */
 		if (!fr_in_text(mod, (unsigned long)READ_ONCE(w->func)) ||
+		    fr_in_text(mod, atomic_long_read(&w->data)) ||
 		    !fr_code_in(READ_ONCE(w->func), mod) ||
 		    (p + tfn + sizeof(long) <= r->end &&
 		     READ_ONCE(*(unsigned long *)(p + tfn)) ==
