@@ -711,6 +711,13 @@ void __init fr_recheck_timers(void)
 	fr_rechecking = false;
 }
 
+/* An explains op: the one word that holds the leftover is lo->link (a slot). */
+bool __init fr_lo_slot_explains(const struct fr_leftover *lo,
+				unsigned long where, unsigned long v)
+{
+	return where == lo->link && v == (unsigned long)lo->obj;
+}
+
 /*
  * For refscan.c, before the undo: whether the word at @where, pointing to
  * @v in @t, is no danger once the undo ran: a pointer to an object the undo

@@ -208,16 +208,13 @@ static enum fr_why __init fr_undo_cache(struct fr_leftover *lo)
 	return why;
 }
 
-/* Only its constructor word points into the target. */
-static bool __init fr_cache_explains(const struct fr_leftover *lo,
-				     unsigned long where, unsigned long v)
-{
-	return where == lo->link;
-}
-
-/* Destroyed, its struct kmem_cache is freed (after RCU for some). */
-static bool __init fr_cache_stale(const struct fr_leftover *lo,
-				  unsigned long where, unsigned long v)
+/*
+ * Only its constructor word points into the target; once it is destroyed,
+ * that word is a stale copy in its freed struct kmem_cache (after RCU for
+ * some).
+ */
+static bool __init fr_cache_ctor_word(const struct fr_leftover *lo,
+				      unsigned long where, unsigned long v)
 {
 	return where == lo->link;
 }
@@ -229,6 +226,6 @@ const struct fr_lo_kind fr_lo_kmem __initconst = {
 	.lookup = fr_lookup_caches,
 	.find = fr_find_caches,
 	.undo = fr_undo_cache,
-	.explains = fr_cache_explains,
-	.stale = fr_cache_stale,
+	.explains = fr_cache_ctor_word,
+	.stale = fr_cache_ctor_word,
 };

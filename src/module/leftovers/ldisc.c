@@ -77,13 +77,6 @@ static enum fr_why __init fr_undo_ldisc(struct fr_leftover *lo)
 	return FR_OK;
 }
 
-/* Only the table's slot: a tty's ldisc points to the same operations. */
-static bool __init fr_ldisc_explains(const struct fr_leftover *lo,
-				     unsigned long where, unsigned long v)
-{
-	return where == lo->link && v == (unsigned long)lo->obj;
-}
-
 const struct fr_lo_kind fr_lo_ldisc __initconst = {
 	.name = FR_LO_KIND_LDISC,
 	.action = FR_LO_ACT_UNREGISTER,
@@ -91,5 +84,6 @@ const struct fr_lo_kind fr_lo_ldisc __initconst = {
 	.lookup = fr_lookup_ldiscs,
 	.find = fr_find_ldiscs,
 	.undo = fr_undo_ldisc,
-	.explains = fr_ldisc_explains,
+	/* Only the table's slot: a tty's ldisc points to the same operations. */
+	.explains = fr_lo_slot_explains,
 };

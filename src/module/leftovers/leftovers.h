@@ -124,6 +124,8 @@ extern bool fr_rechecking;
 
 struct fr_leftover *fr_lo_add(const struct fr_lo_kind *kind, void *obj);
 void fr_lo_symbol(struct fr_leftover *lo, unsigned long addr);
+bool fr_lo_slot_explains(const struct fr_leftover *lo, unsigned long where,
+			 unsigned long v);
 const char *fr_why_words(enum fr_why why);
 
 /* core.c: the kernel's private lists, found by name (lookup.c). */

@@ -139,13 +139,6 @@ static void __init fr_put_stp(struct fr_leftover *lo)
 	module_put(lo->owner);
 }
 
-/* Only its pointer in stp points to it. */
-static bool __init fr_stp_explains(const struct fr_leftover *lo,
-				   unsigned long where, unsigned long v)
-{
-	return where == lo->link && v == (unsigned long)lo->obj;
-}
-
 const struct fr_lo_kind fr_lo_stp __initconst = {
 	.name = FR_LO_KIND_STP,
 	.action = FR_LO_ACT_UNREGISTER,
@@ -153,5 +146,6 @@ const struct fr_lo_kind fr_lo_stp __initconst = {
 	.find = fr_find_stp,
 	.undo = fr_undo_stp,
 	.put = fr_put_stp,
-	.explains = fr_stp_explains,
+	/* Only its pointer in stp points to it. */
+	.explains = fr_lo_slot_explains,
 };
