@@ -86,6 +86,8 @@
 #define FR_LO_KIND_PTYPE	"packet_type"
 #define FR_LO_KIND_STP		"stp_proto"
 #define FR_LO_KIND_IOCTL	"ioctl_hook"
+#define FR_LO_KIND_NLS		"nls"
+#define FR_LO_KIND_RC_KEYMAP	"rc_keymap"
 #define FR_LO_ACT_UNREGISTER	"unregister"
 #define FR_LO_ACT_REMOVE	"remove"
 #define FR_LO_ACT_STOP		"stop"
@@ -117,6 +119,8 @@
 #define FR_LOG_UNDONE_PTYPE	"unregistered packet_type "
 #define FR_LOG_UNDONE_STP	"unregistered stp_proto "
 #define FR_LOG_UNDONE_IOCTL	"cleared ioctl_hook "
+#define FR_LOG_UNDONE_NLS	"unregistered nls "
+#define FR_LOG_UNDONE_RC_KEYMAP	"unregistered rc_keymap "
 /* "gone with an earlier undo: KIND NAME": a driver's remove took it away */
 #define FR_LOG_GONE		"gone with an earlier undo: "
 /* An idle work of the target disabled since 6.10: no leftover, no refusal. */

@@ -226,6 +226,20 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 		"6.12, 7.1 (6.1, 7.2, 7.3: the same vlan_ioctl_set() and brioctl_set())",
 		"socket ioctl hooks left behind not looked for",
 	},
+	[FR_LAYOUT_NLS] = {
+		"tables",
+		"a chain of struct nls_table by ->next, ending in default_table, under the spinlock nls_lock in fs/nls/nls_base.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3),
+		"6.12, 7.1 (6.1, 7.2, 7.3: the same unregister_nls())",
+		"character sets left behind not looked for",
+	},
+	[FR_LAYOUT_RC_MAPS] = {
+		"rc_map_list",
+		"a list of struct rc_map_list under the spinlock rc_map_lock in drivers/media/rc/rc-main.c, a module",
+		FR_FROM(6, 1), FR_UNTIL(7, 3),
+		"6.12, 7.1 (6.1, 7.2, 7.3: the same rc_map_unregister())",
+		"remote-control keymaps left behind not looked for",
+	},
 	/* refscan.c: checked again as it is read. */
 	[FR_LAYOUT_FTRACE_PAGES] = {
 		"ftrace_pages_start",

@@ -46,6 +46,7 @@
 #include <linux/version.h>
 
 #include "leftovers.h"
+#include "../kernel_private.h"
 
 #define FR_MAX_LEFTOVERS	64
 #define FR_LO_FORCE		FR_STR(FR_PARAM_LEFTOVERS) "=" FR_LEFTOVERS_FORCE
@@ -73,6 +74,8 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_binfmt,
 	&fr_lo_tcp,
 	&fr_lo_ldisc,
+	&fr_lo_nls,
+	&fr_lo_rc_keymap,
 	&fr_lo_xt_match,
 	&fr_lo_xt_target,
 	&fr_lo_crypto,
@@ -268,7 +271,7 @@ bool __init fr_mutex_free(struct mutex *lock)
 
 /*
  * The loaded module @name with a reference (try_module_get()), or NULL: a
- * kind whose lists live in a module (x_tables, stp) holds it while it
+ * kind whose lists live in a module (x_tables, stp, rc_core) holds it while it
  * reads them and until its leftovers are put.
  */
 struct module * __init fr_get_module(const char *name)
@@ -288,6 +291,24 @@ struct module * __init fr_get_module(const char *name)
 	}
 	rcu_read_unlock();
 	return found;
+}
+
+/*
+ * Whether @mod uses @owner's symbols (struct module_use, stable for a
+ * target: its uses change only while it loads and when it is freed); one
+ * that does not registered nothing on @owner's lists (x_tables, rc_core).
+ * Unknown counts as using.
+ */
+bool __init fr_lo_uses(const struct module *mod, const struct module *owner)
+{
+	struct module_use *use;
+
+	if (!fr_layout_trusted(FR_LAYOUT_MODULE_USE))
+		return true;
+	list_for_each_entry(use, &mod->target_list, target_list)
+		if (use->target == owner)
+			return true;
+	return false;
 }
 
 /*

@@ -74,7 +74,7 @@ struct fr_leftover {
 	char name[64];		/* fs name, device name, /proc path, symbol */
 	/* notifier, ldisc: the word that points to it; rtnl_link: SRCU data */
 	unsigned long link;
-	struct module *owner;	/* xtables, stp: their module, held till the put */
+	struct module *owner;	/* xtables, stp, rc: their module, held till the put */
 	enum fr_why refuse;	/* why it cannot be undone safely, or FR_OK */
 	bool held;		/* proc: a reference on the entry is held */
 	bool idle;		/* work: idle, disabled quietly (never refuses) */
@@ -103,6 +103,8 @@ extern const struct fr_lo_kind fr_lo_proc;	/* proc.c */
 extern const struct fr_lo_kind fr_lo_binfmt;	/* binfmt.c */
 extern const struct fr_lo_kind fr_lo_tcp;	/* tcp.c */
 extern const struct fr_lo_kind fr_lo_ldisc;	/* ldisc.c */
+extern const struct fr_lo_kind fr_lo_nls;	/* nls.c */
+extern const struct fr_lo_kind fr_lo_rc_keymap;	/* rckeymap.c */
 extern const struct fr_lo_kind fr_lo_xt_match;	/* xtables.c */
 extern const struct fr_lo_kind fr_lo_xt_target;	/* xtables.c */
 extern const struct fr_lo_kind fr_lo_crypto;	/* crypto.c */
@@ -150,6 +152,7 @@ enum fr_why fr_net_locks_free(void);
 
 /* core.c: a loaded module, held; NULL when not loaded. */
 struct module *fr_get_module(const char *name);
+bool fr_lo_uses(const struct module *mod, const struct module *owner);
 
 /* core.c: the target's memory. */
 bool fr_in_text(const struct module *mod, unsigned long addr);

@@ -81,24 +81,6 @@ static struct fr_xt_af * __init fr_xt_array(void)
 	return xt;
 }
 
-/*
- * Whether @mod uses x_tables' symbols (struct module_use, stable for a
- * target: its uses change only while it loads and when it is freed); one
- * that does not registered nothing there.  Unknown counts as using.
- */
-static bool __init fr_xt_used_by(const struct module *mod,
-				 const struct module *owner)
-{
-	struct module_use *use;
-
-	if (!fr_layout_trusted(FR_LAYOUT_MODULE_USE))
-		return true;
-	list_for_each_entry(use, &mod->target_list, target_list)
-		if (use->target == owner)
-			return true;
-	return false;
-}
-
 static void __init fr_xt_add(const struct fr_lo_kind *kind, void *obj,
 			     size_t size, const char *name, u8 family, int af,
 			     const struct module *me, struct fr_xt_af *xt,
@@ -156,7 +138,7 @@ static int __init fr_xt_find(const struct fr_lo_kind *kind)
 
 	if (!owner)
 		return 0;
-	if (!fr_xt_used_by(fr_lo_target->mod, owner))
+	if (!fr_lo_uses(fr_lo_target->mod, owner))
 		goto out;
 	xt = fr_xt_array();
 	if (IS_ERR(xt)) {
