@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""The registration census's coverage of what the helper undoes.
+
+usage: tests/census/coverage.py CENSUS_DIR [--before]
+
+CENSUS_DIR is the census tool (../shared/tools/census) after its
+extract_bin.py has written out/bin_calls.jsonl.  A module is covered when
+every registration its init reaches is one the helper undoes, or one that
+leaves nothing of the module behind; the share is of the modules whose init
+registers anything.  The census sorts registrations into kinds by function
+name; the helper undoes some kinds whole and others only in part, so the
+set below is of functions, each with the leftover kind (force_rmmod(4)
+LEFTOVERS) that undoes it.  --before leaves out the kinds of the last stop's
+work (nls, rc_keymap), to show what they add.
+"""
+import json
+import os
+import re
+import sys
+from collections import Counter
+
+NEW = {"nls", "rc_keymap"}
+
+# (helper's kind, census function names as a regular expression)
+UNDONE = [
+    ("driver", None),             # the census kind bus_driver, whole (driver.c)
+    ("platform_device", None),    # the census kind platform_device, whole
+    ("rtnl_link", r"__?rtnl_link_register|macvlan_link_register|ipvlan_link_register"),
+    ("netdev_notifier", r"register_netdevice_notifier"),
+    ("pernet", r"register_pernet_(subsys|device|operations)"),
+    ("packet_type", r"dev_add_pack|mrp_register_application"),
+    ("stp_proto", r"stp_proto_register|garp_register_application"),
+    ("input_handler", r"input_register_handler"),
+    ("filesystem", r"register_filesystem"),
+    ("misc", r"misc_register"),
+    ("proc", None),               # the census kind proc, whole
+    ("binfmt", r"__register_binfmt|insert_binfmt"),
+    ("tcp_congestion", r"tcp_register_congestion_control"),
+    ("ldisc", r"tty_register_ldisc"),
+    ("nls", r"__register_nls|register_nls"),
+    ("rc_keymap", r"rc_map_register"),
+    ("xt_match", r"xt_register_match(es)?"),
+    ("xt_target", r"xt_register_target(s)?"),
+    ("crypto", r"crypto_register_(?!template)\w+|simd_register_\w+"),
+    ("qdisc", r"register_qdisc"),
+    ("kthread", r"kthread_create_on_node|kthread_create_on_cpu|kthread_run_on_cpu"),
+    # Without a constructor a cache holds nothing of the target (its name
+    # is a copy); with one it is destroyed when empty (kmem.c).
+    ("kmem_cache", None),
+]
+# Census kinds the helper takes whole (timers and works: in data and heap).
+WHOLE = {"driver": "bus_driver", "platform_device": "platform_device",
+         "proc": "proc", "kmem_cache": "kmem_cache"}
+WHOLE_TIMERS = {"timer (static data)", "timer (dynamic/unknown)",
+                "delayed_work (static data)", "delayed_work (dynamic/unknown)",
+                "work (static data)", "work (dynamic/unknown)"}
+# A net device its init registers is undone with the driver or link kind
+# whose remove or dellink unregisters it (netdev.c): only with one of them.
+NETDEV = re.compile(r"register_netdev(ice)?")
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__.strip().splitlines()[2])
+    sys.path.insert(0, sys.argv[1])
+    from kinds import kinds_of_module  # noqa: E402  (the census tool's)
+    before = "--before" in sys.argv[2:]
+    undone = [(k, r) for k, r in UNDONE if not (before and k in NEW)]
+    whole = {WHOLE[k] for k, r in undone if r is None} | WHOLE_TIMERS
+    names = re.compile("|".join(f"(?:{r})" for _, r in undone if r))
+
+    recs = [json.loads(line) for line in
+            open(os.path.join(sys.argv[1], "out", "bin_calls.jsonl"))]
+    registering = covered = 0
+    blocking = Counter()
+    for rec in recs:
+        if not rec.get("has_init"):
+            continue
+        kinds = kinds_of_module(rec)
+        if not kinds:
+            continue
+        registering += 1
+        has_cover = "bus_driver" in kinds or "rtnl_link" in kinds
+        left = set()
+        for kind, apis in kinds.items():
+            if kind in whole:
+                continue
+            for api in apis:
+                if names.fullmatch(api):
+                    continue
+                if NETDEV.fullmatch(api) and has_cover:
+                    continue
+                left.add(kind)
+        if not left:
+            covered += 1
+        elif len(left) == 1:
+            blocking[left.pop()] += 1
+    print(f"{covered} of {registering} modules that register in init covered "
+          f"({100.0 * covered / registering:.1f}%)")
+    print("kinds left that alone block a module:")
+    for kind, n in blocking.most_common(12):
+        print(f"  {n:5d}  {kind}")
+
+
+if __name__ == "__main__":
+    main()
