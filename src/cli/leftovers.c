@@ -43,6 +43,7 @@ static const char *const fr_kind_names[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_IOCTL] = FR_LO_KIND_IOCTL,
 	[FR_LEFTOVER_NLS] = FR_LO_KIND_NLS,
 	[FR_LEFTOVER_RC_KEYMAP] = FR_LO_KIND_RC_KEYMAP,
+	[FR_LEFTOVER_CLASS] = FR_LO_KIND_CLASS,
 };
 
 static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
@@ -85,6 +86,7 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_IOCTL] = FR_LOG_UNDONE_IOCTL,
 	[FR_LEFTOVER_NLS] = FR_LOG_UNDONE_NLS,
 	[FR_LEFTOVER_RC_KEYMAP] = FR_LOG_UNDONE_RC_KEYMAP,
+	[FR_LEFTOVER_CLASS] = FR_LOG_UNDONE_CLASS,
 };
 
 const char *fr_leftover_kind_name(enum fr_leftover_kind kind)

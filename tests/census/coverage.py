@@ -25,7 +25,7 @@ NEW = {"nls", "rc_keymap"}
 UNDONE = [
     ("driver", None),             # the census kind bus_driver, whole (driver.c)
     ("platform_device", None),    # the census kind platform_device, whole
-    ("rtnl_link", r"__?rtnl_link_register|macvlan_link_register|ipvlan_link_register"),
+    ("rtnl_link", r"(__)?rtnl_link_register|macvlan_link_register|ipvlan_link_register"),
     ("netdev_notifier", r"register_netdevice_notifier"),
     ("pernet", r"register_pernet_(subsys|device|operations)"),
     ("packet_type", r"dev_add_pack|mrp_register_application"),

@@ -80,6 +80,8 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_xt_target,
 	&fr_lo_crypto,
 	&fr_lo_qdisc,
+	/* After the drivers and links whose devices are in it. */
+	&fr_lo_class,
 	&fr_lo_disk,
 	/* Last: nothing found as another kind is taken for a timer. */
 	&fr_lo_timer,
@@ -115,6 +117,7 @@ static const char fr_whys[][40] __initconst = {
 	[FR_NOT_ITS_OWN] = "not made by it",
 	[FR_UNINTERRUPTIBLE] = "waits uninterruptibly",
 	[FR_NOT_EMPTY] = "has objects",
+	[FR_HAS_DEVICES] = "has devices",
 };
 
 const char * __init fr_why_words(enum fr_why why)

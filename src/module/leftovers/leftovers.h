@@ -27,7 +27,7 @@ enum fr_why { FR_OK, FR_MOUNTED, FR_OPEN, FR_BUSY, FR_OTHERS, FR_PERMANENT,
 	      FR_NETDEV, FR_LOCKED, FR_GONE, FR_RUNNING, FR_UNCHECKED,
 	      FR_NO_UNDO, FR_LIVE, FR_WAITING, FR_WAITING_LONG, FR_OWN_BUS,
 	      FR_MADE_DEVICE, FR_RTNL, FR_NOT_ITS_OWN, FR_UNINTERRUPTIBLE,
-	      FR_NOT_EMPTY };
+	      FR_NOT_EMPTY, FR_HAS_DEVICES };
 
 struct fr_leftover;
 
@@ -109,6 +109,7 @@ extern const struct fr_lo_kind fr_lo_xt_match;	/* xtables.c */
 extern const struct fr_lo_kind fr_lo_xt_target;	/* xtables.c */
 extern const struct fr_lo_kind fr_lo_crypto;	/* crypto.c */
 extern const struct fr_lo_kind fr_lo_qdisc;	/* qdisc.c */
+extern const struct fr_lo_kind fr_lo_class;	/* class.c */
 extern const struct fr_lo_kind fr_lo_disk;	/* disk.c */
 extern const struct fr_lo_kind fr_lo_timer;	/* timer.c */
 extern const struct fr_lo_kind fr_lo_dwork;	/* timer.c */
