@@ -3,10 +3,11 @@
  * Leftover device classes (drivers/base/class.c): a struct class the target
  * registered, in its data or read-only data (class_register(): enclosure,
  * dca) or made for it in the heap and pointed at by its data
- * (class_create()), whose name lies in the target.  Proven registered by class_is_registered(), which
- * only compares the address with those of the registered classes (6.4 on;
- * on 6.1 classes are not looked for: the reference scan finds the class's
- * private part pointing at it, and refuses).
+ * (class_create()), whose name lies in the target.  Proven registered by
+ * class_is_registered() since 6.4, which only compares the address with
+ * those of the registered classes; on 6.1 by its private part, read
+ * without faulting: a slab object whose first member, the class's kset,
+ * bears the class's name and belongs to the kset "class".
  *
  * Undone with class_destroy(), which unregisters it, removes its sysfs
  * attributes and frees one that class_create() made; the attributes are
@@ -17,22 +18,76 @@
  * before it (main.c).
  */
 #include <linux/device.h>
+#include <linux/kobject.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
 
 #include "leftovers.h"
 
+static bool __init fr_slab(unsigned long w)
+{
+	return virt_addr_valid((void *)w) &&
+	       folio_test_slab(virt_to_folio((void *)w));
+}
+
 #ifdef FR_HAVE_CLASS_IS_REGISTERED
+static bool __init fr_class_registered(const struct class *cls, const char *name)
+{
+	return class_is_registered(cls);
+}
+#else
+/* Whether the string at @p, read without faulting, is @want. */
+static bool __init fr_kstr_is(const char *p, const char *want)
+{
+	char buf[32];
+	size_t len = strlen(want) + 1;
+
+	return len <= sizeof(buf) && !copy_from_kernel_nofault(buf, p, len) &&
+	       !memcmp(buf, want, len);
+}
+
+/* 6.1: its struct subsys_private begins with the kset that names it. */
+static bool __init fr_class_registered(const struct class *cls, const char *name)
+{
+	static const char class_kset[] __initconst = "class";
+	struct subsys_private *sp;
+	struct kset *kset, *parent;
+	const char *kname;
+
+	if (get_kernel_nofault(sp, &cls->p))
+		return false;
+	kset = (void *)sp;
+	return fr_slab((unsigned long)kset) &&
+	       !get_kernel_nofault(kname, &kset->kobj.name) &&
+	       fr_kstr_is(kname, name) &&
+	       !get_kernel_nofault(parent, &kset->kobj.kset) && parent &&
+	       !get_kernel_nofault(kname, &parent->kobj.name) &&
+	       fr_kstr_is(kname, class_kset);
+}
+#endif
+
+/* Whether a class of @cls's has a device. */
+static bool __init fr_class_has_devices(const struct class *cls)
+{
+	struct class_dev_iter iter;
+	bool any;
+
+	class_dev_iter_init(&iter, (struct class *)cls, NULL, NULL);
+	any = class_dev_iter_next(&iter);
+	class_dev_iter_exit(&iter);
+	return any;
+}
+
 /* A registered class at @cls, named by the target; added once. */
 static void __init fr_class_add(const struct class *cls)
 {
-	struct class_dev_iter iter;
 	struct fr_leftover *lo;
 	const char *name;
 
 	if (get_kernel_nofault(name, &cls->name) || !fr_in_target(name) ||
-	    !class_is_registered(cls))
+	    !fr_class_registered(cls, name))
 		return;
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++)
 		if (lo->kind == &fr_lo_class && lo->obj == cls)
@@ -42,44 +97,46 @@ static void __init fr_class_add(const struct class *cls)
 		return;
 	lo->size = sizeof(*cls);
 	strscpy(lo->name, name, sizeof(lo->name));
-	class_dev_iter_init(&iter, cls, NULL, NULL);
-	if (class_dev_iter_next(&iter))
+	if (fr_class_has_devices(cls))
 		lo->refuse = FR_HAS_DEVICES;
-	class_dev_iter_exit(&iter);
 	lo->t->scan_after_undo = true;
 }
 
-/* Classes in @r (the target's data), and those @r points at in the heap. */
-static void __init fr_scan_classes(struct fr_range *r)
+/* Classes in @r (of the target), and those @r points at in the heap. */
+static void __init fr_scan_classes(unsigned long start, unsigned long end)
 {
 	unsigned long p, w;
 
-	for (p = r->start; p + sizeof(struct class) <= r->end;
-	     p += sizeof(long)) {
+	for (p = start; p + sizeof(struct class) <= end; p += sizeof(long)) {
 		fr_class_add((const struct class *)p);
 		w = *(unsigned long *)p;
-		if (virt_addr_valid((void *)w) && !fr_in_target((void *)w) &&
-		    folio_test_slab(virt_to_folio((void *)w)))
+		if (!fr_in_target((void *)w) && fr_slab(w))
 			fr_class_add((const struct class *)w);
 	}
 }
 
-/* Writable data, and read-only data too: a class is often const (dca's). */
+/* Read-only data too, and data: a class is often const (dca's). */
 static int __init fr_find_classes(void)
 {
-	static const enum mod_mem_type types[] __initconst = {
-		MOD_DATA, MOD_RODATA, MOD_RO_AFTER_INIT,
-	};
 	const struct module *mod = fr_lo_target->mod;
-	struct fr_range r;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	static const enum mod_mem_type types[] __initconst = {
+		MOD_RODATA, MOD_RO_AFTER_INIT, MOD_DATA,
+	};
+	unsigned long start;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(types); i++) {
-		r.start = (unsigned long)mod->mem[types[i]].base;
-		r.end = r.start + mod->mem[types[i]].size;
-		if (r.start)
-			fr_scan_classes(&r);
+		start = (unsigned long)mod->mem[types[i]].base;
+		if (start)
+			fr_scan_classes(start, start + mod->mem[types[i]].size);
 	}
+#else
+	unsigned long base = (unsigned long)mod->core_layout.base;
+
+	fr_scan_classes(base + mod->core_layout.text_size,
+			base + mod->core_layout.size);
+#endif
 	return 0;
 }
 
@@ -90,20 +147,17 @@ static void fr_call_class_destroy(void *cls)
 
 static enum fr_why __init fr_undo_class(struct fr_leftover *lo)
 {
-	struct class_dev_iter iter;
-	bool devices;
 	enum fr_why why;
 
-	if (!class_is_registered(lo->obj))
+	if (!fr_class_registered(lo->obj, lo->name))
 		return FR_GONE;
-	class_dev_iter_init(&iter, lo->obj, NULL, NULL);
-	devices = class_dev_iter_next(&iter);
-	class_dev_iter_exit(&iter);
-	if (devices)
+	if (fr_class_has_devices(lo->obj))
 		return FR_HAS_DEVICES;
 	why = fr_call_bounded(fr_call_class_destroy, lo->obj);
+#ifdef FR_HAVE_CLASS_IS_REGISTERED
 	if (!why && class_is_registered(lo->obj))
 		why = FR_UNCHECKED;
+#endif
 	return why;
 }
 
@@ -114,14 +168,3 @@ const struct fr_lo_kind fr_lo_class __initconst = {
 	.find = fr_find_classes,
 	.undo = fr_undo_class,
 };
-#else
-static int __init fr_find_classes(void)
-{
-	return -ENOENT;	/* class_is_registered(): 6.4 on */
-}
-
-const struct fr_lo_kind fr_lo_class __initconst = {
-	.name = FR_LO_KIND_CLASS,
-	.find = fr_find_classes,
-};
-#endif
