@@ -94,6 +94,9 @@
 #include "force_rmmod.h"
 #include "kernel_private.h"
 
+/* virt_addr_valid() of a word or a pointer: arm64's wants a pointer. */
+#define fr_valid(a)	virt_addr_valid((void *)(a))
+
 #ifndef MAX_PAGE_ORDER
 #define MAX_PAGE_ORDER	(MAX_ORDER - 1)	/* before 6.8 */
 #endif
@@ -311,7 +314,7 @@ static void __init fr_skip_range(struct fr_scan *s, unsigned long start,
 		if (is_vmalloc_addr((void *)a) ||
 		    (a >= MODULES_VADDR && a < MODULES_END))
 			fr_skip_pfn(s, vmalloc_to_pfn((void *)a));
-		else if (virt_addr_valid(a))
+		else if (fr_valid(a))
 			fr_skip_pfn(s, PHYS_PFN(__pa(a)));
 	}
 }
@@ -350,7 +353,7 @@ static long __init fr_find_words(const unsigned long *words, int n, unsigned lon
 		for (a = (base - FR_PCPU_WINDOW) & PAGE_MASK; a < base + FR_PCPU_WINDOW;
 		     a += PAGE_SIZE) {
 			/* the first per-CPU chunk: memory reserved at boot */
-			if (!virt_addr_valid(a) || !PageReserved(virt_to_page((void *)a)) ||
+			if (!fr_valid(a) || !PageReserved(virt_to_page((void *)a)) ||
 			    copy_from_kernel_nofault(buf, (void *)a, PAGE_SIZE))
 				continue;
 			for (i = 0; i < PAGE_SIZE / sizeof(long); i++)
@@ -409,7 +412,7 @@ static void __init fr_skip_cached_stacks(struct fr_scan *s)
 		slot = (unsigned long)per_cpu_ptr(&kernel_cpustat, cpu) + fr_stack_cache_off;
 		for (i = -1; i <= 1; i++) {
 			vm = (struct vm_struct *)fr_word(slot, i);
-			if (!virt_addr_valid(vm) ||
+			if (!fr_valid(vm) ||
 			    get_kernel_nofault(caller, (unsigned long *)&vm->caller) ||
 			    caller != fr_stack_caller ||
 			    get_kernel_nofault(size, &vm->size) || size != fr_stack_size ||
@@ -538,7 +541,7 @@ static void fr_probe_ctor(void *obj)
 
 static bool __init fr_is_slab(unsigned long a)
 {
-	return virt_addr_valid(a) && folio_test_slab(virt_to_folio((void *)a));
+	return fr_valid(a) && folio_test_slab(virt_to_folio((void *)a));
 }
 
 /* The struct kmem_cache of the slab that holds @a, or 0. */
@@ -763,11 +766,11 @@ static void __init fr_measure_barn(struct kmem_cache *c)
 	kfree(objs);
 	for (i = 8; i < 512 && !fr_barn_word; i++) {
 		barn = fr_word((unsigned long)c, i);
-		if (!virt_addr_valid(barn))
+		if (!fr_valid(barn))
 			continue;
 		for (j = 1; j < 8; j++) {
 			p = fr_word(barn, j);
-			if (virt_addr_valid(p) && p != barn + j * sizeof(long) &&
+			if (fr_valid(p) && p != barn + j * sizeof(long) &&
 			    fr_word(p, fr_sheaf_cache) == (unsigned long)c) {
 				fr_barn_word = i;
 				fr_barn_full = j;
@@ -797,7 +800,7 @@ static void __init fr_measure_sheaves(struct kmem_cache *c)
 	pcs = fr_cache_cpu((unsigned long)c, smp_processor_id());
 	for (i = 1; pcs && i < 8 && !fr_sheaf_main; i++) {
 		sheaf = fr_word((unsigned long)pcs, i);
-		if (!virt_addr_valid(sheaf))
+		if (!fr_valid(sheaf))
 			continue;
 		for (j = 1; j < 8; j++) {
 			if (fr_word(sheaf, j) != (unsigned long)c)
@@ -895,7 +898,7 @@ static void __init fr_measure_cache_words(struct kmem_cache *c,
 			fr_cache_ctor_word = i;
 	for (i = 0; i + 1 < 64 && fr_nr_cache_lists < FR_CACHE_LISTS; i++) {
 		self = (unsigned long)c + i * sizeof(long);
-		if (!virt_addr_valid((void *)words[i]) || !virt_addr_valid((void *)words[i + 1]) ||
+		if (!fr_valid((void *)words[i]) || !fr_valid((void *)words[i + 1]) ||
 		    get_kernel_nofault(back, (unsigned long *)words[i] + 1) || back != self ||
 		    get_kernel_nofault(back, (unsigned long *)words[i + 1]) || back != self)
 			continue;
@@ -926,7 +929,7 @@ static void __init fr_measure_slab(void)
 	}
 	if (!copy_from_kernel_nofault(words, c, sizeof(words))) {
 		for (i = 0; i < 64 && fr_cache_name_word < 0; i++)
-			if (virt_addr_valid(words[i]) &&
+			if (fr_valid(words[i]) &&
 			    !copy_from_kernel_nofault(name, (void *)words[i], sizeof(name)) &&
 			    !memcmp(name, fr_probe_name, sizeof(name)))
 				fr_cache_name_word = i;
@@ -1114,7 +1117,7 @@ static bool __init fr_barn_free(unsigned long where)
 		head = barn + fr_barn_full * sizeof(long);
 		for (k = 0, p = fr_word(head, 0); p != head && k < FR_BARN_SHEAVES;
 		     k++, p = fr_word(p, 0)) {
-			if (!virt_addr_valid(p) || fr_word(p, fr_sheaf_cache) != cache)
+			if (!fr_valid(p) || fr_word(p, fr_sheaf_cache) != cache)
 				break;
 			n = fr_sheaf_size(p);
 			for (i = 0; i < n && i < FR_SHEAF_OBJS; i++)
@@ -1273,10 +1276,10 @@ static bool __init fr_worker_last_func(unsigned long where)
 	    where != e.start + fr_worker_last * sizeof(long))
 		return false;
 	task = (void *)fr_word(e.start, fr_worker_task);
-	return virt_addr_valid(task) &&
+	return fr_valid(task) &&
 	       !get_kernel_nofault(flags, &task->flags) && (flags & PF_WQ_WORKER) &&
 	       !get_kernel_nofault(kthread, (unsigned long *)&task->worker_private) &&
-	       virt_addr_valid(kthread) && fr_word(kthread, fr_kthread_data) == e.start;
+	       fr_valid(kthread) && fr_word(kthread, fr_kthread_data) == e.start;
 }
 
 /*
@@ -1367,7 +1370,7 @@ static void __init fr_find_ftrace_maps(struct fr_scan *s)
 	}
 	for (; m != maps; m = map.list.next) {
 		p = container_of(m, struct fr_ftrace_mod_map, list);
-		if (++n > FR_SCAN_MODULES || !virt_addr_valid(p) ||
+		if (++n > FR_SCAN_MODULES || !fr_valid(p) ||
 		    copy_from_kernel_nofault(&map, p, sizeof(map)))
 			goto unknown;
 		if (map.start_addr > map.end_addr ||
@@ -1376,7 +1379,7 @@ static void __init fr_find_ftrace_maps(struct fr_scan *s)
 		k = 0;
 		for (f = map.funcs.next; f != &p->funcs; f = func.list.next) {
 			q = container_of(f, struct fr_ftrace_mod_func, list);
-			if (++k > map.num_funcs || !virt_addr_valid(q) ||
+			if (++k > map.num_funcs || !fr_valid(q) ||
 			    copy_from_kernel_nofault(&func, q, sizeof(func)) ||
 			    func.ip < map.start_addr || func.ip > map.end_addr ||
 			    !fr_extents_add(&s->ftrace, (unsigned long)q,
@@ -1419,7 +1422,7 @@ static void __init fr_find_ftrace(struct fr_scan *s)
 		if (++n > 1 << 20 || copy_from_kernel_nofault(&pg, p, sizeof(pg)) ||
 		    pg.order < 0 || pg.order > MAX_PAGE_ORDER || pg.index < 0 ||
 		    pg.index > (PAGE_SIZE << pg.order) / sizeof(struct dyn_ftrace) ||
-		    !virt_addr_valid(pg.records) ||
+		    !fr_valid(pg.records) ||
 		    offset_in_page(pg.records)) {
 			s->ftrace_unknown = true;
 			break;
@@ -1470,7 +1473,7 @@ static void __init fr_find_fields(struct fr_scan *s,
 	if (get_kernel_nofault(p, (unsigned long *)&head->next))
 		goto unknown;
 	while (p != (unsigned long)head) {
-		if (++n > FR_SCAN_FIELDS || !virt_addr_valid(p) ||
+		if (++n > FR_SCAN_FIELDS || !fr_valid(p) ||
 		    copy_from_kernel_nofault(&f, (void *)p, sizeof(f)) ||
 		    !fr_extents_add(&s->fields, p + offsetof(struct fr_event_field, name),
 				    p + offsetofend(struct fr_event_field, type)))
@@ -1557,7 +1560,7 @@ static bool __init fr_area_below(unsigned long where, unsigned long v)
 		return false;
 	for (i = 1; i <= 3; i++) {
 		w = fr_word(where, i) & ~3UL;
-		if (w && !virt_addr_valid(w))
+		if (w && !fr_valid(w))
 			return false;
 	}
 	return true;
@@ -1755,7 +1758,7 @@ static bool __init fr_initfree(unsigned long where)
 	    e.end - e.start != FR_INITFREE_WORDS * sizeof(long) || where == e.start)
 		return false;
 	w = fr_word(e.start, 0);
-	if ((w && !virt_addr_valid(w)) || (FR_INITFREE_WORDS == 2 && w))
+	if ((w && !fr_valid(w)) || (FR_INITFREE_WORDS == 2 && w))
 		return false;
 	for (i = 1; i < FR_INITFREE_WORDS; i++) {
 		w = fr_word(e.start, i);
