@@ -12,10 +12,12 @@
  * Undone with class_destroy(), which unregisters it, removes its sysfs
  * attributes and frees one that class_create() made; the attributes are
  * drained first (a show or store running is waited for), so the call runs
- * bounded (core.c, 1 s).  A class with devices is refused: they are not
- * undone here.  What the class's private part and sysfs held of the target
- * is in the heap, so the target is scanned after the undo instead of
- * before it (main.c).
+ * bounded (core.c, 1 s); its release may be the target's own (intact) code,
+ * as in its exit.  A class with devices is refused: they are not undone
+ * here.  class_is_registered() takes the class kset's spinlock, held only
+ * around list changes; on 6.1 it is tried for 100 ms.  What the class's
+ * private part and sysfs held of the target is in the heap, so the target
+ * is scanned after the undo instead of before it (main.c).
  */
 #include <linux/device.h>
 #include <linux/kobject.h>
@@ -48,7 +50,33 @@ static bool __init fr_kstr_is(const char *p, const char *want)
 	       !memcmp(buf, want, len);
 }
 
-/* 6.1: its struct subsys_private begins with the kset that names it. */
+/* Whether @kobj is on @kset's list, its lock tried for 100 ms. */
+static bool __init fr_on_kset(struct kset *kset, struct kobject *kobj)
+{
+	struct kobject *k;
+	unsigned int n = 0;
+	bool on = false;
+
+	if (!fr_spin_free(&kset->list_lock) || !spin_trylock(&kset->list_lock))
+		return false;
+	list_for_each_entry(k, &kset->list, entry) {
+		if (++n > 4096)
+			break;
+		if (k == kobj) {
+			on = true;
+			break;
+		}
+	}
+	spin_unlock(&kset->list_lock);
+	return on;
+}
+
+/*
+ * 6.1: its struct subsys_private begins with the kset that names it, a
+ * slab object on the list of the kset "class" (so not a freed copy: 6.1's
+ * class_release() frees it and leaves cls->p).  Each pointer is proven in
+ * the linear map before it is read: a driver's word could be an __iomem.
+ */
 static bool __init fr_class_registered(const struct class *cls, const char *name)
 {
 	static const char class_kset[] __initconst = "class";
@@ -59,12 +87,15 @@ static bool __init fr_class_registered(const struct class *cls, const char *name
 	if (get_kernel_nofault(sp, &cls->p))
 		return false;
 	kset = (void *)sp;
-	return fr_slab((unsigned long)kset) &&
-	       !get_kernel_nofault(kname, &kset->kobj.name) &&
-	       fr_kstr_is(kname, name) &&
-	       !get_kernel_nofault(parent, &kset->kobj.kset) && parent &&
-	       !get_kernel_nofault(kname, &parent->kobj.name) &&
-	       fr_kstr_is(kname, class_kset);
+	if (!fr_slab((unsigned long)kset) ||
+	    get_kernel_nofault(kname, &kset->kobj.name) ||
+	    !virt_addr_valid(kname) || !fr_kstr_is(kname, name) ||
+	    get_kernel_nofault(parent, &kset->kobj.kset) ||
+	    !fr_slab((unsigned long)parent) ||
+	    get_kernel_nofault(kname, &parent->kobj.name) ||
+	    !virt_addr_valid(kname) || !fr_kstr_is(kname, class_kset))
+		return false;
+	return fr_on_kset(parent, &kset->kobj);
 }
 #endif
 
@@ -99,7 +130,8 @@ static void __init fr_class_add(const struct class *cls)
 	strscpy(lo->name, name, sizeof(lo->name));
 	if (fr_class_has_devices(cls))
 		lo->refuse = FR_HAS_DEVICES;
-	lo->t->scan_after_undo = true;
+	else
+		lo->t->scan_after_undo = true;
 }
 
 /* Classes in @r (of the target), and those @r points at in the heap. */
@@ -145,17 +177,46 @@ static void fr_call_class_destroy(void *cls)
 	class_destroy(cls);
 }
 
+/*
+ * 6.1's class_unregister() does not check that the class is registered: a
+ * class of the target's writable data is left as never registered, so that
+ * its own exit (exit=stub keeps it for a live target) does nothing.
+ */
+static void __init fr_class_forget(struct class *cls)
+{
+#ifndef FR_HAVE_CLASS_IS_REGISTERED
+	struct fr_range r[2];
+	unsigned int i, n = fr_data_ranges(fr_lo_target->mod, r);
+
+	for (i = 0; i < n; i++) {
+		if ((unsigned long)cls >= r[i].start &&
+		    (unsigned long)(cls + 1) <= r[i].end) {
+			WRITE_ONCE(cls->p, NULL);
+			WRITE_ONCE(cls->class_groups, NULL);
+		}
+	}
+#endif
+}
+
 static enum fr_why __init fr_undo_class(struct fr_leftover *lo)
 {
+	struct class *cls = lo->obj;
+	const char *name;
 	enum fr_why why;
 
-	if (!fr_class_registered(lo->obj, lo->name))
+	/* A class of class_create() freed by an earlier undo: its slot reused. */
+	if (get_kernel_nofault(name, &cls->name) || !fr_in_target(name) ||
+	    strncmp(name, lo->name, sizeof(lo->name) - 1) ||
+	    !fr_class_registered(lo->obj, lo->name))
 		return FR_GONE;
 	if (fr_class_has_devices(lo->obj))
 		return FR_HAS_DEVICES;
 	why = fr_call_bounded(fr_call_class_destroy, lo->obj);
+	if (why)
+		return why;
+	fr_class_forget(cls);
 #ifdef FR_HAVE_CLASS_IS_REGISTERED
-	if (!why && class_is_registered(lo->obj))
+	if (class_is_registered(lo->obj))
 		why = FR_UNCHECKED;
 #endif
 	return why;

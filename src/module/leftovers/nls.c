@@ -9,8 +9,9 @@
  *
  * tables is a common name: the chain is trusted only if, read without
  * faulting, it ends within 256 links at a table that kallsyms names exactly
- * "default_table", in the kernel proper, whose next is NULL.  The lock is
- * looked at for 100 ms before the call, never waited on.
+ * "default_table", in the kernel proper, whose next is NULL.  It is read
+ * under nls_lock, taken by trylock for 100 ms, and the lock is looked at for
+ * 100 ms again before the call: never waited on.
  */
 #include <linux/kallsyms.h>
 #include <linux/nls.h>
@@ -72,20 +73,24 @@ static int __init fr_find_nls(void)
 	const struct module *mod = fr_lo_target->mod;
 	struct nls_table **at, *nls;
 	struct fr_leftover *lo;
+	unsigned int n;
 	int err = 0;
 
 	if (!fr_tables || !fr_nls_lock)
 		return fr_missing(FR_LAYOUT_NLS);
-	if (!fr_spin_free(fr_nls_lock))
+	if (!fr_spin_free(fr_nls_lock) || !spin_trylock(fr_nls_lock))
 		return -EBUSY;
-	rcu_read_lock();
 	at = fr_tables;
 	if (IS_ERR(fr_nls_link(NULL))) {
 		fr_distrust(FR_LAYOUT_NLS);
 		err = -ERANGE;
 		goto out;
 	}
-	while ((nls = READ_ONCE(*at)) && !fr_nls_default(nls)) {
+	/* Proven to end at default_table within FR_NLS_MAX links, lock held. */
+	for (n = 0; n < FR_NLS_MAX; n++) {
+		nls = READ_ONCE(*at);
+		if (!nls || fr_nls_default(nls))
+			break;
 		at = &nls->next;
 		if (nls->owner != mod && !fr_in_target(nls))
 			continue;
@@ -99,7 +104,7 @@ static int __init fr_find_nls(void)
 			lo->refuse = FR_UNCHECKED;
 	}
 out:
-	rcu_read_unlock();
+	spin_unlock(fr_nls_lock);
 	return err;
 }
 
