@@ -74,8 +74,9 @@ static bool __init fr_on_kset(struct kset *kset, struct kobject *kobj)
 /*
  * 6.1: its struct subsys_private begins with the kset that names it, a
  * slab object on the list of the kset "class" (so not a freed copy: 6.1's
- * class_release() frees it and leaves cls->p).  Each pointer is proven in
- * the linear map before it is read: a driver's word could be an __iomem.
+ * class_release() frees it and leaves cls->p).  Each pointer is proven a
+ * kernel address (x86-64's virt_addr_valid() takes the kernel image too)
+ * before it is read: a driver's word could be an __iomem.
  */
 static bool __init fr_class_registered(const struct class *cls, const char *name)
 {
@@ -172,51 +173,74 @@ static int __init fr_find_classes(void)
 	return 0;
 }
 
-static void fr_call_class_destroy(void *cls)
-{
-	class_destroy(cls);
-}
-
 /*
  * 6.1's class_unregister() does not check that the class is registered: a
- * class of the target's writable data is left as never registered, so that
- * its own exit (exit=stub keeps it for a live target) does nothing.
+ * class of the target's writable data is left as never registered once
+ * destroyed (in the call's thread: it may return late), so that its own
+ * exit's class_destroy() (exit=stub keeps it for a live target) does
+ * nothing.  The call's argument is the class, its low bit set to forget it.
  */
-static void __init fr_class_forget(struct class *cls)
+static void fr_call_class_destroy(void *arg)
 {
-#ifndef FR_HAVE_CLASS_IS_REGISTERED
-	struct fr_range r[2];
-	unsigned int i, n = fr_data_ranges(fr_lo_target->mod, r);
+	struct class *cls = (void *)((unsigned long)arg & ~1UL);
 
-	for (i = 0; i < n; i++) {
-		if ((unsigned long)cls >= r[i].start &&
-		    (unsigned long)(cls + 1) <= r[i].end) {
-			WRITE_ONCE(cls->p, NULL);
-			WRITE_ONCE(cls->class_groups, NULL);
-		}
+	class_destroy(cls);
+#ifndef FR_HAVE_CLASS_IS_REGISTERED
+	if ((unsigned long)arg & 1) {
+		WRITE_ONCE(cls->p, NULL);
+		WRITE_ONCE(cls->class_groups, NULL);
 	}
 #endif
 }
+
+/* 6.1: in the target's writable data; and its kset held by none but it. */
+#ifdef FR_HAVE_CLASS_IS_REGISTERED
+static enum fr_why __init fr_class_forgettable(struct class *cls, bool *forget)
+{
+	*forget = false;
+	return FR_OK;
+}
+#else
+static enum fr_why __init fr_class_forgettable(struct class *cls, bool *forget)
+{
+	struct fr_range r[2];
+	unsigned int i, n = fr_data_ranges(fr_lo_target->mod, r);
+	struct kset *kset = (void *)READ_ONCE(cls->p);
+	unsigned int refs;
+
+	*forget = false;
+	/* Another holder (a class interface) would put it after the undo. */
+	if (get_kernel_nofault(refs, &kset->kobj.kref.refcount.refs.counter) ||
+	    refs != 1)
+		return FR_BUSY;
+	for (i = 0; i < n; i++)
+		*forget |= (unsigned long)cls >= r[i].start &&
+			   (unsigned long)(cls + 1) <= r[i].end;
+	return FR_OK;
+}
+#endif
 
 static enum fr_why __init fr_undo_class(struct fr_leftover *lo)
 {
 	struct class *cls = lo->obj;
 	const char *name;
 	enum fr_why why;
+	bool forget;
 
 	/* A class of class_create() freed by an earlier undo: its slot reused. */
 	if (get_kernel_nofault(name, &cls->name) || !fr_in_target(name) ||
 	    strncmp(name, lo->name, sizeof(lo->name) - 1) ||
-	    !fr_class_registered(lo->obj, lo->name))
+	    !fr_class_registered(cls, lo->name))
 		return FR_GONE;
-	if (fr_class_has_devices(lo->obj))
+	if (fr_class_has_devices(cls))
 		return FR_HAS_DEVICES;
-	why = fr_call_bounded(fr_call_class_destroy, lo->obj);
+	why = fr_class_forgettable(cls, &forget);
 	if (why)
 		return why;
-	fr_class_forget(cls);
+	why = fr_call_bounded(fr_call_class_destroy,
+			      (void *)((unsigned long)cls | forget));
 #ifdef FR_HAVE_CLASS_IS_REGISTERED
-	if (class_is_registered(lo->obj))
+	if (!why && class_is_registered(cls))
 		why = FR_UNCHECKED;
 #endif
 	return why;

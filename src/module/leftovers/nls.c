@@ -49,7 +49,8 @@ static bool __init fr_nls_default(const struct nls_table *nls)
  * The word that points to @nls on the chain (its predecessor's next, or
  * tables), NULL when @nls is not on it; ERR_PTR(-ERANGE) when the chain
  * does not read as checked.  @nls NULL: only the chain is checked.
- * The caller keeps modules from being freed (RCU, or the module mutex).
+ * The caller keeps the chain from changing (nls_lock) or its modules from
+ * being freed (RCU).
  */
 static struct nls_table **__init fr_nls_link(const struct nls_table *nls)
 {
