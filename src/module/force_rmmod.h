@@ -274,6 +274,8 @@ int fr_refscan(struct fr_rescue *t, bool refuse, bool static_only);
 bool fr_static_holds(unsigned long value, const struct module *mod);
 bool fr_cache_words(const struct list_head *caches, int *list, int *ctor,
 		    int *name);
+/* Whether @a is in a slab object (a linear-map address of a slab page). */
+bool fr_is_slab(unsigned long a);
 
 /* expedite.c */
 void fr_expedite(void);

@@ -539,7 +539,7 @@ static void fr_probe_ctor(void *obj)
 {
 }
 
-static bool __init fr_is_slab(unsigned long a)
+bool __init fr_is_slab(unsigned long a)
 {
 	return fr_valid(a) && folio_test_slab(virt_to_folio((void *)a));
 }

@@ -28,12 +28,6 @@
 
 #include "leftovers.h"
 
-static bool __init fr_slab(unsigned long w)
-{
-	return virt_addr_valid((void *)w) &&
-	       folio_test_slab(virt_to_folio((void *)w));
-}
-
 #ifdef FR_HAVE_CLASS_IS_REGISTERED
 static bool __init fr_class_registered(const struct class *cls, const char *name)
 {
@@ -88,11 +82,11 @@ static bool __init fr_class_registered(const struct class *cls, const char *name
 	if (get_kernel_nofault(sp, &cls->p))
 		return false;
 	kset = (void *)sp;
-	if (!fr_slab((unsigned long)kset) ||
+	if (!fr_is_slab((unsigned long)kset) ||
 	    get_kernel_nofault(kname, &kset->kobj.name) ||
 	    !virt_addr_valid(kname) || !fr_kstr_is(kname, name) ||
 	    get_kernel_nofault(parent, &kset->kobj.kset) ||
-	    !fr_slab((unsigned long)parent) ||
+	    !fr_is_slab((unsigned long)parent) ||
 	    get_kernel_nofault(kname, &parent->kobj.name) ||
 	    !virt_addr_valid(kname) || !fr_kstr_is(kname, class_kset))
 		return false;
@@ -143,7 +137,7 @@ static void __init fr_scan_classes(unsigned long start, unsigned long end)
 	for (p = start; p + sizeof(struct class) <= end; p += sizeof(long)) {
 		fr_class_add((const struct class *)p);
 		w = *(unsigned long *)p;
-		if (!fr_in_target((void *)w) && fr_slab(w))
+		if (!fr_in_target((void *)w) && fr_is_slab(w))
 			fr_class_add((const struct class *)w);
 	}
 }

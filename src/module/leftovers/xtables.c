@@ -65,7 +65,7 @@ static struct fr_xt_af * __init fr_xt_array(void)
 	if (!fr_layout_trusted(FR_LAYOUT_XT))
 		return ERR_PTR(-ERANGE);
 	xt = READ_ONCE(*sym);
-	if (!xt || !virt_addr_valid(xt) || !folio_test_slab(virt_to_folio(xt)) ||
+	if (!xt || !fr_is_slab((unsigned long)xt) ||
 	    ksize(xt) < NFPROTO_NUMPROTO * sizeof(*xt))
 		return ERR_PTR(-ERANGE);
 	for (af = 0; af < NFPROTO_NUMPROTO; af++) {
