@@ -44,6 +44,7 @@ static const char *const fr_kind_names[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_NLS] = FR_LO_KIND_NLS,
 	[FR_LEFTOVER_RC_KEYMAP] = FR_LO_KIND_RC_KEYMAP,
 	[FR_LEFTOVER_CLASS] = FR_LO_KIND_CLASS,
+	[FR_LEFTOVER_WQ] = FR_LO_KIND_WQ,
 };
 
 static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
@@ -87,6 +88,7 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_NLS] = FR_LOG_UNDONE_NLS,
 	[FR_LEFTOVER_RC_KEYMAP] = FR_LOG_UNDONE_RC_KEYMAP,
 	[FR_LEFTOVER_CLASS] = FR_LOG_UNDONE_CLASS,
+	[FR_LEFTOVER_WQ] = FR_LOG_UNDONE_WQ,
 };
 
 const char *fr_leftover_kind_name(enum fr_leftover_kind kind)

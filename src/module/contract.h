@@ -89,6 +89,7 @@
 #define FR_LO_KIND_NLS		"nls"
 #define FR_LO_KIND_RC_KEYMAP	"rc_keymap"
 #define FR_LO_KIND_CLASS	"class"
+#define FR_LO_KIND_WQ		"workqueue"
 #define FR_LO_ACT_UNREGISTER	"unregister"
 #define FR_LO_ACT_REMOVE	"remove"
 #define FR_LO_ACT_STOP		"stop"
@@ -123,6 +124,7 @@
 #define FR_LOG_UNDONE_NLS	"unregistered nls "
 #define FR_LOG_UNDONE_RC_KEYMAP	"unregistered rc_keymap "
 #define FR_LOG_UNDONE_CLASS	"unregistered class "
+#define FR_LOG_UNDONE_WQ	"destroyed workqueue "
 /* "gone with an earlier undo: KIND NAME": a driver's remove took it away */
 #define FR_LOG_GONE		"gone with an earlier undo: "
 /* An idle work of the target disabled since 6.10: no leftover, no refusal. */

@@ -509,6 +509,8 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_RC_KEYMAP && !strcmp(obj, "rc-rc6-mce"));
 	CHECK(fr_leftover_undone_parse("unregistered class enclosure", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_CLASS && !strcmp(obj, "enclosure"));
+	CHECK(fr_leftover_undone_parse("destroyed workqueue dm_bufio_cache", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_WQ && !strcmp(obj, "dm_bufio_cache"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: kthread kacc_0/406", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_KTHREAD && !strcmp(obj, "kacc_0/406"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: proc /proc/net/acc/acc0", &kind, obj, sizeof(obj)) == 0);

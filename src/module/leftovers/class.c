@@ -130,11 +130,11 @@ static void __init fr_class_add(const struct class *cls)
 }
 
 /* Classes in @r (of the target), and those @r points at in the heap. */
-static void __init fr_scan_classes(unsigned long start, unsigned long end)
+static void __init fr_scan_classes(struct fr_range *r)
 {
 	unsigned long p, w;
 
-	for (p = start; p + sizeof(struct class) <= end; p += sizeof(long)) {
+	for (p = r->start; p + sizeof(struct class) <= r->end; p += sizeof(long)) {
 		fr_class_add((const struct class *)p);
 		w = *(unsigned long *)p;
 		if (!fr_in_target((void *)w) && fr_is_slab(w))
@@ -145,25 +145,7 @@ static void __init fr_scan_classes(unsigned long start, unsigned long end)
 /* Read-only data too, and data: a class is often const (dca's). */
 static int __init fr_find_classes(void)
 {
-	const struct module *mod = fr_lo_target->mod;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-	static const enum mod_mem_type types[] __initconst = {
-		MOD_RODATA, MOD_RO_AFTER_INIT, MOD_DATA,
-	};
-	unsigned long start;
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(types); i++) {
-		start = (unsigned long)mod->mem[types[i]].base;
-		if (start)
-			fr_scan_classes(start, start + mod->mem[types[i]].size);
-	}
-#else
-	unsigned long base = (unsigned long)mod->core_layout.base;
-
-	fr_scan_classes(base + mod->core_layout.text_size,
-			base + mod->core_layout.size);
-#endif
+	fr_scan_rodata(fr_scan_classes);
 	return 0;
 }
 

@@ -92,6 +92,8 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_netdev,
 	/* The other undos stop most as the target's exit would. */
 	&fr_lo_kthread,
+	/* After the timers, works and threads that queue on them. */
+	&fr_lo_wq,
 	/* Last: once nothing of the target can free into them. */
 	&fr_lo_kmem,
 };
@@ -378,6 +380,33 @@ void __init fr_scan_data(void (*scan)(struct fr_range *r))
 
 	for (i = 0; i < n; i++)
 		scan(&r[i]);
+}
+
+/*
+ * @scan over each range of the target's read-only data, read-only-after-init
+ * data and data: where its constants lie (a const class, a name).
+ */
+void __init fr_scan_rodata(void (*scan)(struct fr_range *r))
+{
+	const struct module *mod = fr_lo_target->mod;
+	struct fr_range r;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	static const enum mod_mem_type types[] __initconst = {
+		MOD_RODATA, MOD_RO_AFTER_INIT, MOD_DATA,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		r.start = (unsigned long)mod->mem[types[i]].base;
+		r.end = r.start + mod->mem[types[i]].size;
+		if (r.start)
+			scan(&r);
+	}
+#else
+	r.start = (unsigned long)mod->core_layout.base + mod->core_layout.text_size;
+	r.end = (unsigned long)mod->core_layout.base + mod->core_layout.size;
+	scan(&r);
+#endif
 }
 
 /* ------------------------------------------------------------------------ */

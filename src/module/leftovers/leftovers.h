@@ -117,6 +117,7 @@ extern const struct fr_lo_kind fr_lo_hrtimer;	/* timer.c */
 extern const struct fr_lo_kind fr_lo_work;	/* timer.c */
 extern const struct fr_lo_kind fr_lo_netdev;	/* netdev.c */
 extern const struct fr_lo_kind fr_lo_kthread;	/* kthread.c */
+extern const struct fr_lo_kind fr_lo_wq;	/* wq.c */
 extern const struct fr_lo_kind fr_lo_kmem;	/* kmem.c */
 
 /* core.c: the leftovers found, and the target being searched. */
@@ -159,5 +160,6 @@ bool fr_lo_uses(const struct module *mod, const struct module *owner);
 bool fr_in_text(const struct module *mod, unsigned long addr);
 bool fr_in_target(const void *p);
 void fr_scan_data(void (*scan)(struct fr_range *r));
+void fr_scan_rodata(void (*scan)(struct fr_range *r));
 
 #endif

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Leftover workqueues (kernel/workqueue.c): a workqueue the target made
+ * (alloc_workqueue(), alloc_ordered_workqueue(): dm-bufio, udp_tunnel) and
+ * keeps in a word of its data.  Idle, a workqueue holds nothing of the
+ * target (its name is a copy): it is a leak, with a rescuer thread when
+ * WQ_MEM_RECLAIM, not a danger; a work queued on it is the work kinds'.
+ *
+ * Whose it is: destroying another's workqueue frees what its owner still
+ * queues on.  So a workqueue is the target's only when a word of the
+ * target's data points at it, it is on the private list workqueues, its
+ * name lies in the target (the literal it was made with), and no word of
+ * vmlinux's data or of another module's holds it (the kernel's own
+ * workqueues, another module's).  Named otherwise ("%s"), it is left.
+ *
+ * The list is read under RCU, as the kernel's own dump of it is: a
+ * workqueue is freed after a grace period.  Its words are not copied from
+ * the kernel's private struct but measured on the kernel's system
+ * workqueues: the list's link near system_highpri_wq, and the name
+ * "events_highpri" in it, checked on system_long_wq and system_unbound_wq.
+ *
+ * Undone, in a thread of its own, bounded (core.c, 1 s): flush_workqueue(),
+ * then destroy_workqueue().  A work that never ends keeps the flush
+ * waiting, the workqueue intact and the target unrepaired.
+ */
+#include <linux/bsearch.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/workqueue.h>
+
+#include "leftovers.h"
+
+#define FR_WQ_MAX	4096	/* workqueues on the list, at most */
+#define FR_WQ_NAME	32	/* WQ_NAME_LEN: 24 in 6.1, 32 since 6.10 */
+#define FR_WQ_READ	1024	/* bytes of a workqueue read for its name */
+
+static const char fr_sym_workqueues[] __initconst = "workqueues";
+
+static struct list_head *fr_workqueues __initdata;
+static int fr_wq_link __initdata = -1;	/* byte offsets: its link, */
+static int fr_wq_name __initdata = -1;	/* and its name */
+static unsigned long *fr_wqs __initdata;	/* the list's, sorted */
+static unsigned int fr_nr_wqs __initdata;
+
+static void __init fr_lookup_wqs(void)
+{
+	fr_workqueues = fr_lookup(FR_LAYOUT_WORKQUEUES, fr_sym_workqueues,
+				  sizeof(*fr_workqueues));
+}
+
+/* Where @s (@len bytes) lies in @p (@size bytes), or NULL. */
+static const char *__init fr_find_bytes(const char *p, size_t size,
+					 const char *s, size_t len)
+{
+	const char *end = p + size;
+
+	for (; len && p + len <= end; p++) {
+		p = memchr(p, s[0], end - p);
+		if (!p || p + len > end)
+			return NULL;
+		if (!memcmp(p, s, len))
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * The workqueues on the list, into fr_wqs[] (@wq 0), or whether @wq is on
+ * it: 1, 0; -E2BIG, more than FR_WQ_MAX.
+ */
+static int __init fr_wq_walk(unsigned long wq)
+{
+	struct list_head *node;
+	unsigned int n = 0;
+	int ret = -E2BIG;
+
+	rcu_read_lock();
+	for (node = rcu_dereference(list_next_rcu(fr_workqueues));
+	     n < FR_WQ_MAX; node = rcu_dereference(list_next_rcu(node)), n++) {
+		if (node == fr_workqueues) {
+			ret = 0;
+			break;
+		}
+		if (wq && (unsigned long)node - fr_wq_link == wq) {
+			ret = 1;
+			break;
+		}
+		if (!wq)
+			fr_wqs[n] = (unsigned long)node - fr_wq_link;
+	}
+	rcu_read_unlock();
+	if (!wq && !ret)
+		fr_nr_wqs = n;
+	return ret;
+}
+
+/* Whether the name of @wq, read without faulting, is @name (0: into it). */
+static bool __init fr_wq_named(unsigned long wq, char *name)
+{
+	char buf[FR_WQ_NAME];
+
+	if (copy_from_kernel_nofault(buf, (void *)wq + fr_wq_name, sizeof(buf)) ||
+	    !memchr(buf, '\0', sizeof(buf)) || !buf[0])
+		return false;
+	if (!name[0]) {
+		strscpy(name, buf, FR_WQ_NAME);
+		return true;
+	}
+	return !strcmp(buf, name);
+}
+
+/*
+ * The link's and the name's offsets, measured on system_highpri_wq and
+ * checked on two more: false when they do not read back.
+ */
+static bool __init fr_measure_wqs(void)
+{
+	static const char highpri[] __initconst = "events_highpri";
+	static char buf[FR_WQ_READ] __initdata;
+	struct workqueue_struct *wqs[] = { system_long_wq, system_unbound_wq };
+	static const char names[][16] __initconst = { "events_long", "events_unbound" };
+	unsigned long base = (unsigned long)system_highpri_wq, node;
+	unsigned int i, n = 0;
+	char *at;
+
+	if (fr_wq_name >= 0)
+		return true;
+	rcu_read_lock();
+	for (node = (unsigned long)rcu_dereference(list_next_rcu(fr_workqueues));
+	     node != (unsigned long)fr_workqueues && n < FR_WQ_MAX;
+	     node = (unsigned long)rcu_dereference(list_next_rcu((struct list_head *)node)), n++)
+		if (node > base && node - base < 256)
+			fr_wq_link = node - base;
+	rcu_read_unlock();
+	if (fr_wq_link < 0 ||
+	    copy_from_kernel_nofault(buf, system_highpri_wq, sizeof(buf)))
+		return false;
+	at = (char *)fr_find_bytes(buf, sizeof(buf), highpri, sizeof(highpri));
+	if (!at)
+		return false;
+	fr_wq_name = at - buf;
+	for (i = 0; i < ARRAY_SIZE(wqs); i++) {
+		char name[FR_WQ_NAME] = "";
+
+		if (fr_wq_walk((unsigned long)wqs[i]) != 1 ||
+		    !fr_wq_named((unsigned long)wqs[i], name) ||
+		    strcmp(name, names[i])) {
+			fr_wq_name = -1;
+			return false;
+		}
+	}
+	return true;
+}
+
+static int __init fr_ulong_cmp(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Whether the target's constants hold @name with its NUL: its literal. */
+static bool fr_wq_name_at __initdata;
+static char fr_wq_want[FR_WQ_NAME] __initdata;
+
+static void __init fr_wq_find_name(struct fr_range *r)
+{
+	size_t len = strlen(fr_wq_want) + 1;
+
+	if (!fr_wq_name_at && r->end - r->start >= len)
+		fr_wq_name_at = fr_find_bytes((const char *)r->start,
+					      r->end - r->start, fr_wq_want, len);
+}
+
+static bool __init fr_wq_named_by_target(const char *name)
+{
+	fr_wq_name_at = false;
+	strscpy(fr_wq_want, name, sizeof(fr_wq_want));
+	fr_scan_rodata(fr_wq_find_name);
+	return fr_wq_name_at;
+}
+
+/* A word of the target's data at @where points at the workqueue @wq. */
+static void __init fr_wq_add(unsigned long where, unsigned long wq)
+{
+	char name[FR_WQ_NAME] = "";
+	struct fr_leftover *lo;
+
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++)
+		if (lo->kind == &fr_lo_wq && (unsigned long)lo->obj == wq)
+			return;
+	if (!fr_wq_named(wq, name) || !fr_wq_named_by_target(name) ||
+	    fr_static_holds(wq, fr_lo_target->mod))
+		return;
+	lo = fr_lo_add(&fr_lo_wq, (void *)wq);
+	if (!lo)
+		return;
+	lo->link = where;
+	strscpy(lo->name, name, sizeof(lo->name));
+}
+
+static void __init fr_wq_scan(struct fr_range *r)
+{
+	unsigned long p, w;
+
+	for (p = ALIGN(r->start, sizeof(long)); p + sizeof(long) <= r->end;
+	     p += sizeof(long)) {
+		w = *(unsigned long *)p;
+		if (fr_is_slab(w) &&
+		    bsearch(&w, fr_wqs, fr_nr_wqs, sizeof(w), fr_ulong_cmp))
+			fr_wq_add(p, w);
+	}
+}
+
+static int __init fr_find_wqs(void)
+{
+	int err;
+
+	if (!fr_workqueues)
+		return fr_missing(FR_LAYOUT_WORKQUEUES);
+	if (!fr_measure_wqs()) {
+		fr_distrust(FR_LAYOUT_WORKQUEUES);
+		return -ERANGE;
+	}
+	fr_wqs = kmalloc_array(FR_WQ_MAX, sizeof(*fr_wqs), GFP_KERNEL);
+	if (!fr_wqs)
+		return -E2BIG;
+	err = fr_wq_walk(0);
+	if (!err) {
+		sort(fr_wqs, fr_nr_wqs, sizeof(*fr_wqs), fr_ulong_cmp, NULL);
+		fr_scan_data(fr_wq_scan);
+	}
+	kfree(fr_wqs);
+	fr_wqs = NULL;
+	return err;
+}
+
+static void fr_call_wq(void *arg)
+{
+	flush_workqueue(arg);
+	destroy_workqueue(arg);
+}
+
+static enum fr_why __init fr_undo_wq(struct fr_leftover *lo)
+{
+	unsigned long wq = (unsigned long)lo->obj;
+	enum fr_why why;
+	int listed;
+
+	/* Still the target's word, still on the list, still the same name. */
+	if (READ_ONCE(*(unsigned long *)lo->link) != wq)
+		return FR_GONE;
+	listed = fr_wq_walk(wq);
+	if (listed <= 0)
+		return listed ? FR_UNCHECKED : FR_GONE;
+	if (!fr_wq_named(wq, lo->name))
+		return FR_GONE;
+	why = fr_call_bounded(fr_call_wq, lo->obj);
+	/* destroy_workqueue() keeps one that it found busy (and warns). */
+	if (!why && fr_wq_walk(wq))
+		why = FR_BUSY;
+	return why;
+}
+
+const struct fr_lo_kind fr_lo_wq __initconst = {
+	.name = FR_LO_KIND_WQ,
+	.action = FR_LO_ACT_DESTROY,
+	.done = FR_LOG_UNDONE_WQ,
+	.lookup = fr_lookup_wqs,
+	.find = fr_find_wqs,
+	.undo = fr_undo_wq,
+};
