@@ -56,6 +56,8 @@ enum fr_leftover_kind {
 	FR_LEFTOVER_RC_KEYMAP,
 	FR_LEFTOVER_CLASS,
 	FR_LEFTOVER_WQ,
+	FR_LEFTOVER_CHAIN,
+	FR_LEFTOVER_REGION,
 	FR_LEFTOVER_NR_KINDS,
 };
 
@@ -64,7 +66,8 @@ enum fr_leftover_action {
 	FR_LEFTOVER_REMOVE,	/* proc, netdev (by its driver's remove) */
 	FR_LEFTOVER_STOP,	/* timer, kthread */
 	FR_LEFTOVER_CANCEL,	/* delayed_work, hrtimer */
-	FR_LEFTOVER_DESTROY,	/* kmem_cache */
+	FR_LEFTOVER_DESTROY,	/* kmem_cache, workqueue */
+	FR_LEFTOVER_RELEASE,	/* region */
 	FR_LEFTOVER_REFUSE,	/* cannot be undone safely: reason says why */
 	FR_LEFTOVER_NR_ACTIONS,
 };

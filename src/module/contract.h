@@ -90,11 +90,14 @@
 #define FR_LO_KIND_RC_KEYMAP	"rc_keymap"
 #define FR_LO_KIND_CLASS	"class"
 #define FR_LO_KIND_WQ		"workqueue"
+#define FR_LO_KIND_CHAIN	"notifier"
+#define FR_LO_KIND_REGION	"region"
 #define FR_LO_ACT_UNREGISTER	"unregister"
 #define FR_LO_ACT_REMOVE	"remove"
 #define FR_LO_ACT_STOP		"stop"
 #define FR_LO_ACT_CANCEL	"cancel"
 #define FR_LO_ACT_DESTROY	"destroy"
+#define FR_LO_ACT_RELEASE	"release"
 #define FR_LO_ACT_REFUSE	"refuse"	/* refuse (REASON) */
 #define FR_LOG_UNDONE_FS	"unregistered filesystem "
 #define FR_LOG_UNDONE_MISC	"unregistered misc device "
@@ -125,6 +128,8 @@
 #define FR_LOG_UNDONE_RC_KEYMAP	"unregistered rc_keymap "
 #define FR_LOG_UNDONE_CLASS	"unregistered class "
 #define FR_LOG_UNDONE_WQ	"destroyed workqueue "
+#define FR_LOG_UNDONE_CHAIN	"unregistered notifier "
+#define FR_LOG_UNDONE_REGION	"released region "
 /* "gone with an earlier undo: KIND NAME": a driver's remove took it away */
 #define FR_LOG_GONE		"gone with an earlier undo: "
 /* An idle work of the target disabled since 6.10: no leftover, no refusal. */

@@ -126,6 +126,8 @@ enum fr_layout {
 	FR_LAYOUT_NLS,		/* leftovers/nls.c */
 	FR_LAYOUT_RC_MAPS,	/* leftovers/rckeymap.c */
 	FR_LAYOUT_WORKQUEUES,	/* leftovers/wq.c */
+	FR_LAYOUT_CHAINS,	/* leftovers/chain.c */
+	FR_LAYOUT_RESOURCE,	/* leftovers/region.c */
 	FR_LAYOUT_FTRACE_PAGES,	/* refscan.c */
 	FR_LAYOUT_FTRACE_MOD_MAPS,	/* refscan.c */
 	FR_NR_LAYOUTS,

@@ -47,7 +47,7 @@
 static char *distrust;
 module_param_named(FR_PARAM_DISTRUST, distrust, charp, 0444);
 MODULE_PARM_DESC(FR_PARAM_DISTRUST,
-		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, netdev_chain, pernet_list, input_handler_list, tty_ldiscs, xt, slab_caches, ptype_base, garp_protos, vlan_ioctl_hook, tables, rc_map_list, workqueues, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
+		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, netdev_chain, pernet_list, input_handler_list, tty_ldiscs, xt, slab_caches, ptype_base, garp_protos, vlan_ioctl_hook, tables, rc_map_list, workqueues, notifier_chains, resource_lock, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
 
 #define FR_FROM(a, b)		KERNEL_VERSION(a, b, 0)
 #define FR_UNTIL(a, b)		KERNEL_VERSION(a, b, 255)
@@ -247,6 +247,20 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 		FR_FROM(6, 1), FR_UNTIL(7, 3),
 		"6.12, 7.1 (6.1, 7.2, 7.3: the same list_del_rcu() in destroy_workqueue())",
 		"workqueues left behind not looked for",
+	},
+	[FR_LAYOUT_CHAINS] = {
+		"notifier_chains",
+		"struct blocking_notifier_head or atomic_notifier_head (public) at reboot_notifier_list, pm_chain_head, module_notify_list, panic_notifier_list, inetaddr_chain, inet6addr_chain, their validators' and netevent_notif_chain",
+		FR_FROM(6, 1), FR_UNTIL(7, 3),
+		"6.12, 7.1 (6.1, 7.2, 7.3: the same notifier heads)",
+		"notifier blocks left behind on those chains not looked for",
+	},
+	[FR_LAYOUT_RESOURCE] = {
+		"resource_lock",
+		"an rwlock over ioport_resource's and iomem_resource's trees in kernel/resource.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3),
+		"6.12, 7.1 (6.1, 7.2, 7.3: the same __release_region())",
+		"I/O port and memory regions left behind not looked for",
 	},
 	/* refscan.c: checked again as it is read. */
 	[FR_LAYOUT_FTRACE_PAGES] = {

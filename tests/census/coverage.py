@@ -11,7 +11,7 @@ registers anything.  The census sorts registrations into kinds by function
 name; the helper undoes some kinds whole and others only in part, so the
 set below is of functions, each with the leftover kind (force_rmmod(4)
 LEFTOVERS) that undoes it.  --before leaves out the kinds of the last stop's
-work (workqueue), to show what it adds.
+work (workqueue, notifier, region), to show what they add.
 """
 import json
 import os
@@ -19,7 +19,7 @@ import re
 import sys
 from collections import Counter
 
-NEW = {"workqueue"}
+NEW = {"workqueue", "notifier", "region"}
 
 # (helper's kind, census function names as a regular expression)
 UNDONE = [
@@ -27,12 +27,19 @@ UNDONE = [
     ("platform_device", None),    # the census kind platform_device, whole
     ("rtnl_link", r"(__)?rtnl_link_register|macvlan_link_register|ipvlan_link_register"),
     ("netdev_notifier", r"register_netdevice_notifier"),
+    # The chains of chain.c (not atomic_notifier_chain_register(): which
+    # chain is not in the name).
+    ("notifier", r"register_(reboot|pm|module|inetaddr|inet6addr|netevent)_notifier"
+                 r"|register_inet6?addr_validator_notifier"),
     ("pernet", r"register_pernet_(subsys|device|operations)"),
     ("packet_type", r"dev_add_pack|mrp_register_application"),
     ("stp_proto", r"stp_proto_register|garp_register_application"),
     ("input_handler", r"input_register_handler"),
     ("filesystem", r"register_filesystem"),
     ("misc", r"misc_register"),
+    # Busy regions (request_region(), request_mem_region()); devm_ ones go
+    # with their device.
+    ("region", r"__request_region"),
     ("proc", None),               # the census kind proc, whole
     ("binfmt", r"__register_binfmt|insert_binfmt"),
     ("tcp_congestion", r"tcp_register_congestion_control"),

@@ -433,6 +433,13 @@ static void test_leftovers(void)
 	CHECK(lo.kind == FR_LEFTOVER_HRTIMER && lo.action == FR_LEFTOVER_CANCEL);
 	CHECK(fr_leftover_parse("kmem_cache acc_inode_cache -> destroy", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_KMEM && lo.action == FR_LEFTOVER_DESTROY);
+	CHECK(fr_leftover_parse("workqueue tpm-vtpm -> destroy", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_WQ && lo.action == FR_LEFTOVER_DESTROY);
+	CHECK(fr_leftover_parse("region epxc3_watchdog:1ee-1ef -> release", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_REGION && lo.action == FR_LEFTOVER_RELEASE &&
+	      !strcmp(lo.object, "epxc3_watchdog:1ee-1ef"));
+	CHECK(fr_leftover_parse("notifier reboot:epx_c3_notifier -> unregister", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_CHAIN && lo.action == FR_LEFTOVER_UNREGISTER);
 	CHECK(fr_leftover_parse("kthread kacc_0/406 -> stop", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_KTHREAD && lo.action == FR_LEFTOVER_STOP);
 	CHECK(fr_leftover_parse("xt_match acc/ipv4 -> unregister", &lo) == 0);
@@ -511,6 +518,10 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_CLASS && !strcmp(obj, "enclosure"));
 	CHECK(fr_leftover_undone_parse("destroyed workqueue dm_bufio_cache", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_WQ && !strcmp(obj, "dm_bufio_cache"));
+	CHECK(fr_leftover_undone_parse("unregistered notifier reboot:epx_c3_notifier", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_CHAIN && !strcmp(obj, "reboot:epx_c3_notifier"));
+	CHECK(fr_leftover_undone_parse("released region epxc3_watchdog:1ee-1ef", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_REGION && !strcmp(obj, "epxc3_watchdog:1ee-1ef"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: kthread kacc_0/406", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_KTHREAD && !strcmp(obj, "kacc_0/406"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: proc /proc/net/acc/acc0", &kind, obj, sizeof(obj)) == 0);

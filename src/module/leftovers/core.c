@@ -62,6 +62,7 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	/* Its dellink removes its devices, as the target's exit would. */
 	&fr_lo_link,
 	&fr_lo_notifier,
+	&fr_lo_chain,
 	/* Its exit removes what it made per namespace: before /proc. */
 	&fr_lo_pernet,
 	&fr_lo_ptype,
@@ -83,6 +84,8 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	/* After the drivers and links whose devices are in it. */
 	&fr_lo_class,
 	&fr_lo_disk,
+	/* After the drivers, whose remove releases their devices' regions. */
+	&fr_lo_region,
 	/* Last: nothing found as another kind is taken for a timer. */
 	&fr_lo_timer,
 	&fr_lo_dwork,

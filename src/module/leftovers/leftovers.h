@@ -92,6 +92,7 @@ extern const struct fr_lo_kind fr_lo_driver;	/* driver.c */
 extern const struct fr_lo_kind fr_lo_pdev;	/* platform.c */
 extern const struct fr_lo_kind fr_lo_link;	/* rtnl.c */
 extern const struct fr_lo_kind fr_lo_notifier;	/* notifier.c */
+extern const struct fr_lo_kind fr_lo_chain;	/* chain.c */
 extern const struct fr_lo_kind fr_lo_ioctl;	/* ioctl.c */
 extern const struct fr_lo_kind fr_lo_pernet;	/* pernet.c */
 extern const struct fr_lo_kind fr_lo_ptype;	/* ptype.c */
@@ -111,6 +112,7 @@ extern const struct fr_lo_kind fr_lo_crypto;	/* crypto.c */
 extern const struct fr_lo_kind fr_lo_qdisc;	/* qdisc.c */
 extern const struct fr_lo_kind fr_lo_class;	/* class.c */
 extern const struct fr_lo_kind fr_lo_disk;	/* disk.c */
+extern const struct fr_lo_kind fr_lo_region;	/* region.c */
 extern const struct fr_lo_kind fr_lo_timer;	/* timer.c */
 extern const struct fr_lo_kind fr_lo_dwork;	/* timer.c */
 extern const struct fr_lo_kind fr_lo_hrtimer;	/* timer.c */

@@ -9,9 +9,14 @@
  * Whose it is: destroying another's workqueue frees what its owner still
  * queues on.  So a workqueue is the target's only when a word of the
  * target's data points at it, it is on the private list workqueues, its
- * name lies in the target (the literal it was made with), and no word of
- * vmlinux's data or of another module's holds it (the kernel's own
- * workqueues, another module's).  Named otherwise ("%s"), it is left.
+ * name is a whole string of the target's (the literal it was made with),
+ * and no word of vmlinux's data, read-only-after-init data (the system
+ * workqueues' pointers, since 6.2) or bss, or of another module's data,
+ * holds it.  A delayed work that was queued keeps its workqueue: a word of
+ * the target's may point at the kernel's "events".  Named otherwise ("%s"),
+ * handed to another subsystem that keeps it in the heap, or with a target
+ * whose heap is scanned only after the undo (where a pending work of its
+ * could still queue on it), it is left: a leak, not a danger.
  *
  * The list is read under RCU, as the kernel's own dump of it is: a
  * workqueue is freed after a grace period.  Its words are not copied from
@@ -19,9 +24,11 @@
  * workqueues: the list's link near system_highpri_wq, and the name
  * "events_highpri" in it, checked on system_long_wq and system_unbound_wq.
  *
- * Undone, in a thread of its own, bounded (core.c, 1 s): flush_workqueue(),
- * then destroy_workqueue().  A work that never ends keeps the flush
- * waiting, the workqueue intact and the target unrepaired.
+ * Undone in two calls, each in a thread of its own, bounded (core.c, 1 s):
+ * flush_workqueue(), then, once that has returned, destroy_workqueue().  A
+ * work that never ends keeps the flush waiting, the workqueue intact and
+ * the target unrepaired.  destroy_workqueue() takes wq_pool_mutex, looked
+ * at for 100 ms before (a task crashed in the workqueue code holds it).
  */
 #include <linux/bsearch.h>
 #include <linux/rculist.h>
@@ -35,11 +42,14 @@
 
 #define FR_WQ_MAX	4096	/* workqueues on the list, at most */
 #define FR_WQ_NAME	32	/* WQ_NAME_LEN: 24 in 6.1, 32 since 6.10 */
-#define FR_WQ_READ	1024	/* bytes of a workqueue read for its name */
+#define FR_WQ_READ	512	/* bytes of a workqueue read for its name */
 
 static const char fr_sym_workqueues[] __initconst = "workqueues";
+static const char fr_sym_wq_pool_mutex[] __initconst = "wq_pool_mutex";
 
 static struct list_head *fr_workqueues __initdata;
+static struct mutex *fr_wq_pool_mutex __initdata;
+static unsigned long fr_ro_start __initdata, fr_ro_end __initdata;
 static int fr_wq_link __initdata = -1;	/* byte offsets: its link, */
 static int fr_wq_name __initdata = -1;	/* and its name */
 static unsigned long *fr_wqs __initdata;	/* the list's, sorted */
@@ -47,8 +57,15 @@ static unsigned int fr_nr_wqs __initdata;
 
 static void __init fr_lookup_wqs(void)
 {
+	static const char start[] __initconst = "__start_ro_after_init";
+	static const char end[] __initconst = "__end_ro_after_init";
+
 	fr_workqueues = fr_lookup(FR_LAYOUT_WORKQUEUES, fr_sym_workqueues,
 				  sizeof(*fr_workqueues));
+	fr_wq_pool_mutex = fr_lookup(FR_LAYOUT_WORKQUEUES, fr_sym_wq_pool_mutex,
+				     sizeof(*fr_wq_pool_mutex));
+	fr_ro_start = (unsigned long)fr_lookup_label(start);
+	fr_ro_end = (unsigned long)fr_lookup_label(end);
 }
 
 /* Where @s (@len bytes) lies in @p (@size bytes), or NULL. */
@@ -128,6 +145,7 @@ static bool __init fr_measure_wqs(void)
 
 	if (fr_wq_name >= 0)
 		return true;
+	fr_wq_link = -1;
 	rcu_read_lock();
 	for (node = (unsigned long)rcu_dereference(list_next_rcu(fr_workqueues));
 	     node != (unsigned long)fr_workqueues && n < FR_WQ_MAX;
@@ -169,10 +187,19 @@ static char fr_wq_want[FR_WQ_NAME] __initdata;
 static void __init fr_wq_find_name(struct fr_range *r)
 {
 	size_t len = strlen(fr_wq_want) + 1;
+	const char *p = (const char *)r->start, *end = (const char *)r->end;
 
-	if (!fr_wq_name_at && r->end - r->start >= len)
-		fr_wq_name_at = fr_find_bytes((const char *)r->start,
-					      r->end - r->start, fr_wq_want, len);
+	/*
+	 * A whole string: "events" is not the end of "too many events".  The
+	 * byte before may be a NUL, or the end of the section before, which is
+	 * no ASCII text (6.1 lays .rodata.str1.1 out right after
+	 * __mcount_loc's addresses).
+	 */
+	while (!fr_wq_name_at && (p = fr_find_bytes(p, end - p, fr_wq_want, len))) {
+		fr_wq_name_at = p == (const char *)r->start ||
+				(u8)p[-1] < ' ' || (u8)p[-1] > '~';
+		p++;
+	}
 }
 
 static bool __init fr_wq_named_by_target(const char *name)
@@ -181,6 +208,27 @@ static bool __init fr_wq_named_by_target(const char *name)
 	strscpy(fr_wq_want, name, sizeof(fr_wq_want));
 	fr_scan_rodata(fr_wq_find_name);
 	return fr_wq_name_at;
+}
+
+/*
+ * Whether @wq is one of the kernel's own: a system workqueue, or held by a
+ * word of vmlinux's read-only-after-init data (fr_static_holds() reads its
+ * data and bss), where the system workqueues' pointers are since 6.2.
+ */
+static bool __init fr_wq_system(unsigned long wq)
+{
+	unsigned long p = fr_ro_start, e = fr_ro_end;
+
+	if (wq == (unsigned long)system_highpri_wq ||
+	    wq == (unsigned long)system_long_wq ||
+	    wq == (unsigned long)system_unbound_wq)
+		return true;
+	if (!p || e <= p)
+		return true;	/* unknown: counted as held */
+	for (p = ALIGN(p, sizeof(long)); p + sizeof(long) <= e; p += sizeof(long))
+		if (*(unsigned long *)p == wq)
+			return true;
+	return false;
 }
 
 /* A word of the target's data at @where points at the workqueue @wq. */
@@ -193,7 +241,7 @@ static void __init fr_wq_add(unsigned long where, unsigned long wq)
 		if (lo->kind == &fr_lo_wq && (unsigned long)lo->obj == wq)
 			return;
 	if (!fr_wq_named(wq, name) || !fr_wq_named_by_target(name) ||
-	    fr_static_holds(wq, fr_lo_target->mod))
+	    fr_wq_system(wq) || fr_static_holds(wq, fr_lo_target->mod))
 		return;
 	lo = fr_lo_add(&fr_lo_wq, (void *)wq);
 	if (!lo)
@@ -219,8 +267,11 @@ static int __init fr_find_wqs(void)
 {
 	int err;
 
-	if (!fr_workqueues)
+	if (!fr_workqueues || !fr_wq_pool_mutex)
 		return fr_missing(FR_LAYOUT_WORKQUEUES);
+	/* Its heap is scanned after the undo: a pending work may be there. */
+	if (fr_lo_target->scan_after_undo)
+		return 0;
 	if (!fr_measure_wqs()) {
 		fr_distrust(FR_LAYOUT_WORKQUEUES);
 		return -ERANGE;
@@ -238,9 +289,13 @@ static int __init fr_find_wqs(void)
 	return err;
 }
 
-static void fr_call_wq(void *arg)
+static void fr_call_wq_flush(void *arg)
 {
 	flush_workqueue(arg);
+}
+
+static void fr_call_wq_destroy(void *arg)
+{
 	destroy_workqueue(arg);
 }
 
@@ -258,7 +313,11 @@ static enum fr_why __init fr_undo_wq(struct fr_leftover *lo)
 		return listed ? FR_UNCHECKED : FR_GONE;
 	if (!fr_wq_named(wq, lo->name))
 		return FR_GONE;
-	why = fr_call_bounded(fr_call_wq, lo->obj);
+	why = fr_call_bounded(fr_call_wq_flush, lo->obj);
+	if (!why && !fr_mutex_free(fr_wq_pool_mutex))
+		why = FR_LOCKED;
+	if (!why)
+		why = fr_call_bounded(fr_call_wq_destroy, lo->obj);
 	/* destroy_workqueue() keeps one that it found busy (and warns). */
 	if (!why && fr_wq_walk(wq))
 		why = FR_BUSY;

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Leftover notifier blocks on the kernel's blocking and atomic chains other
+ * than the network devices' (notifier.c): reboot (watchdogs), power
+ * management, module, panic, IPv4 and IPv6 addresses and their validators
+ * (ipvlan), network events.  A block is the target's when it lies in the
+ * target or its function does.  Each chain's head is private (but panic's),
+ * found by name as the kernel's public struct blocking_notifier_head or
+ * atomic_notifier_head; one not found is not looked at, and said.
+ *
+ * Undone with blocking_notifier_chain_unregister() or
+ * atomic_notifier_chain_unregister(), which only unlink the block (the
+ * second waits for a grace period): nothing of the target runs.  A blocking
+ * chain is read under its rwsem taken for reading by trylock, and its
+ * writer's side is tried for 100 ms before the call (a call in progress
+ * holds it for reading: a task crashed in one holds it for ever); an atomic
+ * chain is read under RCU, as it is called.  The call is bounded (core.c).
+ */
+#include <linux/notifier.h>
+#include <linux/rcupdate.h>
+#include <linux/rwsem.h>
+#include <linux/slab.h>
+
+#include "leftovers.h"
+
+#define FR_CHAIN_BLOCKS	4096	/* blocks on a chain, at most */
+
+struct fr_chain {
+	char sym[28];		/* the head's symbol */
+	char label[20];		/* in the leftover's name: "reboot:BLOCK" */
+	bool atomic;
+};
+
+static const struct fr_chain fr_chains[] __initconst = {
+	{ "reboot_notifier_list", "reboot", false },
+	{ "pm_chain_head", "pm", false },
+	{ "module_notify_list", "module", false },
+	{ "panic_notifier_list", "panic", true },
+	{ "inetaddr_chain", "inetaddr", false },
+	{ "inetaddr_validator_chain", "inetaddr_validator", false },
+	{ "inet6addr_chain", "inet6addr", true },
+	{ "inet6addr_validator_chain", "inet6addr_validator", false },
+	{ "netevent_notif_chain", "netevent", true },
+};
+
+/* The heads found, by fr_chains[] index; a blocking head begins with its rwsem. */
+static void *fr_heads[ARRAY_SIZE(fr_chains)] __initdata;
+
+static void __init fr_lookup_chains(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fr_chains); i++)
+		fr_heads[i] = fr_lookup(FR_LAYOUT_CHAINS, fr_chains[i].sym,
+					fr_chains[i].atomic ?
+					sizeof(struct atomic_notifier_head) :
+					sizeof(struct blocking_notifier_head));
+}
+
+static struct notifier_block __rcu **__init fr_chain_first(unsigned int i)
+{
+	if (fr_chains[i].atomic)
+		return &((struct atomic_notifier_head *)fr_heads[i])->head;
+	return &((struct blocking_notifier_head *)fr_heads[i])->head;
+}
+
+/* Chain @i read: its rwsem for reading (tried for 100 ms), or RCU. */
+static bool __init fr_chain_lock(unsigned int i)
+{
+	struct blocking_notifier_head *bh = fr_heads[i];
+	unsigned int n;
+
+	if (fr_chains[i].atomic) {
+		rcu_read_lock();
+		return true;
+	}
+	for (n = 0; n < FR_TRIES; n++, fr_pause())
+		if (down_read_trylock(&bh->rwsem))
+			return true;
+	return false;
+}
+
+static void __init fr_chain_unlock(unsigned int i)
+{
+	struct blocking_notifier_head *bh = fr_heads[i];
+
+	if (fr_chains[i].atomic)
+		rcu_read_unlock();
+	else
+		up_read(&bh->rwsem);
+}
+
+static bool __init fr_chain_owned(const struct notifier_block *nb)
+{
+	return fr_in_target(nb) ||
+	       fr_in_text(fr_lo_target->mod, (unsigned long)nb->notifier_call);
+}
+
+/*
+ * The word that links @want on chain @i (the head's or the block's before
+ * it): its address, 0 when not on it, 1 when the chain was not read (locked
+ * or too long).  @want NULL: every block of the target's is added.
+ */
+static unsigned long __init fr_chain_walk(unsigned int i,
+					  const struct notifier_block *want)
+{
+	static char sym[sizeof(fr_los->name)] __initdata;
+	struct notifier_block __rcu **link = fr_chain_first(i);
+	struct notifier_block *nb;
+	struct fr_leftover *lo;
+	unsigned long found = 0;
+	unsigned int n = 0;
+
+	if (!fr_chain_lock(i))
+		return 1;
+	for (; (nb = rcu_dereference_raw(*link)); link = &nb->next) {
+		if (++n > FR_CHAIN_BLOCKS) {
+			found = 1;
+			break;
+		}
+		if (want) {
+			if (nb == want) {
+				found = (unsigned long)link;
+				break;
+			}
+			continue;
+		}
+		if (!fr_chain_owned(nb))
+			continue;
+		lo = fr_lo_add(&fr_lo_chain, nb);
+		if (!lo)
+			break;
+		lo->size = sizeof(*nb);
+		lo->link = (unsigned long)link;
+		fr_lo_symbol(lo, fr_in_target(nb) ? (unsigned long)nb :
+			     (unsigned long)nb->notifier_call);
+		strscpy(sym, lo->name, sizeof(sym));
+		scnprintf(lo->name, sizeof(lo->name), "%s:%s",
+			  fr_chains[i].label, sym);
+	}
+	fr_chain_unlock(i);
+	return found;
+}
+
+static int __init fr_find_chains(void)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < ARRAY_SIZE(fr_chains); i++) {
+		if (!fr_heads[i]) {
+			if (fr_missing(FR_LAYOUT_CHAINS) == -ERANGE)
+				err = -ERANGE;
+			continue;
+		}
+		if (fr_chain_walk(i, NULL) == 1 && !err)
+			err = -EBUSY;
+	}
+	return err;
+}
+
+/* The chain @lo is on, by its name's label. */
+static int __init fr_chain_of(const struct fr_leftover *lo)
+{
+	unsigned int i;
+	size_t len;
+
+	for (i = 0; i < ARRAY_SIZE(fr_chains); i++) {
+		len = strlen(fr_chains[i].label);
+		if (fr_heads[i] && !strncmp(lo->name, fr_chains[i].label, len) &&
+		    lo->name[len] == ':')
+			return i;
+	}
+	return -1;
+}
+
+struct fr_chain_call {
+	void *head;
+	struct notifier_block *nb;
+	bool atomic;
+};
+
+/* In the call's thread, which frees its argument: it may outlive init. */
+static void fr_call_chain(void *arg)
+{
+	struct fr_chain_call *c = arg;
+
+	if (c->atomic)
+		atomic_notifier_chain_unregister(c->head, c->nb);
+	else
+		blocking_notifier_chain_unregister(c->head, c->nb);
+	kfree(c);
+}
+
+static enum fr_why __init fr_undo_chain(struct fr_leftover *lo)
+{
+	int i = fr_chain_of(lo);
+	struct blocking_notifier_head *bh;
+	struct fr_chain_call *c;
+	unsigned long link;
+	unsigned int n;
+
+	if (i < 0)
+		return FR_UNCHECKED;
+	link = fr_chain_walk(i, lo->obj);
+	if (link == 1)
+		return FR_LOCKED;
+	if (!link)
+		return FR_GONE;
+	if (!fr_chains[i].atomic) {
+		bh = fr_heads[i];
+		for (n = 0; !down_write_trylock(&bh->rwsem); n++, fr_pause())
+			if (n == FR_TRIES)
+				return FR_LOCKED;
+		up_write(&bh->rwsem);
+	}
+	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return FR_UNCHECKED;
+	c->head = fr_heads[i];
+	c->nb = lo->obj;
+	c->atomic = fr_chains[i].atomic;
+	return fr_call_bounded_long(fr_call_chain, c);
+}
+
+/*
+ * The chain's link to the block, and a block of the heap's own function
+ * word: another pointer to the block is not explained.
+ */
+static bool __init fr_chain_explains(const struct fr_leftover *lo,
+				     unsigned long where, unsigned long v)
+{
+	struct notifier_block *nb = lo->obj;
+
+	return (where == lo->link && v == (unsigned long)nb) ||
+	       (!fr_in_target(nb) && where == (unsigned long)&nb->notifier_call);
+}
+
+const struct fr_lo_kind fr_lo_chain __initconst = {
+	.name = FR_LO_KIND_CHAIN,
+	.action = FR_LO_ACT_UNREGISTER,
+	.done = FR_LOG_UNDONE_CHAIN,
+	.lookup = fr_lookup_chains,
+	.find = fr_find_chains,
+	.undo = fr_undo_chain,
+	.explains = fr_chain_explains,
+};
