@@ -47,6 +47,7 @@ static const char *const fr_kind_names[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_WQ] = FR_LO_KIND_WQ,
 	[FR_LEFTOVER_CHAIN] = FR_LO_KIND_CHAIN,
 	[FR_LEFTOVER_REGION] = FR_LO_KIND_REGION,
+	[FR_LEFTOVER_DEBUGFS] = FR_LO_KIND_DEBUGFS,
 };
 
 static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
@@ -94,6 +95,7 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_WQ] = FR_LOG_UNDONE_WQ,
 	[FR_LEFTOVER_CHAIN] = FR_LOG_UNDONE_CHAIN,
 	[FR_LEFTOVER_REGION] = FR_LOG_UNDONE_REGION,
+	[FR_LEFTOVER_DEBUGFS] = FR_LOG_UNDONE_DEBUGFS,
 };
 
 const char *fr_leftover_kind_name(enum fr_leftover_kind kind)

@@ -58,12 +58,13 @@ enum fr_leftover_kind {
 	FR_LEFTOVER_WQ,
 	FR_LEFTOVER_CHAIN,
 	FR_LEFTOVER_REGION,
+	FR_LEFTOVER_DEBUGFS,
 	FR_LEFTOVER_NR_KINDS,
 };
 
 enum fr_leftover_action {
 	FR_LEFTOVER_UNREGISTER,	/* filesystem, misc, binfmt, tcp_congestion, driver, rtnl_link, ... */
-	FR_LEFTOVER_REMOVE,	/* proc, netdev (by its driver's remove) */
+	FR_LEFTOVER_REMOVE,	/* proc, debugfs, netdev (by its driver's remove) */
 	FR_LEFTOVER_STOP,	/* timer, kthread */
 	FR_LEFTOVER_CANCEL,	/* delayed_work, hrtimer */
 	FR_LEFTOVER_DESTROY,	/* kmem_cache, workqueue */

@@ -92,6 +92,7 @@
 #define FR_LO_KIND_WQ		"workqueue"
 #define FR_LO_KIND_CHAIN	"notifier"
 #define FR_LO_KIND_REGION	"region"
+#define FR_LO_KIND_DEBUGFS	"debugfs"
 #define FR_LO_ACT_UNREGISTER	"unregister"
 #define FR_LO_ACT_REMOVE	"remove"
 #define FR_LO_ACT_STOP		"stop"
@@ -130,6 +131,7 @@
 #define FR_LOG_UNDONE_WQ	"destroyed workqueue "
 #define FR_LOG_UNDONE_CHAIN	"unregistered notifier "
 #define FR_LOG_UNDONE_REGION	"released region "
+#define FR_LOG_UNDONE_DEBUGFS	"removed debugfs "
 /* "gone with an earlier undo: KIND NAME": a driver's remove took it away */
 #define FR_LOG_GONE		"gone with an earlier undo: "
 /* An idle work of the target disabled since 6.10: no leftover, no refusal. */

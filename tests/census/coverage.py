@@ -11,7 +11,7 @@ registers anything.  The census sorts registrations into kinds by function
 name; the helper undoes some kinds whole and others only in part, so the
 set below is of functions, each with the leftover kind (force_rmmod(4)
 LEFTOVERS) that undoes it.  --before leaves out the kinds of the last stop's
-work (workqueue, notifier, region), to show what they add.
+work (workqueue, notifier, region, debugfs), to show what they add.
 """
 import json
 import os
@@ -19,7 +19,7 @@ import re
 import sys
 from collections import Counter
 
-NEW = {"workqueue", "notifier", "region"}
+NEW = {"workqueue", "notifier", "region", "debugfs"}
 
 # (helper's kind, census function names as a regular expression)
 UNDONE = [
@@ -41,6 +41,8 @@ UNDONE = [
     # with their device.
     ("region", r"__request_region"),
     ("proc", None),               # the census kind proc, whole
+    # A directory, empty when init returns (debugfs.c); files are the scan's.
+    ("debugfs", r"debugfs_create_dir"),
     ("binfmt", r"__register_binfmt|insert_binfmt"),
     ("tcp_congestion", r"tcp_register_congestion_control"),
     ("ldisc", r"tty_register_ldisc"),

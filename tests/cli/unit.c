@@ -438,6 +438,8 @@ static void test_leftovers(void)
 	CHECK(fr_leftover_parse("region epxc3_watchdog:1ee-1ef -> release", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_REGION && lo.action == FR_LEFTOVER_RELEASE &&
 	      !strcmp(lo.object, "epxc3_watchdog:1ee-1ef"));
+	CHECK(fr_leftover_parse("debugfs usb/ehci -> remove", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_DEBUGFS && lo.action == FR_LEFTOVER_REMOVE);
 	CHECK(fr_leftover_parse("notifier reboot:epx_c3_notifier -> unregister", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_CHAIN && lo.action == FR_LEFTOVER_UNREGISTER);
 	CHECK(fr_leftover_parse("kthread kacc_0/406 -> stop", &lo) == 0);
@@ -522,6 +524,8 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_CHAIN && !strcmp(obj, "reboot:epx_c3_notifier"));
 	CHECK(fr_leftover_undone_parse("released region epxc3_watchdog:1ee-1ef", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_REGION && !strcmp(obj, "epxc3_watchdog:1ee-1ef"));
+	CHECK(fr_leftover_undone_parse("removed debugfs usb/ehci", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_DEBUGFS && !strcmp(obj, "usb/ehci"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: kthread kacc_0/406", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_KTHREAD && !strcmp(obj, "kacc_0/406"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: proc /proc/net/acc/acc0", &kind, obj, sizeof(obj)) == 0);

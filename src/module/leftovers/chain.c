@@ -97,30 +97,31 @@ static bool __init fr_chain_owned(const struct notifier_block *nb)
 }
 
 /*
- * The word that links @want on chain @i (the head's or the block's before
- * it): its address, 0 when not on it, 1 when the chain was not read (locked
- * or too long).  @want NULL: every block of the target's is added.
+ * Chain @i read: with @want NULL, every block of the target's added; else
+ * the word that links @want (the head's or the block's before it) into
+ * @link, 0 when it is not on the chain.  0, or -EBUSY (locked), -E2BIG.
  */
-static unsigned long __init fr_chain_walk(unsigned int i,
-					  const struct notifier_block *want)
+static int __init fr_chain_walk(unsigned int i, const struct notifier_block *want,
+				unsigned long *link)
 {
 	static char sym[sizeof(fr_los->name)] __initdata;
-	struct notifier_block __rcu **link = fr_chain_first(i);
+	struct notifier_block __rcu **at = fr_chain_first(i);
 	struct notifier_block *nb;
 	struct fr_leftover *lo;
-	unsigned long found = 0;
 	unsigned int n = 0;
+	int err = 0;
 
 	if (!fr_chain_lock(i))
-		return 1;
-	for (; (nb = rcu_dereference_raw(*link)); link = &nb->next) {
+		return -EBUSY;
+	for (; (nb = rcu_dereference_raw(*at)); at = &nb->next) {
 		if (++n > FR_CHAIN_BLOCKS) {
-			found = 1;
+			err = -E2BIG;
 			break;
 		}
+		/* Its address, and still the target's: not a block made since. */
 		if (want) {
-			if (nb == want) {
-				found = (unsigned long)link;
+			if (nb == want && fr_chain_owned(nb)) {
+				*link = (unsigned long)at;
 				break;
 			}
 			continue;
@@ -131,7 +132,7 @@ static unsigned long __init fr_chain_walk(unsigned int i,
 		if (!lo)
 			break;
 		lo->size = sizeof(*nb);
-		lo->link = (unsigned long)link;
+		lo->link = (unsigned long)at;
 		fr_lo_symbol(lo, fr_in_target(nb) ? (unsigned long)nb :
 			     (unsigned long)nb->notifier_call);
 		strscpy(sym, lo->name, sizeof(sym));
@@ -139,13 +140,13 @@ static unsigned long __init fr_chain_walk(unsigned int i,
 			  fr_chains[i].label, sym);
 	}
 	fr_chain_unlock(i);
-	return found;
+	return err;
 }
 
 static int __init fr_find_chains(void)
 {
 	unsigned int i;
-	int err = 0;
+	int err = 0, e;
 
 	for (i = 0; i < ARRAY_SIZE(fr_chains); i++) {
 		if (!fr_heads[i]) {
@@ -153,8 +154,9 @@ static int __init fr_find_chains(void)
 				err = -ERANGE;
 			continue;
 		}
-		if (fr_chain_walk(i, NULL) == 1 && !err)
-			err = -EBUSY;
+		e = fr_chain_walk(i, NULL, NULL);
+		if (e && !err)
+			err = e;
 	}
 	return err;
 }
@@ -194,20 +196,27 @@ static void fr_call_chain(void *arg)
 
 static enum fr_why __init fr_undo_chain(struct fr_leftover *lo)
 {
-	int i = fr_chain_of(lo);
+	int i = fr_chain_of(lo), err;
+	struct atomic_notifier_head *ah;
 	struct blocking_notifier_head *bh;
 	struct fr_chain_call *c;
-	unsigned long link;
+	unsigned long link = 0;
+	enum fr_why why;
 	unsigned int n;
 
 	if (i < 0)
 		return FR_UNCHECKED;
-	link = fr_chain_walk(i, lo->obj);
-	if (link == 1)
-		return FR_LOCKED;
+	err = fr_chain_walk(i, lo->obj, &link);
+	if (err)
+		return err == -EBUSY ? FR_LOCKED : FR_UNCHECKED;
 	if (!link)
 		return FR_GONE;
-	if (!fr_chains[i].atomic) {
+	/* The lock the call takes unconditionally, tried first. */
+	if (fr_chains[i].atomic) {
+		ah = fr_heads[i];
+		if (!fr_spin_free(&ah->lock))
+			return FR_LOCKED;
+	} else {
 		bh = fr_heads[i];
 		for (n = 0; !down_write_trylock(&bh->rwsem); n++, fr_pause())
 			if (n == FR_TRIES)
@@ -220,7 +229,10 @@ static enum fr_why __init fr_undo_chain(struct fr_leftover *lo)
 	c->head = fr_heads[i];
 	c->nb = lo->obj;
 	c->atomic = fr_chains[i].atomic;
-	return fr_call_bounded_long(fr_call_chain, c);
+	why = fr_call_bounded_long(fr_call_chain, c);
+	if (why == FR_UNCHECKED)
+		kfree(c);	/* not called: no thread */
+	return why;
 }
 
 /*

@@ -72,6 +72,7 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_fs,
 	&fr_lo_misc,
 	&fr_lo_proc,
+	&fr_lo_debugfs,
 	&fr_lo_binfmt,
 	&fr_lo_tcp,
 	&fr_lo_ldisc,
@@ -410,6 +411,53 @@ void __init fr_scan_rodata(void (*scan)(struct fr_range *r))
 	r.end = (unsigned long)mod->core_layout.base + mod->core_layout.size;
 	scan(&r);
 #endif
+}
+
+/* Where @s (@len bytes) lies in @p (@size bytes), or NULL. */
+const char *__init fr_find_bytes(const char *p, size_t size,
+					 const char *s, size_t len)
+{
+	const char *end = p + size;
+
+	for (; len && p + len <= end; p++) {
+		p = memchr(p, s[0], end - p);
+		if (!p || p + len > end)
+			return NULL;
+		if (!memcmp(p, s, len))
+			return p;
+	}
+	return NULL;
+}
+
+/* Whether the target's constants hold @name as a whole string: its literal. */
+static bool fr_names_found __initdata;
+static char fr_names_want[64] __initdata;
+
+static void __init fr_names_in(struct fr_range *r)
+{
+	size_t len = strlen(fr_names_want) + 1;
+	const char *p = (const char *)r->start, *end = (const char *)r->end;
+
+	/*
+	 * A whole string: "events" is not the end of "too many events".  The
+	 * byte before may be a NUL, or the end of the section before, which is
+	 * no ASCII text (6.1 lays .rodata.str1.1 out right after
+	 * __mcount_loc's addresses).
+	 */
+	while (!fr_names_found && (p = fr_find_bytes(p, end - p, fr_names_want, len))) {
+		fr_names_found = p == (const char *)r->start ||
+				 (u8)p[-1] < ' ' || (u8)p[-1] > '~';
+		p++;
+	}
+}
+
+bool __init fr_lo_names(const char *name)
+{
+	if (strscpy(fr_names_want, name, sizeof(fr_names_want)) <= 0)
+		return false;
+	fr_names_found = false;
+	fr_scan_rodata(fr_names_in);
+	return fr_names_found;
 }
 
 /* ------------------------------------------------------------------------ */

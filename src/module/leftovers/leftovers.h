@@ -101,6 +101,7 @@ extern const struct fr_lo_kind fr_lo_input;	/* input.c */
 extern const struct fr_lo_kind fr_lo_fs;	/* fs.c */
 extern const struct fr_lo_kind fr_lo_misc;	/* misc.c */
 extern const struct fr_lo_kind fr_lo_proc;	/* proc.c */
+extern const struct fr_lo_kind fr_lo_debugfs;	/* debugfs.c */
 extern const struct fr_lo_kind fr_lo_binfmt;	/* binfmt.c */
 extern const struct fr_lo_kind fr_lo_tcp;	/* tcp.c */
 extern const struct fr_lo_kind fr_lo_ldisc;	/* ldisc.c */
@@ -163,5 +164,7 @@ bool fr_in_text(const struct module *mod, unsigned long addr);
 bool fr_in_target(const void *p);
 void fr_scan_data(void (*scan)(struct fr_range *r));
 void fr_scan_rodata(void (*scan)(struct fr_range *r));
+bool fr_lo_names(const char *name);
+const char *fr_find_bytes(const char *p, size_t size, const char *s, size_t len);
 
 #endif

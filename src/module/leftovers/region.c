@@ -12,8 +12,12 @@
  *
  * __release_region() frees the first busy region on its way down that has
  * the same bounds: the way is walked first as it walks it, and must end at
- * this region.  A busy region with regions inside, or a region that is not
- * busy (request_resource(), insert_resource()), is refused: no undo here.
+ * this region.  A busy region with regions inside, or one that is not in
+ * the heap (a struct resource of the target's own, which kfree() would
+ * take for a slab object), is refused: no undo here.  A region that is not
+ * busy (request_resource(), insert_resource(): a platform device's) is not
+ * looked for: the platform device's undo removes it, and the reference
+ * scan sees what is left.
  */
 #include <linux/ioport.h>
 #include <linux/spinlock.h>
@@ -52,10 +56,10 @@ static void __init fr_region_add(struct resource *root, struct resource *res)
 		return;
 	lo->size = sizeof(*res);
 	lo->link = (unsigned long)root;
-	scnprintf(lo->name, sizeof(lo->name), "%s:%llx-%llx", res->name,
+	scnprintf(lo->name, sizeof(lo->name), "%.40s:%llx-%llx", res->name,
 		  (unsigned long long)res->start, (unsigned long long)res->end);
 	strreplace(lo->name, ' ', '_');	/* one word in the log */
-	if (!(res->flags & IORESOURCE_BUSY) || res->child)
+	if (res->child || !virt_addr_valid(res) || fr_in_target(res))
 		lo->refuse = FR_NO_UNDO;
 }
 
@@ -68,7 +72,7 @@ static int __init fr_find_in(struct resource *root)
 	while (p) {
 		if (++n > FR_REGIONS_MAX)
 			return -E2BIG;
-		if (fr_in_target(p->name))
+		if ((p->flags & IORESOURCE_BUSY) && fr_in_target(p->name))
 			fr_region_add(root, p);
 		if (p->child) {
 			p = p->child;
@@ -120,15 +124,18 @@ static struct resource *__init fr_region_released(struct resource *root,
 static enum fr_why __init fr_undo_region(struct fr_leftover *lo)
 {
 	struct resource *root = (struct resource *)lo->link, *res = lo->obj;
-	resource_size_t start, size;
+	resource_size_t start = 0, size = 0;
 	bool same;
 
 	if (!fr_regions_lock())
 		return FR_LOCKED;
+	/* Its fields read only once it is proven still there. */
 	same = fr_region_released(root, res) == res && fr_in_target(res->name) &&
 	       !res->child;
-	start = res->start;
-	size = resource_size(res);
+	if (same) {
+		start = res->start;
+		size = resource_size(res);
+	}
 	read_unlock(fr_resource_lock);
 	if (!same)
 		return FR_GONE;

@@ -68,22 +68,6 @@ static void __init fr_lookup_wqs(void)
 	fr_ro_end = (unsigned long)fr_lookup_label(end);
 }
 
-/* Where @s (@len bytes) lies in @p (@size bytes), or NULL. */
-static const char *__init fr_find_bytes(const char *p, size_t size,
-					 const char *s, size_t len)
-{
-	const char *end = p + size;
-
-	for (; len && p + len <= end; p++) {
-		p = memchr(p, s[0], end - p);
-		if (!p || p + len > end)
-			return NULL;
-		if (!memcmp(p, s, len))
-			return p;
-	}
-	return NULL;
-}
-
 /*
  * The workqueues on the list, into fr_wqs[] (@wq 0), or whether @wq is on
  * it: 1, 0; -E2BIG, more than FR_WQ_MAX.
@@ -180,36 +164,6 @@ static int __init fr_ulong_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Whether the target's constants hold @name with its NUL: its literal. */
-static bool fr_wq_name_at __initdata;
-static char fr_wq_want[FR_WQ_NAME] __initdata;
-
-static void __init fr_wq_find_name(struct fr_range *r)
-{
-	size_t len = strlen(fr_wq_want) + 1;
-	const char *p = (const char *)r->start, *end = (const char *)r->end;
-
-	/*
-	 * A whole string: "events" is not the end of "too many events".  The
-	 * byte before may be a NUL, or the end of the section before, which is
-	 * no ASCII text (6.1 lays .rodata.str1.1 out right after
-	 * __mcount_loc's addresses).
-	 */
-	while (!fr_wq_name_at && (p = fr_find_bytes(p, end - p, fr_wq_want, len))) {
-		fr_wq_name_at = p == (const char *)r->start ||
-				(u8)p[-1] < ' ' || (u8)p[-1] > '~';
-		p++;
-	}
-}
-
-static bool __init fr_wq_named_by_target(const char *name)
-{
-	fr_wq_name_at = false;
-	strscpy(fr_wq_want, name, sizeof(fr_wq_want));
-	fr_scan_rodata(fr_wq_find_name);
-	return fr_wq_name_at;
-}
-
 /*
  * Whether @wq is one of the kernel's own: a system workqueue, or held by a
  * word of vmlinux's read-only-after-init data (fr_static_holds() reads its
@@ -240,7 +194,7 @@ static void __init fr_wq_add(unsigned long where, unsigned long wq)
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++)
 		if (lo->kind == &fr_lo_wq && (unsigned long)lo->obj == wq)
 			return;
-	if (!fr_wq_named(wq, name) || !fr_wq_named_by_target(name) ||
+	if (!fr_wq_named(wq, name) || !fr_lo_names(name) ||
 	    fr_wq_system(wq) || fr_static_holds(wq, fr_lo_target->mod))
 		return;
 	lo = fr_lo_add(&fr_lo_wq, (void *)wq);
