@@ -64,45 +64,16 @@ static struct notifier_block __rcu **__init fr_chain_first(unsigned int i)
 	return &((struct blocking_notifier_head *)fr_heads[i])->head;
 }
 
-/* Chain @i read: its rwsem for reading (tried for 100 ms), or RCU. */
-static bool __init fr_chain_lock(unsigned int i)
-{
-	struct blocking_notifier_head *bh = fr_heads[i];
-	unsigned int n;
-
-	if (fr_chains[i].atomic) {
-		rcu_read_lock();
-		return true;
-	}
-	for (n = 0; n < FR_TRIES; n++, fr_pause())
-		if (down_read_trylock(&bh->rwsem))
-			return true;
-	return false;
-}
-
-static void __init fr_chain_unlock(unsigned int i)
-{
-	struct blocking_notifier_head *bh = fr_heads[i];
-
-	if (fr_chains[i].atomic)
-		rcu_read_unlock();
-	else
-		up_read(&bh->rwsem);
-}
-
 static bool __init fr_chain_owned(const struct notifier_block *nb)
 {
 	return fr_in_target(nb) ||
 	       fr_in_text(fr_lo_target->mod, (unsigned long)nb->notifier_call);
 }
 
-/*
- * Chain @i read: with @want NULL, every block of the target's added; else
- * the word that links @want (the head's or the block's before it) into
- * @link, 0 when it is not on the chain.  0, or -EBUSY (locked), -E2BIG.
- */
-static int __init fr_chain_walk(unsigned int i, const struct notifier_block *want,
-				unsigned long *link)
+/* Chain @i read, locked (fr_chain_walk()). */
+static int __init fr_chain_walk_locked(unsigned int i,
+				       const struct notifier_block *want,
+				       unsigned long *link)
 {
 	static char sym[sizeof(fr_los->name)] __initdata;
 	struct notifier_block __rcu **at = fr_chain_first(i);
@@ -111,8 +82,6 @@ static int __init fr_chain_walk(unsigned int i, const struct notifier_block *wan
 	unsigned int n = 0;
 	int err = 0;
 
-	if (!fr_chain_lock(i))
-		return -EBUSY;
 	for (; (nb = rcu_dereference_raw(*at)); at = &nb->next) {
 		if (++n > FR_CHAIN_BLOCKS) {
 			err = -E2BIG;
@@ -139,7 +108,33 @@ static int __init fr_chain_walk(unsigned int i, const struct notifier_block *wan
 		scnprintf(lo->name, sizeof(lo->name), "%s:%s",
 			  fr_chains[i].label, sym);
 	}
-	fr_chain_unlock(i);
+	return err;
+}
+
+/*
+ * Chain @i read, under its rwsem for reading (tried for 100 ms) or RCU: with
+ * @want NULL, every block of the target's added; else the word that links
+ * @want (the head's or the block's before it) into @link, 0 when it is not
+ * on the chain.  0, or -EBUSY (locked), -E2BIG.
+ */
+static int __init fr_chain_walk(unsigned int i, const struct notifier_block *want,
+				unsigned long *link)
+{
+	struct blocking_notifier_head *bh = fr_heads[i];
+	unsigned int n;
+	int err;
+
+	if (fr_chains[i].atomic) {
+		rcu_read_lock();
+		err = fr_chain_walk_locked(i, want, link);
+		rcu_read_unlock();
+		return err;
+	}
+	for (n = 0; !down_read_trylock(&bh->rwsem); n++, fr_pause())
+		if (n == FR_TRIES)
+			return -EBUSY;
+	err = fr_chain_walk_locked(i, want, link);
+	up_read(&bh->rwsem);
 	return err;
 }
 

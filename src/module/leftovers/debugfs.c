@@ -19,8 +19,11 @@
  * debugfs_lookup() takes its parent's inode lock when the name is not in
  * the dcache: that lock is looked at for 100 ms first, never waited on.
  *
- * Undone with debugfs_remove(), bounded (core.c): it takes the parent's
- * inode lock.
+ * Undone with debugfs_remove(), bounded (core.c), given the reference: it
+ * takes the directory's and its parent's inode locks, looked at first (a
+ * removal that crashed half-way holds them).  An owner that keeps the
+ * directory only in the heap, with a name that is also a literal of the
+ * target's, is not told apart.
  */
 #include <linux/dcache.h>
 #include <linux/debugfs.h>
@@ -61,9 +64,13 @@ static bool __init fr_dentry_name(const struct dentry *d, char *name)
 	const unsigned char *p;
 	unsigned int len;
 
+	/* The name is inline in the dentry, or a slab object of its own. */
 	if (get_kernel_nofault(p, &d->d_name.name) ||
 	    get_kernel_nofault(len, &d->d_name.len) || !len ||
-	    len >= FR_DNAME || copy_from_kernel_nofault(name, p, len))
+	    len >= FR_DNAME ||
+	    (!fr_is_slab((unsigned long)p) &&
+	     ((void *)p < (void *)d || (void *)p >= (void *)(d + 1))) ||
+	    copy_from_kernel_nofault(name, p, len))
 		return false;
 	name[len] = '\0';
 	return strlen(name) == len && !strchr(name, '/');
@@ -168,20 +175,31 @@ static int __init fr_find_debugfs(void)
 	return 0;
 }
 
+/* The thread is given the reference the search took. */
 static void fr_call_debugfs_remove(void *arg)
 {
 	debugfs_remove(arg);
+	dput(arg);
 }
 
 static enum fr_why __init fr_undo_debugfs(struct fr_leftover *lo)
 {
 	struct dentry *d = lo->obj;
+	enum fr_why why;
 
 	if (!simple_positive(d))
 		return FR_GONE;
+	/* A removal that crashed half-way holds its lock, the directory dead. */
+	if (IS_DEADDIR(d_inode(d)) || !fr_dir_unlocked(d) ||
+	    !fr_dir_unlocked(READ_ONCE(d->d_parent)))
+		return FR_LOCKED;
 	if (!simple_empty(d))
 		return FR_NOT_EMPTY;
-	return fr_call_bounded(fr_call_debugfs_remove, d);
+	lo->held = false;
+	why = fr_call_bounded(fr_call_debugfs_remove, d);
+	if (why == FR_UNCHECKED)
+		lo->held = true;	/* not called: no thread */
+	return why;
 }
 
 static void __init fr_put_debugfs(struct fr_leftover *lo)

@@ -37,17 +37,6 @@ static void __init fr_lookup_regions(void)
 				     sizeof(*fr_resource_lock));
 }
 
-/* The tree's read lock, tried for 100 ms. */
-static bool __init fr_regions_lock(void)
-{
-	unsigned int n;
-
-	for (n = 0; n < FR_TRIES; n++, fr_pause())
-		if (read_trylock(fr_resource_lock))
-			return true;
-	return false;
-}
-
 static void __init fr_region_add(struct resource *root, struct resource *res)
 {
 	struct fr_leftover *lo = fr_lo_add(&fr_lo_region, res);
@@ -91,7 +80,8 @@ static int __init fr_find_regions(void)
 
 	if (!fr_resource_lock)
 		return fr_missing(FR_LAYOUT_RESOURCE);
-	if (!fr_regions_lock())
+	/* Free of writers and readers for 100 ms, then read-locked. */
+	if (!fr_rwlock_free(fr_resource_lock) || !read_trylock(fr_resource_lock))
 		return -EBUSY;
 	err = fr_find_in(&ioport_resource);
 	if (!err)
@@ -127,7 +117,7 @@ static enum fr_why __init fr_undo_region(struct fr_leftover *lo)
 	resource_size_t start = 0, size = 0;
 	bool same;
 
-	if (!fr_regions_lock())
+	if (!fr_rwlock_free(fr_resource_lock) || !read_trylock(fr_resource_lock))
 		return FR_LOCKED;
 	/* Its fields read only once it is proven still there. */
 	same = fr_region_released(root, res) == res && fr_in_target(res->name) &&
