@@ -1319,12 +1319,28 @@ static bool __init fr_xa_marks(unsigned long where)
 static void __init fr_own(struct fr_scan *s, const void *obj)
 {
 	unsigned long a = (unsigned long)obj;
+	struct folio *folio;
 
+	if (!obj || s->nr_own == FR_SCAN_OWN)
+		return;
 	/* ksize() wants an object's start: these are kzalloc()'s results. */
-	if (!fr_is_slab(a) || s->nr_own == FR_SCAN_OWN)
+	if (fr_is_slab(a)) {
+		s->own[s->nr_own].start = a;
+		s->own[s->nr_own++].end = a + ksize(obj);
+		return;
+	}
+	/*
+	 * Larger than the largest kmalloc cache (a module with many sections'
+	 * attributes): pages of their own, begun by the object.
+	 */
+	if (!fr_valid(a))
+		return;
+	folio = virt_to_folio(obj);
+	if (folio_address(folio) != obj ||
+	    folio_size(folio) <= KMALLOC_MAX_CACHE_SIZE)
 		return;
 	s->own[s->nr_own].start = a;
-	s->own[s->nr_own++].end = a + ksize(obj);
+	s->own[s->nr_own++].end = a + folio_size(folio);
 }
 
 /*
