@@ -64,12 +64,6 @@ static struct notifier_block __rcu **__init fr_chain_first(unsigned int i)
 	return &((struct blocking_notifier_head *)fr_heads[i])->head;
 }
 
-static bool __init fr_chain_owned(const struct notifier_block *nb)
-{
-	return fr_in_target(nb) ||
-	       fr_in_text(fr_lo_target->mod, (unsigned long)nb->notifier_call);
-}
-
 /* Chain @i read, locked (fr_chain_walk()). */
 static int __init fr_chain_walk_locked(unsigned int i,
 				       const struct notifier_block *want,
@@ -89,13 +83,13 @@ static int __init fr_chain_walk_locked(unsigned int i,
 		}
 		/* Its address, and still the target's: not a block made since. */
 		if (want) {
-			if (nb == want && fr_chain_owned(nb)) {
+			if (nb == want && fr_notifier_owned(nb)) {
 				*link = (unsigned long)at;
 				break;
 			}
 			continue;
 		}
-		if (!fr_chain_owned(nb))
+		if (!fr_notifier_owned(nb))
 			continue;
 		lo = fr_lo_add(&fr_lo_chain, nb);
 		if (!lo)
@@ -230,19 +224,6 @@ static enum fr_why __init fr_undo_chain(struct fr_leftover *lo)
 	return why;
 }
 
-/*
- * The chain's link to the block, and a block of the heap's own function
- * word: another pointer to the block is not explained.
- */
-static bool __init fr_chain_explains(const struct fr_leftover *lo,
-				     unsigned long where, unsigned long v)
-{
-	struct notifier_block *nb = lo->obj;
-
-	return (where == lo->link && v == (unsigned long)nb) ||
-	       (!fr_in_target(nb) && where == (unsigned long)&nb->notifier_call);
-}
-
 const struct fr_lo_kind fr_lo_chain __initconst = {
 	.name = FR_LO_KIND_CHAIN,
 	.action = FR_LO_ACT_UNREGISTER,
@@ -250,5 +231,5 @@ const struct fr_lo_kind fr_lo_chain __initconst = {
 	.lookup = fr_lookup_chains,
 	.find = fr_find_chains,
 	.undo = fr_undo_chain,
-	.explains = fr_chain_explains,
+	.explains = fr_notifier_explains,
 };

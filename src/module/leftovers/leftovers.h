@@ -152,6 +152,12 @@ bool fr_mutex_free(struct mutex *lock);
 enum fr_why fr_call_bounded(void (*fn)(void *arg), void *arg);
 enum fr_why fr_call_bounded_long(void (*fn)(void *arg), void *arg);
 
+/* notifier.c: a block of the target's; the words that link it (chain.c too). */
+struct notifier_block;
+bool fr_notifier_owned(const struct notifier_block *nb);
+bool fr_notifier_explains(const struct fr_leftover *lo, unsigned long where,
+			  unsigned long v);
+
 /* pernet.c: RTNL and pernet_ops_rwsem free, tried for 100 ms. */
 enum fr_why fr_net_locks_free(void);
 

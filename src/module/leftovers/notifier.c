@@ -29,7 +29,8 @@ static void __init fr_lookup_notifiers(void)
 				    sizeof(*fr_netdev_chain));
 }
 
-static bool __init fr_notifier_owned(const struct notifier_block *nb)
+/* Whether @nb is the target's: it lies in it, or its function does (chain.c too). */
+bool __init fr_notifier_owned(const struct notifier_block *nb)
 {
 	return fr_in_target(nb) ||
 	       fr_in_text(fr_lo_target->mod, (unsigned long)nb->notifier_call);
@@ -104,10 +105,10 @@ static enum fr_why __init fr_undo_notifier(struct fr_leftover *lo)
 /*
  * The chain's link to the block, and a block of the heap's own function
  * word: another pointer to the block (a structure that begins with it) is
- * not explained.
+ * not explained.  chain.c's blocks too.
  */
-static bool __init fr_notifier_explains(const struct fr_leftover *lo,
-					unsigned long where, unsigned long v)
+bool __init fr_notifier_explains(const struct fr_leftover *lo,
+				 unsigned long where, unsigned long v)
 {
 	struct notifier_block *nb = lo->obj;
 
