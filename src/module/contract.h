@@ -73,6 +73,8 @@
 #define FR_LO_KIND_DRIVER	"driver"
 #define FR_LO_KIND_PDEV		"platform_device"
 #define FR_LO_KIND_CRYPTO	"crypto"
+#define FR_LO_KIND_CRYPTO_TEMPLATE	"crypto_template"
+#define FR_LO_KIND_CHRDEV	"chrdev"
 #define FR_LO_KIND_QDISC	"qdisc"
 #define FR_LO_KIND_LINK		"rtnl_link"
 #define FR_LO_KIND_NOTIFIER	"netdev_notifier"
@@ -112,6 +114,8 @@
 #define FR_LOG_UNDONE_NETDEV	"removed netdev "	/* by its driver's remove */
 #define FR_LOG_UNDONE_PDEV	"unregistered platform device "
 #define FR_LOG_UNDONE_CRYPTO	"unregistered crypto algorithm "
+#define FR_LOG_UNDONE_CRYPTO_TEMPLATE	"unregistered crypto template "
+#define FR_LOG_UNDONE_CHRDEV	"unregistered chrdev "
 #define FR_LOG_UNDONE_QDISC	"unregistered qdisc "
 #define FR_LOG_UNDONE_LINK	"unregistered rtnl_link "
 #define FR_LOG_UNDONE_NOTIFIER	"unregistered netdev_notifier "

@@ -129,6 +129,8 @@ enum fr_layout {
 	FR_LAYOUT_CHAINS,	/* leftovers/chain.c */
 	FR_LAYOUT_RESOURCE,	/* leftovers/region.c */
 	FR_LAYOUT_DEBUGFS,	/* leftovers/debugfs.c */
+	FR_LAYOUT_CRYPTO_TEMPLATES,	/* leftovers/crypto.c */
+	FR_LAYOUT_CHRDEVS,	/* leftovers/chrdev.c */
 	FR_LAYOUT_FTRACE_PAGES,	/* refscan.c */
 	FR_LAYOUT_FTRACE_MOD_MAPS,	/* refscan.c */
 	FR_NR_LAYOUTS,

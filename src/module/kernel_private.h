@@ -141,4 +141,20 @@ struct fr_xt_af {
 #endif
 };
 
+/*
+ * fs/char_dev.c: a region of character device numbers, on the hash
+ * chrdevs[CHRDEV_MAJOR_HASH_SIZE] under the mutex chrdevs_lock
+ * (FR_LAYOUT_CHRDEVS).  Private, copied here.
+ */
+#define FR_CHRDEV_HASH_SIZE	255
+
+struct fr_char_device_struct {
+	struct fr_char_device_struct *next;
+	unsigned int major;
+	unsigned int baseminor;
+	int minorct;
+	char name[64];
+	struct cdev *cdev;		/* __register_chrdev()'s */
+};
+
 #endif

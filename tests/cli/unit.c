@@ -524,6 +524,15 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_CHAIN && !strcmp(obj, "reboot:epx_c3_notifier"));
 	CHECK(fr_leftover_undone_parse("released region epxc3_watchdog:1ee-1ef", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_REGION && !strcmp(obj, "epxc3_watchdog:1ee-1ef"));
+	CHECK(fr_leftover_parse("crypto_template lrw -> unregister", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_CRYPTO_TEMPLATE && lo.action == FR_LEFTOVER_UNREGISTER &&
+	      !strcmp(lo.object, "lrw"));
+	CHECK(fr_leftover_undone_parse("unregistered crypto template lrw", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_CRYPTO_TEMPLATE && !strcmp(obj, "lrw"));
+	CHECK(fr_leftover_parse("chrdev 239:0-255:wwan_port -> unregister", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_CHRDEV && !strcmp(lo.object, "239:0-255:wwan_port"));
+	CHECK(fr_leftover_undone_parse("unregistered chrdev 239:0-255:wwan_port", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_CHRDEV && !strcmp(obj, "239:0-255:wwan_port"));
 	CHECK(fr_leftover_undone_parse("removed debugfs usb/ehci", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_DEBUGFS && !strcmp(obj, "usb/ehci"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: kthread kacc_0/406", &kind, obj, sizeof(obj)) == 0);

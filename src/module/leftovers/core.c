@@ -71,6 +71,7 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_input,
 	&fr_lo_fs,
 	&fr_lo_misc,
+	&fr_lo_chrdev,
 	&fr_lo_proc,
 	&fr_lo_debugfs,
 	&fr_lo_binfmt,
@@ -81,6 +82,8 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_xt_match,
 	&fr_lo_xt_target,
 	&fr_lo_crypto,
+	/* After the algorithms: an instance of one is refused. */
+	&fr_lo_crypto_template,
 	&fr_lo_qdisc,
 	/* After the drivers and links whose devices are in it. */
 	&fr_lo_class,

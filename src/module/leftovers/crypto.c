@@ -10,8 +10,7 @@
  * (cra_refcnt above the registration's 1), and crypto_unregister_alg()
  * would warn and leave it to its users.  users.c names those users.  An
  * instance of one of the target's templates is refused too: instances are
- * freed by their template (not looked for: templates, caught by the
- * reference scan).  crypto_alg_sem is tried, never waited on: the last
+ * freed by their template.  crypto_alg_sem is tried, never waited on: the last
  * check is made under it, taken for writing, and marks the algorithm dying
  * (CRYPTO_ALG_DYING: lookups pass over it) before the lock is let go; the
  * unregistration then runs bounded (core.c), as a reader stuck on the lock
@@ -20,6 +19,15 @@
  * makes crypto_unregister_alg() warn, and its module reference stops the
  * repair (main.c); one that let it go again by then leaves only the
  * warning.
+ *
+ * Leftover crypto templates (ccm, xts, hmac...): those on the private
+ * crypto_template_list, under crypto_alg_sem too, whose module is the
+ * target.  One with an instance is refused ("open or in use"): the
+ * instance is an algorithm of the target's, made by its code, and
+ * crypto_unregister_template() would free it under a BUG_ON() of its
+ * users.  With no instance, crypto_unregister_template() is a
+ * list_del_init() under crypto_alg_sem taken for writing: that is done
+ * here, under the lock taken by trylock, right after the last check.
  */
 #include <crypto/algapi.h>
 #include <linux/crypto.h>
@@ -130,4 +138,114 @@ const struct fr_lo_kind fr_lo_crypto __initconst = {
 	.find = fr_find_algs,
 	.undo = fr_undo_alg,
 	.explains = fr_alg_explains,
+};
+
+static const char fr_sym_templates[] __initconst = "crypto_template_list";
+
+static struct list_head *fr_templates __initdata;
+
+#define FR_MAX_TEMPLATES	1024	/* a list longer than that is not read */
+
+static void __init fr_lookup_templates(void)
+{
+	fr_templates = fr_lookup(FR_LAYOUT_CRYPTO_TEMPLATES, fr_sym_templates,
+				 sizeof(*fr_templates));
+}
+
+static enum fr_why __init fr_template_state(const struct crypto_template *tmpl)
+{
+	if (tmpl->module != fr_lo_target->mod)
+		return FR_UNCHECKED;
+	return hlist_empty(&tmpl->instances) ? FR_OK : FR_BUSY;
+}
+
+/* The target's templates (or lying in it), crypto_alg_sem held. */
+static int __init fr_find_templates_locked(void)
+{
+	struct crypto_template *tmpl;
+	struct fr_leftover *lo;
+	unsigned int n = 0;
+
+	list_for_each_entry(tmpl, fr_templates, list) {
+		if (++n > FR_MAX_TEMPLATES)
+			return -E2BIG;
+		if (tmpl->module != fr_lo_target->mod && !fr_in_target(tmpl))
+			continue;
+		lo = fr_lo_add(&fr_lo_crypto_template, tmpl);
+		if (!lo)
+			break;
+		lo->size = sizeof(*tmpl);
+		strscpy(lo->name, tmpl->name, sizeof(lo->name));
+		lo->refuse = fr_template_state(tmpl);
+	}
+	return 0;
+}
+
+static int __init fr_find_templates(void)
+{
+	int ret;
+
+	if (!fr_templates)
+		return fr_missing(FR_LAYOUT_CRYPTO_TEMPLATES);
+	if (!fr_alg_sem_read())
+		return -EBUSY;
+	ret = fr_find_templates_locked();
+	up_read(&crypto_alg_sem);
+	return ret;
+}
+
+/* Still listed, the target's and without instances: unlinked, locked. */
+static enum fr_why __init fr_undo_template(struct fr_leftover *lo)
+{
+	struct crypto_template *tmpl;
+	enum fr_why why = FR_GONE;
+	unsigned int n = 0;
+
+	for (n = 0; !down_write_trylock(&crypto_alg_sem); n++, fr_pause())
+		if (n == FR_TRIES)
+			return FR_LOCKED;
+	n = 0;
+	list_for_each_entry(tmpl, fr_templates, list) {
+		if (++n > FR_MAX_TEMPLATES)
+			break;
+		if (tmpl == lo->obj)
+			why = fr_template_state(tmpl);
+	}
+	if (!why)
+		list_del_init(&((struct crypto_template *)lo->obj)->list);
+	up_write(&crypto_alg_sem);
+	return why;
+}
+
+/* The list's links to it (->list is its first field), and only those. */
+static bool __init fr_template_explains(const struct fr_leftover *lo,
+					unsigned long where, unsigned long v)
+{
+	struct crypto_template *tmpl;
+	unsigned int n = 0;
+	bool link;
+
+	BUILD_BUG_ON(offsetof(struct crypto_template, list) != 0);
+	if (v - (unsigned long)lo->obj >= sizeof(struct list_head))
+		return false;
+	link = where - (unsigned long)fr_templates < sizeof(*fr_templates);
+	if (link || !down_read_trylock(&crypto_alg_sem))
+		return link;
+	list_for_each_entry(tmpl, fr_templates, list) {
+		if (++n > FR_MAX_TEMPLATES)
+			break;
+		link |= where - (unsigned long)&tmpl->list < sizeof(tmpl->list);
+	}
+	up_read(&crypto_alg_sem);
+	return link;
+}
+
+const struct fr_lo_kind fr_lo_crypto_template __initconst = {
+	.name = FR_LO_KIND_CRYPTO_TEMPLATE,
+	.action = FR_LO_ACT_UNREGISTER,
+	.done = FR_LOG_UNDONE_CRYPTO_TEMPLATE,
+	.lookup = fr_lookup_templates,
+	.find = fr_find_templates,
+	.undo = fr_undo_template,
+	.explains = fr_template_explains,
 };

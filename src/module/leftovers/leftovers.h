@@ -100,6 +100,7 @@ extern const struct fr_lo_kind fr_lo_stp;	/* stp.c */
 extern const struct fr_lo_kind fr_lo_input;	/* input.c */
 extern const struct fr_lo_kind fr_lo_fs;	/* fs.c */
 extern const struct fr_lo_kind fr_lo_misc;	/* misc.c */
+extern const struct fr_lo_kind fr_lo_chrdev;	/* chrdev.c */
 extern const struct fr_lo_kind fr_lo_proc;	/* proc.c */
 extern const struct fr_lo_kind fr_lo_debugfs;	/* debugfs.c */
 extern const struct fr_lo_kind fr_lo_binfmt;	/* binfmt.c */
@@ -110,6 +111,7 @@ extern const struct fr_lo_kind fr_lo_rc_keymap;	/* rckeymap.c */
 extern const struct fr_lo_kind fr_lo_xt_match;	/* xtables.c */
 extern const struct fr_lo_kind fr_lo_xt_target;	/* xtables.c */
 extern const struct fr_lo_kind fr_lo_crypto;	/* crypto.c */
+extern const struct fr_lo_kind fr_lo_crypto_template;	/* crypto.c */
 extern const struct fr_lo_kind fr_lo_qdisc;	/* qdisc.c */
 extern const struct fr_lo_kind fr_lo_class;	/* class.c */
 extern const struct fr_lo_kind fr_lo_disk;	/* disk.c */

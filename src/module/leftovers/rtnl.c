@@ -185,6 +185,12 @@ static bool __init fr_link_explains(const struct fr_leftover *lo,
  * leaks it, with a warning, when readers or callbacks remain).  The page
  * walk reads a vmalloc'ed per-CPU chunk through the linear map: the word
  * is compared there too.
+ *
+ * A module loaded again where it was before finds the per-CPU data of its
+ * earlier loads, freed the same way, still pointing to the same address.
+ * Only the data's own callbacks read its ssp: per-CPU data (not a slab
+ * object) with no callback, its timer not pending and its work not queued
+ * is read by nothing, freed or not (cleanup_srcu_struct() leaves it so).
  */
 #ifdef FR_LINK_OPS_RCU
 static bool __init fr_same_word(unsigned long where, void *p)
@@ -197,6 +203,24 @@ static bool __init fr_same_word(unsigned long where, void *p)
 		return false;
 	page = vmalloc_to_page(p);
 	return page && where == (unsigned long)page_address(page) + offset_in_page(p);
+}
+
+static bool __init fr_srcu_data_idle(unsigned long where)
+{
+	unsigned long sdp = where - offsetof(struct srcu_data, ssp);
+	struct srcu_data *d = (struct srcu_data *)sdp;
+	struct hlist_node **pprev;
+	long len, work;
+	int cpu;
+
+	BUILD_BUG_ON(sizeof(d->srcu_cblist.len) != sizeof(len));
+	if (fr_is_slab(where) || get_kernel_nofault(cpu, &d->cpu) ||
+	    (unsigned int)cpu >= nr_cpu_ids ||
+	    get_kernel_nofault(len, (long *)&d->srcu_cblist.len) ||
+	    get_kernel_nofault(work, (long *)&d->work.data) ||
+	    get_kernel_nofault(pprev, &d->delay_work.entry.pprev))
+		return false;
+	return !len && !(work & WORK_STRUCT_PENDING) && !pprev;
 }
 #endif
 
@@ -214,8 +238,10 @@ static bool __init fr_link_stale(const struct fr_leftover *lo,
 	for_each_possible_cpu(cpu)
 		if (fr_same_word(where, &per_cpu_ptr(sda, cpu)->ssp))
 			return true;
-#endif
+	return fr_srcu_data_idle(where);
+#else
 	return false;
+#endif
 }
 
 const struct fr_lo_kind fr_lo_link __initconst = {
