@@ -131,6 +131,8 @@ enum fr_layout {
 	FR_LAYOUT_DEBUGFS,	/* leftovers/debugfs.c */
 	FR_LAYOUT_CRYPTO_TEMPLATES,	/* leftovers/crypto.c */
 	FR_LAYOUT_CHRDEVS,	/* leftovers/chrdev.c */
+	FR_LAYOUT_TCF_PROTO,	/* leftovers/tc.c */
+	FR_LAYOUT_EMATCH,	/* leftovers/tc.c */
 	FR_LAYOUT_FTRACE_PAGES,	/* refscan.c */
 	FR_LAYOUT_FTRACE_MOD_MAPS,	/* refscan.c */
 	FR_NR_LAYOUTS,

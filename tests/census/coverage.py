@@ -11,7 +11,8 @@ registers anything.  The census sorts registrations into kinds by function
 name; the helper undoes some kinds whole and others only in part, so the
 set below is of functions, each with the leftover kind (force_rmmod(4)
 LEFTOVERS) that undoes it.  --before leaves out the kinds of the last stop's
-work (workqueue, notifier, region, debugfs), to show what they add.
+work (crypto_template, chrdev, bus, tc_filter, ematch), to show what
+they add.
 """
 import json
 import os
@@ -19,7 +20,7 @@ import re
 import sys
 from collections import Counter
 
-NEW = {"workqueue", "notifier", "region", "debugfs"}
+NEW = {"crypto_template", "chrdev", "bus", "tc_filter", "ematch"}
 
 # (helper's kind, census function names as a regular expression)
 UNDONE = [
@@ -51,8 +52,18 @@ UNDONE = [
     ("xt_match", r"xt_register_match(es)?"),
     ("xt_target", r"xt_register_target(s)?"),
     ("crypto", r"crypto_register_(?!template)\w+|simd_register_\w+"),
+    # Without instances (crypto.c); one with an instance is refused.
+    ("crypto_template", r"crypto_register_templates?"),
+    # With its cdev whose ops lie in the target (__register_chrdev), or
+    # alone, its name and number the target's (chrdev.c); a cdev added
+    # apart (cdev_add) is the scan's.
+    ("chrdev", r"__register_chrdev|alloc_chrdev_region|register_chrdev_region"),
     ("qdisc", r"register_qdisc"),
+    ("tc_filter", r"register_tcf_proto_ops"),
+    ("ematch", r"tcf_em_register"),
     ("class", r"class_register|class_create|__class_create"),
+    # Without devices, drivers or a root device (class.c).
+    ("bus", r"bus_register"),
     ("kthread", r"kthread_create_on_node|kthread_create_on_cpu|kthread_run_on_cpu"),
     # Made with a literal name and kept in the target's data (wq.c); one
     # named at run time, or kept in the heap, is left (a leak, no danger).

@@ -533,6 +533,18 @@ static void test_leftovers(void)
 	CHECK(lo.kind == FR_LEFTOVER_CHRDEV && !strcmp(lo.object, "239:0-255:wwan_port"));
 	CHECK(fr_leftover_undone_parse("unregistered chrdev 239:0-255:wwan_port", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_CHRDEV && !strcmp(obj, "239:0-255:wwan_port"));
+	CHECK(fr_leftover_parse("bus gameport -> unregister", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_BUS && !strcmp(lo.object, "gameport"));
+	CHECK(fr_leftover_undone_parse("unregistered bus gameport", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_BUS && !strcmp(obj, "gameport"));
+	CHECK(fr_leftover_parse("tc_filter basic -> unregister", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_TC_FILTER && !strcmp(lo.object, "basic"));
+	CHECK(fr_leftover_undone_parse("unregistered tc filter basic", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_TC_FILTER && !strcmp(obj, "basic"));
+	CHECK(fr_leftover_parse("ematch 1 -> refuse (lock held)", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_EMATCH && lo.action == FR_LEFTOVER_REFUSE);
+	CHECK(fr_leftover_undone_parse("unregistered ematch 1", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_EMATCH && !strcmp(obj, "1"));
 	CHECK(fr_leftover_undone_parse("removed debugfs usb/ehci", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_DEBUGFS && !strcmp(obj, "usb/ehci"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: kthread kacc_0/406", &kind, obj, sizeof(obj)) == 0);

@@ -11,7 +11,9 @@
  * qdisc (every protocol, priority 1, class :1 as option 1: the class id of
  * basic, fw, u32, matchall and flower); it holds KIND's module until the
  * qdisc is taken off.  Under sfq, a packet the filter did not classify is
- * dropped, so packets that pass prove it ran.
+ * dropped, so packets that pass prove it ran.  "qdisc filter add DEV basic
+ * cmp" gives the basic filter one ematch of kind cmp (a byte of the link
+ * layer header compared), which holds em_cmp the same way.
  *
  * Exit status 1 with the kernel's error when the request fails.  Static:
  * the guest has no libc.
@@ -23,6 +25,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/if_ether.h>
 #include <linux/tc_act/tc_gact.h>
+#include <linux/tc_ematch/tc_em_cmp.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -96,8 +99,30 @@ static void qdisc(struct request *req, unsigned int ifindex, const char *kind)
 		attr(req, TCA_KIND, kind, strlen(kind) + 1);
 }
 
-/* RTM_NEWTFILTER: a filter of classifier @kind on @ifindex's root qdisc. */
-static void filter(struct request *req, unsigned int ifindex, const char *kind)
+/* basic's option: a tree of one ematch, cmp (kind 1), as the last match. */
+static void ematch_cmp(struct request *req)
+{
+	struct tcf_ematch_tree_hdr hdr = { .nmatches = 1 };
+	struct {
+		struct tcf_ematch_hdr hdr;
+		struct tcf_em_cmp cmp;
+	} em = { { .kind = TCF_EM_CMP, .flags = TCF_EM_REL_END },
+		 { .align = TCF_EM_ALIGN_U8 } };
+	struct rtattr *tree, *list;
+
+	tree = attr(req, TCA_BASIC_EMATCHES, NULL, 0);
+	attr(req, TCA_EMATCH_TREE_HDR, &hdr, sizeof(hdr));
+	list = attr(req, TCA_EMATCH_TREE_LIST, NULL, 0);
+	attr(req, 1, &em, sizeof(em));
+	nest_end(req, list);
+	nest_end(req, tree);
+}
+
+/*
+ * RTM_NEWTFILTER: a filter of classifier @kind on @ifindex's root qdisc,
+ * with an ematch cmp when @cmp.
+ */
+static void filter(struct request *req, unsigned int ifindex, const char *kind, int cmp)
 {
 	unsigned int classid = TC_H_MAKE(1 << 16, 1);
 	struct rtattr *opts;
@@ -112,6 +137,8 @@ static void filter(struct request *req, unsigned int ifindex, const char *kind)
 	attr(req, TCA_KIND, kind, strlen(kind) + 1);
 	opts = attr(req, TCA_OPTIONS, NULL, 0);
 	attr(req, 1, &classid, sizeof(classid));
+	if (cmp)
+		ematch_cmp(req);
 	nest_end(req, opts);
 }
 
@@ -123,7 +150,8 @@ int main(int argc, char **argv)
 	int add_act = argc == 5 && !strcmp(argv[1], "action") && !strcmp(argv[2], "add");
 	int del_act = argc == 5 && !strcmp(argv[1], "action") && !strcmp(argv[2], "del");
 	int add = argc == 4 && !strcmp(argv[1], "add");
-	int add_filter = argc == 5 && !strcmp(argv[1], "filter") && !strcmp(argv[2], "add");
+	int add_filter = (argc == 5 || argc == 6) && !strcmp(argv[1], "filter") &&
+			 !strcmp(argv[2], "add");
 	unsigned int ifindex;
 	int fd, err;
 	ssize_t n;
@@ -134,11 +162,13 @@ int main(int argc, char **argv)
 		action(&req, add_act, strtoul(argv[4], NULL, 10));
 	} else if (add_filter) {
 		ifindex = if_nametoindex(argv[3]);
+		if (argc == 6 && (strcmp(argv[4], "basic") || strcmp(argv[5], "cmp")))
+			return 2;
 		if (!ifindex || strlen(argv[4]) > 15) {
 			fprintf(stderr, "qdisc: %s: %s\n", argv[3], strerror(errno));
 			return 1;
 		}
-		filter(&req, ifindex, argv[4]);
+		filter(&req, ifindex, argv[4], argc == 6);
 	} else if (add || (argc == 3 && !strcmp(argv[1], "del"))) {
 		ifindex = if_nametoindex(argv[2]);
 		if (!ifindex || (add && strlen(argv[3]) > 32)) {
@@ -148,7 +178,7 @@ int main(int argc, char **argv)
 		qdisc(&req, ifindex, add ? argv[3] : NULL);
 	} else {
 		fprintf(stderr, "usage: qdisc add DEV KIND | qdisc del DEV |\n"
-			"       qdisc action add|del gact INDEX | qdisc filter add DEV KIND\n");
+			"       qdisc action add|del gact INDEX | qdisc filter add DEV KIND [cmp]\n");
 		return 2;
 	}
 	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);

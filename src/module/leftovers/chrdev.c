@@ -72,7 +72,7 @@ static bool __init fr_chrdev_owned(const struct fr_char_device_struct *cd)
 	if (strnlen(cd->name, sizeof(cd->name)) == sizeof(cd->name) ||
 	    !fr_lo_names(cd->name))
 		return false;
-	fr_chrdev_wanted = new_encode_dev(MKDEV(cd->major, cd->baseminor));
+	fr_chrdev_wanted = MKDEV(cd->major, cd->baseminor);
 	fr_chrdev_seen = false;
 	fr_scan_data(fr_chrdev_scan);
 	return fr_chrdev_seen;

@@ -18,6 +18,17 @@
  * around list changes; on 6.1 it is tried for 100 ms.  What the class's
  * private part and sysfs held of the target is in the heap, so the target
  * is scanned after the undo instead of before it (main.c).
+ *
+ * Leftover buses (drivers/base/bus.c), the same way: a struct bus_type in
+ * the target's data or read-only data (gameport, ac97, memstick...) whose
+ * name lies in the target, proven registered by bus_get_kset() since 6.3,
+ * which finds it by its address among the registered buses (under the
+ * spinlock of the kset "bus", held only around list changes), and on 6.1
+ * by its private part, as a class's, on the list of the kset "bus".
+ * Undone with bus_unregister(), bounded.  A bus with a device, a driver or
+ * a root device (subsys_system_register()) is refused ("has devices"):
+ * they are not undone here (a driver of another module on it holds the
+ * target, and is a user).
  */
 #include <linux/device.h>
 #include <linux/kobject.h>
@@ -72,14 +83,14 @@ static bool __init fr_on_kset(struct kset *kset, struct kobject *kobj)
  * kernel address (x86-64's virt_addr_valid() takes the kernel image too)
  * before it is read: a driver's word could be an __iomem.
  */
-static bool __init fr_class_registered(const struct class *cls, const char *name)
+static bool __init fr_subsys_registered(struct subsys_private *const *p,
+					const char *name, const char *parent_name)
 {
-	static const char class_kset[] __initconst = "class";
 	struct subsys_private *sp;
 	struct kset *kset, *parent;
 	const char *kname;
 
-	if (get_kernel_nofault(sp, &cls->p))
+	if (get_kernel_nofault(sp, p))
 		return false;
 	kset = (void *)sp;
 	if (!fr_is_slab((unsigned long)kset) ||
@@ -88,9 +99,16 @@ static bool __init fr_class_registered(const struct class *cls, const char *name
 	    get_kernel_nofault(parent, &kset->kobj.kset) ||
 	    !fr_is_slab((unsigned long)parent) ||
 	    get_kernel_nofault(kname, &parent->kobj.name) ||
-	    !virt_addr_valid(kname) || !fr_kstr_is(kname, class_kset))
+	    !virt_addr_valid(kname) || !fr_kstr_is(kname, parent_name))
 		return false;
 	return fr_on_kset(parent, &kset->kobj);
+}
+
+static bool __init fr_class_registered(const struct class *cls, const char *name)
+{
+	static const char class_kset[] __initconst = "class";
+
+	return fr_subsys_registered(&cls->p, name, class_kset);
 }
 #endif
 
@@ -228,4 +246,116 @@ const struct fr_lo_kind fr_lo_class __initconst = {
 	.done = FR_LOG_UNDONE_CLASS,
 	.find = fr_find_classes,
 	.undo = fr_undo_class,
+};
+
+/* Buses: registered, and with a device, a driver or a root device. */
+#ifdef FR_HAVE_BUS_GET_DEV_ROOT
+static bool __init fr_bus_registered(const struct bus_type *bus, const char *name)
+{
+	return bus_get_kset(bus);
+}
+
+static bool __init fr_bus_has_root(const struct bus_type *bus)
+{
+	struct device *root = bus_get_dev_root(bus);
+
+	put_device(root);
+	return root;
+}
+#else
+static bool __init fr_bus_registered(const struct bus_type *bus, const char *name)
+{
+	static const char bus_kset[] __initconst = "bus";
+
+	return fr_subsys_registered(&bus->p, name, bus_kset);
+}
+
+static bool __init fr_bus_has_root(const struct bus_type *bus)
+{
+	return READ_ONCE(bus->dev_root);
+}
+#endif
+
+static int fr_any_dev(struct device *dev, void *data)
+{
+	return 1;
+}
+
+static int fr_any_drv(struct device_driver *drv, void *data)
+{
+	return 1;
+}
+
+static bool __init fr_bus_has_devices(const struct bus_type *bus)
+{
+	struct bus_type *b = (struct bus_type *)bus;	/* 6.1: not const */
+
+	return bus_for_each_dev(b, NULL, NULL, fr_any_dev) ||
+	       bus_for_each_drv(b, NULL, NULL, fr_any_drv) ||
+	       fr_bus_has_root(bus);
+}
+
+static void __init fr_bus_add(const struct bus_type *bus)
+{
+	struct fr_leftover *lo;
+	const char *name;
+
+	if (get_kernel_nofault(name, &bus->name) || !fr_in_target(name) ||
+	    !fr_bus_registered(bus, name))
+		return;
+	lo = fr_lo_add(&fr_lo_bus, (void *)bus);
+	if (!lo)
+		return;
+	lo->size = sizeof(*bus);
+	strscpy(lo->name, name, sizeof(lo->name));
+	if (fr_bus_has_devices(bus))
+		lo->refuse = FR_HAS_DEVICES;
+	else
+		lo->t->scan_after_undo = true;
+}
+
+static void __init fr_scan_buses(struct fr_range *r)
+{
+	unsigned long p;
+
+	for (p = r->start; p + sizeof(struct bus_type) <= r->end; p += sizeof(long))
+		fr_bus_add((const struct bus_type *)p);
+}
+
+static int __init fr_find_buses(void)
+{
+	fr_scan_rodata(fr_scan_buses);
+	return 0;
+}
+
+static void fr_call_bus_unregister(void *bus)
+{
+	bus_unregister(bus);
+}
+
+static enum fr_why __init fr_undo_bus(struct fr_leftover *lo)
+{
+	const struct bus_type *bus = lo->obj;
+	const char *name;
+	enum fr_why why;
+
+	if (get_kernel_nofault(name, &bus->name) || !fr_in_target(name) ||
+	    !fr_bus_registered(bus, lo->name))
+		return FR_GONE;
+	if (fr_bus_has_devices(bus))
+		return FR_HAS_DEVICES;
+	why = fr_call_bounded(fr_call_bus_unregister, (void *)bus);
+#ifdef FR_HAVE_BUS_GET_DEV_ROOT
+	if (!why && bus_get_kset(bus))
+		why = FR_UNCHECKED;
+#endif
+	return why;
+}
+
+const struct fr_lo_kind fr_lo_bus __initconst = {
+	.name = FR_LO_KIND_BUS,
+	.action = FR_LO_ACT_UNREGISTER,
+	.done = FR_LOG_UNDONE_BUS,
+	.find = fr_find_buses,
+	.undo = fr_undo_bus,
 };

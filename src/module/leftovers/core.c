@@ -85,8 +85,11 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	/* After the algorithms: an instance of one is refused. */
 	&fr_lo_crypto_template,
 	&fr_lo_qdisc,
+	&fr_lo_tc_filter,
+	&fr_lo_ematch,
 	/* After the drivers and links whose devices are in it. */
 	&fr_lo_class,
+	&fr_lo_bus,
 	&fr_lo_disk,
 	/* After the drivers, whose remove releases their devices' regions. */
 	&fr_lo_region,

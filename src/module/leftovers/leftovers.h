@@ -113,7 +113,10 @@ extern const struct fr_lo_kind fr_lo_xt_target;	/* xtables.c */
 extern const struct fr_lo_kind fr_lo_crypto;	/* crypto.c */
 extern const struct fr_lo_kind fr_lo_crypto_template;	/* crypto.c */
 extern const struct fr_lo_kind fr_lo_qdisc;	/* qdisc.c */
+extern const struct fr_lo_kind fr_lo_tc_filter;	/* tc.c */
+extern const struct fr_lo_kind fr_lo_ematch;	/* tc.c */
 extern const struct fr_lo_kind fr_lo_class;	/* class.c */
+extern const struct fr_lo_kind fr_lo_bus;	/* class.c */
 extern const struct fr_lo_kind fr_lo_disk;	/* disk.c */
 extern const struct fr_lo_kind fr_lo_region;	/* region.c */
 extern const struct fr_lo_kind fr_lo_timer;	/* timer.c */
