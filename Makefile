@@ -35,7 +35,7 @@ DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 .PHONY: all module fixtures check check-unit demo install clean distclean bench \
 	install-dkms deb rpm
 
-all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/hold-in-thread $(BUILD)/many-threads $(BUILD)/sys-abi $(BUILD)/hold-lock $(BUILD)/qdisc $(BUILD)/hold-tty $(BUILD)/force-rmmod
+all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/hold-in-thread $(BUILD)/many-threads $(BUILD)/sys-abi $(BUILD)/hold-lock $(BUILD)/qdisc $(BUILD)/genl $(BUILD)/hold-tty $(BUILD)/force-rmmod
 
 # The force-rmmod command: a small library of mechanisms (src/cli/fr.h) and
 # the command's steps on top (src/cli/steps.h: main.c, diagnose.c, users.c,
@@ -138,6 +138,11 @@ $(BUILD)/hold-tty: tests/vm/hold-tty.c
 
 # drivers.test puts a qdisc on a device with this one.
 $(BUILD)/qdisc: tests/vm/qdisc.c
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
+# ... and asks generic netlink for a family with this one.
+$(BUILD)/genl: tests/vm/genl.c
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -static -o $@ $<
 

@@ -53,6 +53,8 @@ static const char *const fr_kind_names[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_BUS] = FR_LO_KIND_BUS,
 	[FR_LEFTOVER_TC_FILTER] = FR_LO_KIND_TC_FILTER,
 	[FR_LEFTOVER_EMATCH] = FR_LO_KIND_EMATCH,
+	[FR_LEFTOVER_TC_ACTION] = FR_LO_KIND_TC_ACTION,
+	[FR_LEFTOVER_GENL] = FR_LO_KIND_GENL,
 };
 
 static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
@@ -106,6 +108,8 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_BUS] = FR_LOG_UNDONE_BUS,
 	[FR_LEFTOVER_TC_FILTER] = FR_LOG_UNDONE_TC_FILTER,
 	[FR_LEFTOVER_EMATCH] = FR_LOG_UNDONE_EMATCH,
+	[FR_LEFTOVER_TC_ACTION] = FR_LOG_UNDONE_TC_ACTION,
+	[FR_LEFTOVER_GENL] = FR_LOG_UNDONE_GENL,
 };
 
 const char *fr_leftover_kind_name(enum fr_leftover_kind kind)

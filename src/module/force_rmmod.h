@@ -133,6 +133,8 @@ enum fr_layout {
 	FR_LAYOUT_CHRDEVS,	/* leftovers/chrdev.c */
 	FR_LAYOUT_TCF_PROTO,	/* leftovers/tc.c */
 	FR_LAYOUT_EMATCH,	/* leftovers/tc.c */
+	FR_LAYOUT_TC_ACTIONS,	/* leftovers/tc.c */
+	FR_LAYOUT_GENL,		/* leftovers/genl.c */
 	FR_LAYOUT_FTRACE_PAGES,	/* refscan.c */
 	FR_LAYOUT_FTRACE_MOD_MAPS,	/* refscan.c */
 	FR_NR_LAYOUTS,

@@ -157,4 +157,21 @@ struct fr_char_device_struct {
 	struct cdev *cdev;		/* __register_chrdev()'s */
 };
 
+/*
+ * drivers/base/map.c: the device number map cdev_map, under chrdevs_lock
+ * too; a probe for each cdev added (and one, the base, for every number).
+ */
+struct fr_kobj_map {
+	struct fr_probe {
+		struct fr_probe *next;
+		dev_t dev;
+		unsigned long range;
+		struct module *owner;
+		void *get;
+		int (*lock)(dev_t dev, void *data);
+		void *data;
+	} *probes[FR_CHRDEV_HASH_SIZE];
+	struct mutex *lock;		/* &chrdevs_lock */
+};
+
 #endif

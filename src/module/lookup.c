@@ -47,7 +47,7 @@
 static char *distrust;
 module_param_named(FR_PARAM_DISTRUST, distrust, charp, 0444);
 MODULE_PARM_DESC(FR_PARAM_DISTRUST,
-		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, netdev_chain, pernet_list, input_handler_list, tty_ldiscs, xt, slab_caches, ptype_base, garp_protos, vlan_ioctl_hook, tables, rc_map_list, workqueues, notifier_chains, resource_lock, debugfs_mount, crypto_template_list, chrdevs, tcf_proto_base, ematch_ops, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
+		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, netdev_chain, pernet_list, input_handler_list, tty_ldiscs, xt, slab_caches, ptype_base, garp_protos, vlan_ioctl_hook, tables, rc_map_list, workqueues, notifier_chains, resource_lock, debugfs_mount, crypto_template_list, chrdevs, tcf_proto_base, ematch_ops, act_base, genl_fam_idr, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
 
 #define FR_FROM(a, b)		KERNEL_VERSION(a, b, 0)
 #define FR_UNTIL(a, b)		KERNEL_VERSION(a, b, 255)
@@ -296,6 +296,20 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 		FR_FROM(6, 1), FR_UNTIL(7, 3),
 		"6.12, 7.1 (6.1, 7.2, 7.3: the same tcf_em_unregister())",
 		"tc ematches left behind not looked for",
+	},
+	[FR_LAYOUT_TC_ACTIONS] = {
+		"act_base",
+		"a list_head under the rwlock act_mod_lock in net/sched/act_api.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3),
+		"6.12, 7.1 (6.1, 7.2, 7.3: the same tcf_unregister_action())",
+		"tc actions left behind not looked for",
+	},
+	[FR_LAYOUT_GENL] = {
+		"genl_fam_idr",
+		"an idr under the rwsem cb_lock and the mutex genl_mutex in net/netlink/genetlink.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3),
+		"6.12, 7.1 (6.1, 7.2, 7.3: the same genl_unregister_family())",
+		"generic netlink families left behind not looked for",
 	},
 	/* refscan.c: checked again as it is read. */
 	[FR_LAYOUT_FTRACE_PAGES] = {

@@ -42,7 +42,6 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
-#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "force_rmmod.h"
@@ -237,9 +236,6 @@ static void __init fr_scan_after_undo(bool refuse)
 		 */
 		synchronize_rcu();
 		rcu_barrier();
-#ifdef FR_HAVE_KVFREE_RCU_BARRIER
-		kvfree_rcu_barrier();	/* kfree_rcu() batches: not callbacks */
-#endif
 		tasks = fr_check_tasks(false);
 	}
 	fr_recheck_timers();

@@ -11,8 +11,8 @@ registers anything.  The census sorts registrations into kinds by function
 name; the helper undoes some kinds whole and others only in part, so the
 set below is of functions, each with the leftover kind (force_rmmod(4)
 LEFTOVERS) that undoes it.  --before leaves out the kinds of the last stop's
-work (crypto_template, chrdev, bus, tc_filter, ematch), to show what
-they add.
+work (crypto_template, chrdev, bus, tc_action, tc_filter, ematch,
+genl_family), to show what they add.
 """
 import json
 import os
@@ -20,7 +20,8 @@ import re
 import sys
 from collections import Counter
 
-NEW = {"crypto_template", "chrdev", "bus", "tc_filter", "ematch"}
+NEW = {"crypto_template", "chrdev", "bus", "tc_action", "tc_filter", "ematch",
+       "genl_family"}
 
 # (helper's kind, census function names as a regular expression)
 UNDONE = [
@@ -33,6 +34,7 @@ UNDONE = [
     ("notifier", r"register_(reboot|pm|module|inetaddr|inet6addr|netevent)_notifier"
                  r"|register_inet6?addr_validator_notifier"),
     ("pernet", r"register_pernet_(subsys|device|operations)"),
+    ("genl_family", r"genl_register_family"),
     ("packet_type", r"dev_add_pack|mrp_register_application"),
     ("stp_proto", r"stp_proto_register|garp_register_application"),
     ("input_handler", r"input_register_handler"),
@@ -59,6 +61,8 @@ UNDONE = [
     # apart (cdev_add) is the scan's.
     ("chrdev", r"__register_chrdev|alloc_chrdev_region|register_chrdev_region"),
     ("qdisc", r"register_qdisc"),
+    # With its pernet operations, which it unregisters (tc.c).
+    ("tc_action", r"tcf_register_action"),
     ("tc_filter", r"register_tcf_proto_ops"),
     ("ematch", r"tcf_em_register"),
     ("class", r"class_register|class_create|__class_create"),

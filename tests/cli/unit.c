@@ -545,6 +545,14 @@ static void test_leftovers(void)
 	CHECK(lo.kind == FR_LEFTOVER_EMATCH && lo.action == FR_LEFTOVER_REFUSE);
 	CHECK(fr_leftover_undone_parse("unregistered ematch 1", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_EMATCH && !strcmp(obj, "1"));
+	CHECK(fr_leftover_parse("tc_action gact -> unregister", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_TC_ACTION && !strcmp(lo.object, "gact"));
+	CHECK(fr_leftover_undone_parse("unregistered tc action gact", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_TC_ACTION && !strcmp(obj, "gact"));
+	CHECK(fr_leftover_parse("genl_family team -> unregister", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_GENL && !strcmp(lo.object, "team"));
+	CHECK(fr_leftover_undone_parse("unregistered genl family team", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_GENL && !strcmp(obj, "team"));
 	CHECK(fr_leftover_undone_parse("removed debugfs usb/ehci", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_DEBUGFS && !strcmp(obj, "usb/ehci"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: kthread kacc_0/406", &kind, obj, sizeof(obj)) == 0);

@@ -8,7 +8,10 @@
  *   snd...), whose file operations lie in the target: undone with
  *   __unregister_chrdev(), which deletes the cdev too.  An open device
  *   holds the target (its cdev's owner, taken at open): a user, named by
- *   users.c, that refuses it before this runs.
+ *   users.c, that refuses it before this runs, and an open after that
+ *   changes the count, which stops the repair.  So a cdev whose owner is
+ *   not the target is refused ("not checked"); the open files are in the
+ *   heap, whose part of the reference scan runs after the undo.
  * - A region alone, from alloc_chrdev_region() or register_chrdev_region()
  *   (gnss, vfio, nvme...).  It holds nothing of the target (its name is a
  *   copy): left, it is a leak, not a danger.  So it is taken only when
@@ -17,15 +20,19 @@
  *   (where alloc_chrdev_region() wrote it).  Undone with
  *   unregister_chrdev_region().
  *
- * A region whose cdev was added apart (cdev_add()) is not looked for: the
- * cdev's link in the device map is the reference scan's.  The lock is
- * tried for 100 ms, never waited on; the last check is made under it, and
- * the undo, which takes it again, runs bounded.
+ * A region with a cdev added apart (cdev_add(): a probe of the private
+ * device map cdev_map over its numbers) is left: freeing the numbers under
+ * a mapped cdev would let them go to another driver while the target's
+ * cdev still answers for them.  The cdev is the reference scan's.  The
+ * lock (the map's too) is tried for 100 ms, never waited on; the last
+ * check is made under it, and the undo, which takes it again, runs bounded
+ * with the numbers read when the region was found.
  */
 #include <linux/cdev.h>
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -36,9 +43,11 @@
 
 static const char fr_sym_chrdevs[] __initconst = "chrdevs";
 static const char fr_sym_chrdevs_lock[] __initconst = "chrdevs_lock";
+static const char fr_sym_cdev_map[] __initconst = "cdev_map";
 
 static struct fr_char_device_struct **fr_chrdevs __initdata;
 static struct mutex *fr_chrdevs_lock __initdata;
+static struct fr_kobj_map **fr_cdev_map __initdata;
 static u32 fr_chrdev_wanted __initdata;	/* fr_chrdev_scan() looks for it */
 static bool fr_chrdev_seen __initdata;
 
@@ -48,6 +57,26 @@ static void __init fr_lookup_chrdevs(void)
 			       FR_CHRDEV_HASH_SIZE * sizeof(*fr_chrdevs));
 	fr_chrdevs_lock = fr_lookup(FR_LAYOUT_CHRDEVS, fr_sym_chrdevs_lock,
 				    sizeof(*fr_chrdevs_lock));
+	fr_cdev_map = fr_lookup(FR_LAYOUT_CHRDEVS, fr_sym_cdev_map,
+				sizeof(*fr_cdev_map));
+}
+
+/* A cdev mapped over some of @cd's numbers (the base probe aside). */
+static bool __init fr_chrdev_mapped(const struct fr_char_device_struct *cd)
+{
+	dev_t first = MKDEV(cd->major, cd->baseminor);
+	const struct fr_probe *p;
+	unsigned int n = 0;
+
+	for (p = (*fr_cdev_map)->probes[cd->major % FR_CHRDEV_HASH_SIZE];
+	     p; p = p->next) {
+		if (++n > FR_CHRDEV_CHAIN)
+			return true;
+		if (p->range != ~0UL && p->dev < first + cd->minorct &&
+		    first < p->dev + p->range)
+			return true;
+	}
+	return false;
 }
 
 static void __init fr_chrdev_scan(struct fr_range *r)
@@ -59,7 +88,10 @@ static void __init fr_chrdev_scan(struct fr_range *r)
 		fr_chrdev_seen = *(u32 *)p == fr_chrdev_wanted;
 }
 
-/* Whose: its cdev's operations, or its name and number, the target's. */
+/*
+ * Whose: its cdev's operations, or its name and number, the target's
+ * (and then no cdev mapped over it).
+ */
 static bool __init fr_chrdev_owned(const struct fr_char_device_struct *cd)
 {
 	const struct file_operations *ops;
@@ -69,7 +101,8 @@ static bool __init fr_chrdev_owned(const struct fr_char_device_struct *cd)
 			return false;
 		return fr_in_target(ops);
 	}
-	if (strnlen(cd->name, sizeof(cd->name)) == sizeof(cd->name) ||
+	if (cd->minorct <= 0 || fr_chrdev_mapped(cd) ||
+	    strnlen(cd->name, sizeof(cd->name)) == sizeof(cd->name) ||
 	    !fr_lo_names(cd->name))
 		return false;
 	fr_chrdev_wanted = MKDEV(cd->major, cd->baseminor);
@@ -97,6 +130,10 @@ static int __init fr_find_chrdevs_locked(void)
 			snprintf(lo->name, sizeof(lo->name), "%u:%u-%u:%.40s",
 				 cd->major, cd->baseminor,
 				 cd->baseminor + cd->minorct - 1, cd->name);
+			if (cd->cdev && READ_ONCE(cd->cdev->owner) != fr_lo_target->mod)
+				lo->refuse = FR_UNCHECKED;
+			else if (cd->cdev)
+				lo->t->scan_after_undo = true;
 		}
 	}
 	return 0;
@@ -106,7 +143,7 @@ static int __init fr_find_chrdevs(void)
 {
 	int ret;
 
-	if (!fr_chrdevs || !fr_chrdevs_lock)
+	if (!fr_chrdevs || !fr_chrdevs_lock || !fr_cdev_map)
 		return fr_missing(FR_LAYOUT_CHRDEVS);
 	if (!fr_mutex_trylock(fr_chrdevs_lock))
 		return -EBUSY;
@@ -115,48 +152,71 @@ static int __init fr_find_chrdevs(void)
 	return ret;
 }
 
-/* Still on its chain, with the cdev it had when found. */
-static enum fr_why __init fr_chrdev_listed(const struct fr_leftover *lo)
+/* What the call is given: the numbers read when found (the log's name). */
+struct fr_chrdev_call {
+	unsigned int major, baseminor;
+	int minorct;
+	bool cdev;
+};
+
+/* Still on its chain with the numbers and cdev it had when found. */
+static enum fr_why __init fr_chrdev_listed(const struct fr_leftover *lo,
+					   const struct fr_chrdev_call *c)
 {
-	const struct fr_char_device_struct *cd, *obj = lo->obj;
+	const struct fr_char_device_struct *cd;
 	enum fr_why why = FR_GONE;
 	unsigned int n = 0;
 
 	if (!fr_mutex_trylock(fr_chrdevs_lock))
 		return FR_LOCKED;
-	for (cd = fr_chrdevs[obj->major % FR_CHRDEV_HASH_SIZE];
+	for (cd = fr_chrdevs[c->major % FR_CHRDEV_HASH_SIZE];
 	     cd && n < FR_CHRDEV_CHAIN; cd = cd->next, n++)
-		if (cd == obj && (unsigned long)cd->cdev == lo->link)
-			why = FR_OK;
+		if (cd == lo->obj && cd->major == c->major &&
+		    cd->baseminor == c->baseminor && cd->minorct == c->minorct &&
+		    (unsigned long)cd->cdev == lo->link)
+			why = cd->cdev || !fr_chrdev_mapped(cd) ? FR_OK : FR_BUSY;
 	mutex_unlock(fr_chrdevs_lock);
 	return why;
 }
 
-/* The region is freed by the call: its words read first. */
 static void fr_call_chrdev_unregister(void *arg)
 {
-	struct fr_char_device_struct *cd = arg;
-	unsigned int major = cd->major, baseminor = cd->baseminor;
-	int minorct = cd->minorct;
-	char name[64];
+	struct fr_chrdev_call *c = arg;
 
-	if (!cd->cdev) {
-		unregister_chrdev_region(MKDEV(major, baseminor), minorct);
-		return;
-	}
-	strscpy(name, cd->name, sizeof(name));
-	__unregister_chrdev(major, baseminor, minorct, name);
+	if (c->cdev)
+		__unregister_chrdev(c->major, c->baseminor, c->minorct, "");
+	else
+		unregister_chrdev_region(MKDEV(c->major, c->baseminor), c->minorct);
+	kfree(c);
 }
 
 static enum fr_why __init fr_undo_chrdev(struct fr_leftover *lo)
 {
-	enum fr_why why = fr_chrdev_listed(lo);
+	struct fr_chrdev_call *c;
+	unsigned int last;
+	enum fr_why why;
 
-	if (why)
+	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return FR_UNCHECKED;
+	c->cdev = lo->link;
+	if (sscanf(lo->name, "%u:%u-%u:", &c->major, &c->baseminor, &last) != 3 ||
+	    last < c->baseminor) {
+		kfree(c);
+		return FR_UNCHECKED;
+	}
+	c->minorct = last - c->baseminor + 1;
+	why = fr_chrdev_listed(lo, c);
+	if (!why && !fr_mutex_free(fr_chrdevs_lock))
+		why = FR_LOCKED;
+	if (why) {
+		kfree(c);
 		return why;
-	if (!fr_mutex_free(fr_chrdevs_lock))
-		return FR_LOCKED;
-	return fr_call_bounded(fr_call_chrdev_unregister, lo->obj);
+	}
+	why = fr_call_bounded(fr_call_chrdev_unregister, c);
+	if (why == FR_UNCHECKED)
+		kfree(c);	/* not called: no thread */
+	return why;
 }
 
 /* The cdev's words (its ops, its owner), which the undo frees with it. */

@@ -28,7 +28,15 @@
  * Undone with bus_unregister(), bounded.  A bus with a device, a driver or
  * a root device (subsys_system_register()) is refused ("has devices"):
  * they are not undone here (a driver of another module on it holds the
- * target, and is a user).
+ * target, and is a user); so is one whose private part another holds
+ * (a subsys interface): its last put would come after the target is gone
+ * (6.1's writes into the bus).  Nothing that points into the bus is
+ * explained: its private part's link back is in the heap, scanned after
+ * the undo.  bus_get_kset(), bus_for_each_dev() and bus_for_each_drv()
+ * take the spinlocks of the kset "bus" and of the bus's lists, held only
+ * around list changes, without trying them first (as
+ * class_is_registered() does).  struct bus_type lost ->p in 6.3 and
+ * bus_get_dev_root() came in 6.4: 6.2 and 6.3 are not built for.
  */
 #include <linux/device.h>
 #include <linux/kobject.h>
@@ -255,6 +263,11 @@ static bool __init fr_bus_registered(const struct bus_type *bus, const char *nam
 	return bus_get_kset(bus);
 }
 
+static struct kset * __init fr_bus_kset(const struct bus_type *bus)
+{
+	return bus_get_kset(bus);
+}
+
 static bool __init fr_bus_has_root(const struct bus_type *bus)
 {
 	struct device *root = bus_get_dev_root(bus);
@@ -274,6 +287,11 @@ static bool __init fr_bus_has_root(const struct bus_type *bus)
 {
 	return READ_ONCE(bus->dev_root);
 }
+
+static struct kset * __init fr_bus_kset(const struct bus_type *bus)
+{
+	return (struct kset *)READ_ONCE(bus->p);	/* its first member */
+}
 #endif
 
 static int fr_any_dev(struct device *dev, void *data)
@@ -288,11 +306,26 @@ static int fr_any_drv(struct device_driver *drv, void *data)
 
 static bool __init fr_bus_has_devices(const struct bus_type *bus)
 {
-	struct bus_type *b = (struct bus_type *)bus;	/* 6.1: not const */
+	void *b = (void *)bus;	/* 6.1 takes it not const */
 
 	return bus_for_each_dev(b, NULL, NULL, fr_any_dev) ||
 	       bus_for_each_drv(b, NULL, NULL, fr_any_drv) ||
 	       fr_bus_has_root(bus);
+}
+
+/*
+ * Its private part held by none but the registration: its own reference
+ * and its two child ksets' (devices, drivers).
+ */
+static enum fr_why __init fr_bus_state(const struct bus_type *bus)
+{
+	struct kset *kset = fr_bus_kset(bus);
+
+	if (fr_bus_has_devices(bus))
+		return FR_HAS_DEVICES;
+	if (!kset || kref_read(&kset->kobj.kref) != 3)
+		return FR_BUSY;
+	return FR_OK;
 }
 
 static void __init fr_bus_add(const struct bus_type *bus)
@@ -303,14 +336,15 @@ static void __init fr_bus_add(const struct bus_type *bus)
 	if (get_kernel_nofault(name, &bus->name) || !fr_in_target(name) ||
 	    !fr_bus_registered(bus, name))
 		return;
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++)
+		if (lo->kind == &fr_lo_bus && lo->obj == bus)
+			return;
 	lo = fr_lo_add(&fr_lo_bus, (void *)bus);
 	if (!lo)
 		return;
-	lo->size = sizeof(*bus);
 	strscpy(lo->name, name, sizeof(lo->name));
-	if (fr_bus_has_devices(bus))
-		lo->refuse = FR_HAS_DEVICES;
-	else
+	lo->refuse = fr_bus_state(bus);
+	if (!lo->refuse)
 		lo->t->scan_after_undo = true;
 }
 
@@ -318,7 +352,8 @@ static void __init fr_scan_buses(struct fr_range *r)
 {
 	unsigned long p;
 
-	for (p = r->start; p + sizeof(struct bus_type) <= r->end; p += sizeof(long))
+	for (p = r->start; p + sizeof(const struct bus_type) <= r->end;
+	     p += sizeof(long))
 		fr_bus_add((const struct bus_type *)p);
 }
 
@@ -342,8 +377,9 @@ static enum fr_why __init fr_undo_bus(struct fr_leftover *lo)
 	if (get_kernel_nofault(name, &bus->name) || !fr_in_target(name) ||
 	    !fr_bus_registered(bus, lo->name))
 		return FR_GONE;
-	if (fr_bus_has_devices(bus))
-		return FR_HAS_DEVICES;
+	why = fr_bus_state(bus);
+	if (why)
+		return why;
 	why = fr_call_bounded(fr_call_bus_unregister, (void *)bus);
 #ifdef FR_HAVE_BUS_GET_DEV_ROOT
 	if (!why && bus_get_kset(bus))

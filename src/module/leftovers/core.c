@@ -23,9 +23,10 @@
  * each with the releases its layout was checked against (lookup.c's
  * FR_LAYOUT_*).  The target's struct module and every object found as
  * another kind is never a timer candidate.  Not looked for: timers, hrtimers
- * and works in heap memory, sysctl tables, character devices, notifier
- * blocks, IRQ handlers, /proc entries of other network namespaces, and
- * pointers kept in another driver's private data.  refscan.c then proves
+ * and works in heap memory, sysctl tables, cdevs added apart from their
+ * region, notifier blocks on other chains, IRQ handlers, /proc entries of
+ * other network namespaces, and pointers kept in another driver's private
+ * data.  refscan.c then proves
  * that nothing else points into the target.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -63,6 +64,10 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_link,
 	&fr_lo_notifier,
 	&fr_lo_chain,
+	/* Before its pernet operations: a message handled needs them. */
+	&fr_lo_genl,
+	/* With its pernet operations, which it unregisters itself. */
+	&fr_lo_tc_action,
 	/* Its exit removes what it made per namespace: before /proc. */
 	&fr_lo_pernet,
 	&fr_lo_ptype,

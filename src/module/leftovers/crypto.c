@@ -25,8 +25,11 @@
  * target.  One with an instance is refused ("open or in use"): the
  * instance is an algorithm of the target's, made by its code, and
  * crypto_unregister_template() would free it under a BUG_ON() of its
- * users.  With no instance, crypto_unregister_template() is a
- * list_del_init() under crypto_alg_sem taken for writing: that is done
+ * users.  Since 6.18 a removed instance waits on the template's dead list
+ * for its last user, then the template's free_work (in the target) frees
+ * it: one dead or being freed is refused too.  Then, with no instance,
+ * crypto_unregister_template() is a list_del_init() under crypto_alg_sem
+ * taken for writing (and a flush of the idle free_work): that is done
  * here, under the lock taken by trylock, right after the last check.
  */
 #include <crypto/algapi.h>
@@ -152,10 +155,14 @@ static void __init fr_lookup_templates(void)
 				 sizeof(*fr_templates));
 }
 
-static enum fr_why __init fr_template_state(const struct crypto_template *tmpl)
+static enum fr_why __init fr_template_state(struct crypto_template *tmpl)
 {
 	if (tmpl->module != fr_lo_target->mod)
 		return FR_UNCHECKED;
+#ifdef FR_CRYPTO_TEMPLATE_DEAD
+	if (!hlist_empty(&tmpl->dead) || work_busy(&tmpl->free_work))
+		return FR_BUSY;
+#endif
 	return hlist_empty(&tmpl->instances) ? FR_OK : FR_BUSY;
 }
 

@@ -72,7 +72,10 @@ struct fr_leftover {
 	void *obj;		/* the registered object, as the list holds it */
 	size_t size;		/* its size, where it may lie in the target */
 	char name[64];		/* fs name, device name, /proc path, symbol */
-	/* notifier, ldisc: the word that points to it; rtnl_link: SRCU data */
+	/*
+	 * notifier, ldisc: the word that points to it; rtnl_link: SRCU data;
+	 * chrdev: its cdev; tc_action: its pernet operations
+	 */
 	unsigned long link;
 	struct module *owner;	/* xtables, stp, rc: their module, held till the put */
 	enum fr_why refuse;	/* why it cannot be undone safely, or FR_OK */
@@ -82,7 +85,8 @@ struct fr_leftover {
 	bool pending;		/* its undo still runs in its thread */
 	/*
 	 * proc: another target's leftover above it, whose undo removes it;
-	 * netdev: the driver or link leftover whose undo unregisters it
+	 * netdev: the driver or link leftover whose undo unregisters it;
+	 * pernet: the tc action whose undo unregisters it
 	 */
 	const struct fr_leftover *cover;
 };
@@ -115,6 +119,8 @@ extern const struct fr_lo_kind fr_lo_crypto_template;	/* crypto.c */
 extern const struct fr_lo_kind fr_lo_qdisc;	/* qdisc.c */
 extern const struct fr_lo_kind fr_lo_tc_filter;	/* tc.c */
 extern const struct fr_lo_kind fr_lo_ematch;	/* tc.c */
+extern const struct fr_lo_kind fr_lo_tc_action;	/* tc.c */
+extern const struct fr_lo_kind fr_lo_genl;	/* genl.c */
 extern const struct fr_lo_kind fr_lo_class;	/* class.c */
 extern const struct fr_lo_kind fr_lo_bus;	/* class.c */
 extern const struct fr_lo_kind fr_lo_disk;	/* disk.c */

@@ -12,7 +12,8 @@
  * devices first) and before its /proc entries, which an exit removes
  * itself; the target's own operations last registered first, as the
  * kernel and exits take them down.  The per-namespace data is freed by the
- * undo: the heap's part of the reference scan runs after it.
+ * undo: the heap's part of the reference scan runs after it.  A tc
+ * action's operations are unregistered with the action (tc.c), before.
  */
 #include <linux/rtnetlink.h>
 #include <linux/rwsem.h>
@@ -125,7 +126,12 @@ static void fr_call_pernet_unregister(void *arg)
 
 static enum fr_why __init fr_undo_pernet(struct fr_leftover *lo)
 {
-	enum fr_why why = fr_net_locks_free();
+	enum fr_why why;
+
+	/* A tc action's: unregistered with it (tc.c), or kept with it. */
+	if (lo->cover)
+		return lo->cover->undone ? FR_GONE : FR_UNCHECKED;
+	why = fr_net_locks_free();
 
 	if (!why)
 		why = fr_pernet_listed(lo->obj);

@@ -189,8 +189,10 @@ static bool __init fr_link_explains(const struct fr_leftover *lo,
  * A module loaded again where it was before finds the per-CPU data of its
  * earlier loads, freed the same way, still pointing to the same address.
  * Only the data's own callbacks read its ssp: per-CPU data (not a slab
- * object) with no callback, its timer not pending and its work not queued
- * is read by nothing, freed or not (cleanup_srcu_struct() leaves it so).
+ * object, aligned as srcu_data and within its word's page) with no
+ * callback (each tail of its callback list is the list's own head), its
+ * timer not pending and its work not queued is read by nothing, freed or
+ * not (cleanup_srcu_struct() leaves it so).
  */
 #ifdef FR_LINK_OPS_RCU
 static bool __init fr_same_word(unsigned long where, void *p)
@@ -210,10 +212,20 @@ static bool __init fr_srcu_data_idle(unsigned long where)
 	unsigned long sdp = where - offsetof(struct srcu_data, ssp);
 	struct srcu_data *d = (struct srcu_data *)sdp;
 	struct hlist_node **pprev;
+	struct rcu_head **tail;
 	long len, work;
-	int cpu;
+	int cpu, i;
 
 	BUILD_BUG_ON(sizeof(d->srcu_cblist.len) != sizeof(len));
+	/* In the page of its word (the per-CPU alias is another address). */
+	if ((sdp & PAGE_MASK) != (where & PAGE_MASK) ||
+	    !IS_ALIGNED(sdp, __alignof__(struct srcu_data)))
+		return false;
+	/* No callback: every tail is the list's own head. */
+	for (i = 0; i < RCU_CBLIST_NSEGS; i++)
+		if (get_kernel_nofault(tail, &d->srcu_cblist.tails[i]) ||
+		    offset_in_page(tail) != offset_in_page(&d->srcu_cblist.head))
+			return false;
 	if (fr_is_slab(where) || get_kernel_nofault(cpu, &d->cpu) ||
 	    (unsigned int)cpu >= nr_cpu_ids ||
 	    get_kernel_nofault(len, (long *)&d->srcu_cblist.len) ||
