@@ -171,6 +171,8 @@ bool fr_notifier_explains(const struct fr_leftover *lo, unsigned long where,
 
 /* pernet.c: RTNL and pernet_ops_rwsem free, tried for 100 ms. */
 enum fr_why fr_net_locks_free(void);
+/* pernet.c: @obj still on pernet_list (FR_OK), FR_GONE, or unread. */
+enum fr_why fr_pernet_listed(const void *obj);
 
 /* core.c: a loaded module, held; NULL when not loaded. */
 struct module *fr_get_module(const char *name);

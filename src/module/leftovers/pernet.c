@@ -81,7 +81,7 @@ static int __init fr_find_pernet(void)
 }
 
 /* FR_OK: @obj is still on the list; FR_GONE: not; FR_LOCKED: not read. */
-static enum fr_why __init fr_pernet_listed(const void *obj)
+enum fr_why __init fr_pernet_listed(const void *obj)
 {
 	struct pernet_operations *ops;
 	unsigned int n = 0;
@@ -128,9 +128,13 @@ static enum fr_why __init fr_undo_pernet(struct fr_leftover *lo)
 {
 	enum fr_why why;
 
-	/* A tc action's: unregistered with it (tc.c), or kept with it. */
-	if (lo->cover)
-		return lo->cover->undone ? FR_GONE : FR_UNCHECKED;
+	/* A tc action's: unregistered with it (tc.c, proven), or kept. */
+	if (lo->cover) {
+		if (!lo->cover->undone)
+			return FR_UNCHECKED;
+		why = fr_pernet_listed(lo->obj);
+		return why == FR_OK ? FR_UNCHECKED : why;
+	}
 	why = fr_net_locks_free();
 
 	if (!why)

@@ -17,10 +17,12 @@
  * at first; bounded, 5 s), tcf_em_unregister()
  * (bounded, 1 s) and tcf_unregister_action().  That last one also
  * unregisters the action's pernet operations (those whose id is the
- * action's net_id, which the pernet kind found) and forgets its id: the
- * pernet leftover is then covered by the action's undo, done before it,
- * and refused with it.  An action whose pernet operations were not found
- * is refused ("not checked"): the call would unregister them unlisted.
+ * action's net_id, which the pernet kind found) and forgets its id under
+ * the private act_id_mutex (looked at first): the pernet leftover is then
+ * covered by the action's undo, done before it, refused with it, and
+ * proven off the list after it.  An action whose pernet operations were
+ * not found, or are no longer listed right before the call, is refused
+ * ("not checked"): the call would unlink them twice.
  */
 #include <linux/slab.h>
 #include <net/act_api.h>
@@ -86,6 +88,10 @@ static struct fr_tc_list fr_tc_lists[] __initdata = {
 	  fr_call_act_unregister, true, &fr_lo_tc_action },
 };
 
+/* Taken by the action's unregistration after its pernet operations'. */
+static const char fr_sym_act_id_mutex[] __initconst = "act_id_mutex";
+static struct mutex *fr_act_id_mutex __initdata;
+
 static struct fr_tc_list * __init fr_tc_list_of(const struct fr_lo_kind *kind)
 {
 	unsigned int i;
@@ -104,6 +110,8 @@ static void __init fr_lookup_tc(void)
 		l->headp = fr_lookup(l->layout, l->head, sizeof(*l->headp));
 		l->lockp = fr_lookup(l->layout, l->lock, sizeof(*l->lockp));
 	}
+	fr_act_id_mutex = fr_lookup(FR_LAYOUT_TC_ACTIONS, fr_sym_act_id_mutex,
+				    sizeof(*fr_act_id_mutex));
 }
 
 static struct module * __init fr_tc_owner(const struct fr_tc_list *l, const void *ops)
@@ -184,6 +192,8 @@ static int __init fr_find_tc_actions(void)
 {
 	if (!IS_ENABLED(CONFIG_NET_CLS_ACT))
 		return -ENOENT;
+	if (!fr_act_id_mutex)
+		return fr_missing(FR_LAYOUT_TC_ACTIONS);
 	return fr_find_tc(&fr_tc_lists[2]);
 }
 
@@ -196,12 +206,14 @@ static void __init fr_pair_tc_actions(void)
 	struct fr_leftover *lo, *p;
 	struct tc_action_ops *act;
 
+	/* A list not read leaves a leftover without object ("?"). */
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
-		if (lo->kind != &fr_lo_tc_action)
+		if (lo->kind != &fr_lo_tc_action || !lo->obj)
 			continue;
 		act = lo->obj;
 		for (p = fr_los; p < fr_los + fr_nr_los; p++)
-			if (p->kind == &fr_lo_pernet && p->t == lo->t && !p->cover &&
+			if (p->kind == &fr_lo_pernet && p->obj && p->t == lo->t &&
+			    !p->cover &&
 			    ((struct pernet_operations *)p->obj)->id == &act->net_id)
 				break;
 		if (p == fr_los + fr_nr_los) {
@@ -260,7 +272,12 @@ static enum fr_why __init fr_undo_tc_action(struct fr_leftover *lo,
 	why = lo->link ? fr_net_locks_free() : FR_UNCHECKED;
 	if (why)
 		return why;
-	if (!fr_rwlock_free(l->lockp))
+	/* Unlisted, its operations would be unlinked twice. */
+	why = fr_pernet_listed((void *)lo->link);
+	if (why)
+		return why == FR_GONE ? FR_UNCHECKED : why;
+	if (!fr_rwlock_free(l->lockp) ||
+	    (fr_act_id_mutex && !fr_mutex_free(fr_act_id_mutex)))
 		return FR_LOCKED;
 	c = kmalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
