@@ -115,7 +115,6 @@ static int __init fr_chain_walk(unsigned int i, const struct notifier_block *wan
 				unsigned long *link)
 {
 	struct blocking_notifier_head *bh = fr_heads[i];
-	unsigned int n;
 	int err;
 
 	if (fr_chains[i].atomic) {
@@ -124,9 +123,8 @@ static int __init fr_chain_walk(unsigned int i, const struct notifier_block *wan
 		rcu_read_unlock();
 		return err;
 	}
-	for (n = 0; !down_read_trylock(&bh->rwsem); n++, fr_pause())
-		if (n == FR_TRIES)
-			return -EBUSY;
+	if (!fr_down_read_tried(&bh->rwsem))
+		return -EBUSY;
 	err = fr_chain_walk_locked(i, want, link);
 	up_read(&bh->rwsem);
 	return err;
@@ -191,7 +189,6 @@ static enum fr_why __init fr_undo_chain(struct fr_leftover *lo)
 	struct fr_chain_call *c;
 	unsigned long link = 0;
 	enum fr_why why;
-	unsigned int n;
 
 	if (i < 0)
 		return FR_UNCHECKED;
@@ -207,9 +204,8 @@ static enum fr_why __init fr_undo_chain(struct fr_leftover *lo)
 			return FR_LOCKED;
 	} else {
 		bh = fr_heads[i];
-		for (n = 0; !down_write_trylock(&bh->rwsem); n++, fr_pause())
-			if (n == FR_TRIES)
-				return FR_LOCKED;
+		if (!fr_down_write_tried(&bh->rwsem))
+			return FR_LOCKED;
 		up_write(&bh->rwsem);
 	}
 	c = kmalloc(sizeof(*c), GFP_KERNEL);

@@ -41,6 +41,7 @@
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/rtnetlink.h>
+#include <linux/rwsem.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -262,6 +263,27 @@ bool __init fr_mutex_trylock(struct mutex *lock)
 	unsigned int n;
 
 	for (n = 0; !mutex_trylock(lock); n++, fr_pause())
+		if (n == FR_TRIES)
+			return false;
+	return true;
+}
+
+/* @sem taken for reading, or for writing, within 100 ms, or not. */
+bool __init fr_down_read_tried(struct rw_semaphore *sem)
+{
+	unsigned int n;
+
+	for (n = 0; !down_read_trylock(sem); n++, fr_pause())
+		if (n == FR_TRIES)
+			return false;
+	return true;
+}
+
+bool __init fr_down_write_tried(struct rw_semaphore *sem)
+{
+	unsigned int n;
+
+	for (n = 0; !down_write_trylock(sem); n++, fr_pause())
 		if (n == FR_TRIES)
 			return false;
 	return true;

@@ -38,16 +38,6 @@
 
 #include "leftovers.h"
 
-static bool __init fr_alg_sem_read(void)
-{
-	unsigned int n;
-
-	for (n = 0; n < FR_TRIES; n++, fr_pause())
-		if (down_read_trylock(&crypto_alg_sem))
-			return true;
-	return false;
-}
-
 static enum fr_why __init fr_alg_state(const struct crypto_alg *alg)
 {
 	if (alg->cra_flags & CRYPTO_ALG_INSTANCE)
@@ -60,7 +50,7 @@ static int __init fr_find_algs(void)
 	struct crypto_alg *alg;
 	struct fr_leftover *lo;
 
-	if (!fr_alg_sem_read())
+	if (!fr_down_read_tried(&crypto_alg_sem))
 		return -EBUSY;
 	list_for_each_entry(alg, &crypto_alg_list, cra_list) {
 		if (alg->cra_module != fr_lo_target->mod ||
@@ -89,9 +79,8 @@ static enum fr_why __init fr_undo_alg(struct fr_leftover *lo)
 	struct crypto_alg *alg;
 	unsigned int n;
 
-	for (n = 0; !down_write_trylock(&crypto_alg_sem); n++, fr_pause())
-		if (n == FR_TRIES)
-			return FR_LOCKED;
+	if (!fr_down_write_tried(&crypto_alg_sem))
+		return FR_LOCKED;
 	list_for_each_entry(alg, &crypto_alg_list, cra_list)
 		if (alg == lo->obj && alg->cra_module == fr_lo_target->mod)
 			why = fr_alg_state(alg);
@@ -194,7 +183,7 @@ static int __init fr_find_templates(void)
 
 	if (!fr_templates)
 		return fr_missing(FR_LAYOUT_CRYPTO_TEMPLATES);
-	if (!fr_alg_sem_read())
+	if (!fr_down_read_tried(&crypto_alg_sem))
 		return -EBUSY;
 	ret = fr_find_templates_locked();
 	up_read(&crypto_alg_sem);
@@ -208,10 +197,8 @@ static enum fr_why __init fr_undo_template(struct fr_leftover *lo)
 	enum fr_why why = FR_GONE;
 	unsigned int n = 0;
 
-	for (n = 0; !down_write_trylock(&crypto_alg_sem); n++, fr_pause())
-		if (n == FR_TRIES)
-			return FR_LOCKED;
-	n = 0;
+	if (!fr_down_write_tried(&crypto_alg_sem))
+		return FR_LOCKED;
 	list_for_each_entry(tmpl, fr_templates, list) {
 		if (++n > FR_MAX_TEMPLATES)
 			break;

@@ -40,16 +40,6 @@ static void __init fr_lookup_genl(void)
 				  sizeof(*fr_genl_mutex));
 }
 
-static bool __init fr_cb_read_lock(void)
-{
-	unsigned int n;
-
-	for (n = 0; n < FR_TRIES; n++, fr_pause())
-		if (down_read_trylock(fr_cb_lock))
-			return true;
-	return false;
-}
-
 static enum fr_why __init fr_genl_owner(const struct genl_family *family)
 {
 	return family->module == fr_lo_target->mod ? FR_OK : FR_UNCHECKED;
@@ -85,7 +75,7 @@ static int __init fr_find_genl(void)
 
 	if (!fr_genl_idr || !fr_cb_lock || !fr_genl_mutex)
 		return fr_missing(FR_LAYOUT_GENL);
-	if (!fr_cb_read_lock())
+	if (!fr_down_read_tried(fr_cb_lock))
 		return -EBUSY;
 	ret = fr_find_genl_locked();
 	up_read(fr_cb_lock);
@@ -97,7 +87,7 @@ static enum fr_why __init fr_genl_listed(const struct genl_family *family)
 {
 	enum fr_why why = FR_GONE;
 
-	if (!fr_cb_read_lock())
+	if (!fr_down_read_tried(fr_cb_lock))
 		return FR_LOCKED;
 	if (idr_find(fr_genl_idr, family->id) == family)
 		why = fr_genl_owner(family);

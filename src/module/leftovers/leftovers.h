@@ -157,6 +157,9 @@ void fr_pause(void);
 bool fr_rwlock_free(rwlock_t *lock);
 bool fr_spin_free(spinlock_t *lock);
 bool fr_mutex_trylock(struct mutex *lock);
+struct rw_semaphore;
+bool fr_down_read_tried(struct rw_semaphore *sem);
+bool fr_down_write_tried(struct rw_semaphore *sem);
 bool fr_rtnl_trylock(void);
 bool fr_mutex_free(struct mutex *lock);
 /* Waited for 1 s; _long, 5 s: a call that waits for RCU or every device. */

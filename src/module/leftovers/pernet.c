@@ -37,16 +37,6 @@ static void __init fr_lookup_pernet(void)
 				  sizeof(*fr_pernet_sem));
 }
 
-static bool __init fr_pernet_lock(void)
-{
-	unsigned int n;
-
-	for (n = 0; !down_read_trylock(fr_pernet_sem); n++, fr_pause())
-		if (n == FR_TRIES)
-			return false;
-	return true;
-}
-
 static int __init fr_find_pernet(void)
 {
 	struct pernet_operations *ops;
@@ -60,7 +50,7 @@ static int __init fr_find_pernet(void)
 		return fr_missing(FR_LAYOUT_PERNET);
 	if (!fr_pernet_sem)
 		return -ERANGE;	/* the list without its lock: not read */
-	if (!fr_pernet_lock())
+	if (!fr_down_read_tried(fr_pernet_sem))
 		return -EBUSY;
 	list_for_each_entry_reverse(ops, fr_pernet_list, list) {
 		if (++n > FR_PERNET_MAX) {
@@ -87,7 +77,7 @@ enum fr_why __init fr_pernet_listed(const void *obj)
 	unsigned int n = 0;
 	bool listed = false;
 
-	if (!fr_pernet_lock())
+	if (!fr_down_read_tried(fr_pernet_sem))
 		return FR_LOCKED;
 	list_for_each_entry(ops, fr_pernet_list, list) {
 		listed |= ops == obj;
