@@ -573,7 +573,9 @@ static unsigned long __init fr_slab_cache(unsigned long a)
  * then the main, spare and rcu_free sheaves; struct slab_sheaf: two words,
  * the cache, the u32 count, then the array of objects).  The main and
  * spare sheaves are measured too; objects in the node's barn, and those
- * waiting for a grace period, are counted as allocated.
+ * waiting for a grace period, are counted as allocated (a word in one of
+ * them that points into the target is explained: fr_barn_free(),
+ * fr_rcu_sheaf_free()).
  */
 #define FR_SLUB_SIZE		24	/* struct kmem_cache: size (u32), */
 #define FR_SLUB_OBJECT_SIZE	28	/* object_size, */
@@ -590,6 +592,7 @@ static int fr_slub_random __initdata;	/* this word of struct kmem_cache */
 static bool fr_slub_cpu __initdata;	/* per-CPU free lists (before 7.0) */
 static int fr_sheaf_main __initdata;	/* 7.x: word of the main sheaf, */
 static int fr_sheaf_cache __initdata;	/* and of a sheaf's cache */
+static int fr_sheaf_rcu __initdata;	/* and of the rcu_free sheaf */
 static int fr_barn_word __initdata;	/* struct kmem_cache: per_node[0].barn */
 static int fr_barn_full __initdata;	/* struct node_barn: the full list */
 #define FR_SHEAF_OBJS	512		/* objects in a sheaf, at most */
@@ -780,6 +783,44 @@ static void __init fr_measure_barn(struct kmem_cache *c)
 	}
 }
 
+/* The probe cache's objects, as kfree_rcu() takes them. */
+struct fr_probe_obj {
+	struct rcu_head rcu;
+};
+
+/*
+ * Since 7.0 kfree_rcu() keeps an object in its CPU's rcu_free sheaf until
+ * the sheaf fills or is flushed: the word of the per-CPU sheaves whose
+ * sheaf ends with an object just given to it on this CPU.
+ */
+static void __init fr_measure_rcu_sheaf(struct kmem_cache *c)
+{
+	const unsigned long *pcs;
+	struct fr_probe_obj *a;
+	unsigned long sheaf;
+	int i;
+	u32 n;
+
+	preempt_disable();
+	a = kmem_cache_alloc(c, GFP_ATOMIC | __GFP_NOWARN);
+	if (!a)
+		goto out;
+	kfree_rcu(a, rcu);
+	pcs = fr_cache_cpu((unsigned long)c, smp_processor_id());
+	for (i = fr_sheaf_main + 1; pcs && i < 8; i++) {
+		sheaf = fr_word((unsigned long)pcs, i);
+		if (!fr_valid(sheaf) || fr_word(sheaf, fr_sheaf_cache) != (unsigned long)c)
+			continue;
+		n = fr_sheaf_size(sheaf);
+		if (n && n <= FR_SHEAF_OBJS && fr_sheaf_obj(sheaf, n - 1) == (unsigned long)a) {
+			fr_sheaf_rcu = i;
+			break;
+		}
+	}
+out:
+	preempt_enable();
+}
+
 /*
  * Since 7.0: an object freed on a CPU is the last of that CPU's main sheaf.
  * Which word of the per-CPU sheaves is the main one, and where its cache,
@@ -816,8 +857,10 @@ static void __init fr_measure_sheaves(struct kmem_cache *c)
 	}
 out:
 	preempt_enable();
-	if (fr_sheaf_main)
+	if (fr_sheaf_main) {
 		fr_measure_barn(c);
+		fr_measure_rcu_sheaf(c);
+	}
 }
 
 /*
@@ -1124,6 +1167,36 @@ static bool __init fr_barn_free(unsigned long where)
 				if (fr_sheaf_obj(p, i) == e.start)
 					return true;
 		}
+	}
+	return false;
+}
+
+/*
+ * Whether the slab object holding @where waits in a CPU's rcu_free sheaf
+ * of its cache: given to kfree_rcu() once unlinked, freed after a grace
+ * period, and free_module() waits for one more before the target's memory
+ * goes.  Asked only of a word that points into the target; the CPU's
+ * sheaf read again after its objects, and still the same one.
+ */
+static bool __init fr_rcu_sheaf_free(unsigned long where)
+{
+	unsigned long cache = fr_slab_cache(where), sheaf;
+	const unsigned long *pcs;
+	struct fr_extent e;
+	int cpu;
+	u32 i, n;
+
+	if (!fr_sheaf_rcu || !cache || !fr_slab_object_of(where, &e))
+		return false;
+	for_each_possible_cpu(cpu) {
+		pcs = fr_cache_cpu(cache, cpu);
+		sheaf = pcs ? fr_word((unsigned long)pcs, fr_sheaf_rcu) : 0;
+		if (!fr_valid(sheaf) || fr_word(sheaf, fr_sheaf_cache) != cache)
+			continue;
+		n = fr_sheaf_size(sheaf);
+		for (i = 0; i < n && i < FR_SHEAF_OBJS; i++)
+			if (fr_sheaf_obj(sheaf, i) == e.start)
+				return fr_word((unsigned long)pcs, fr_sheaf_rcu) == sheaf;
 	}
 	return false;
 }
@@ -2217,7 +2290,7 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 	       fr_allocation_record(s, where, v) ||
 	       fr_execmem_record(s, where, v) ||
 	       fr_key_record(s, where) ||
-	       fr_barn_free(where) ||
+	       fr_barn_free(where) || fr_rcu_sheaf_free(where) ||
 	       fr_section_table(where) ||
 	       fr_dead_kernfs(where) || fr_dead_proc(s, where) ||
 	       fr_vm_caller(where) || fr_initfree(where) ||
