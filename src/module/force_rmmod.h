@@ -135,6 +135,8 @@ enum fr_layout {
 	FR_LAYOUT_EMATCH,	/* leftovers/tc.c */
 	FR_LAYOUT_TC_ACTIONS,	/* leftovers/tc.c */
 	FR_LAYOUT_GENL,		/* leftovers/genl.c */
+	FR_LAYOUT_DM_TARGETS,	/* leftovers/dm_target.c */
+	FR_LAYOUT_USB_FUNCTIONS,	/* leftovers/usb_function.c */
 	FR_LAYOUT_FTRACE_PAGES,	/* refscan.c */
 	FR_LAYOUT_FTRACE_MOD_MAPS,	/* refscan.c */
 	FR_NR_LAYOUTS,

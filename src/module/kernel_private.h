@@ -142,6 +142,19 @@ struct fr_xt_af {
 };
 
 /*
+ * net/netfilter/x_tables.c: a table's template (iptable_filter's "filter"),
+ * kzalloc()ed by xt_register_template() on the module x_tables' lists
+ * xt_templates[NFPROTO_NUMPROTO] under its family's xt[af].mutex; the
+ * same four fields since 5.16.  Private, copied here.
+ */
+struct fr_xt_template {
+	struct list_head list;
+	int (*table_init)(struct net *net);
+	struct module *me;
+	char name[32];			/* XT_TABLE_MAXNAMELEN */
+};
+
+/*
  * fs/char_dev.c: a region of character device numbers, on the hash
  * chrdevs[CHRDEV_MAJOR_HASH_SIZE] under the mutex chrdevs_lock
  * (FR_LAYOUT_CHRDEVS).  Private, copied here.

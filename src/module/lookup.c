@@ -47,7 +47,7 @@
 static char *distrust;
 module_param_named(FR_PARAM_DISTRUST, distrust, charp, 0444);
 MODULE_PARM_DESC(FR_PARAM_DISTRUST,
-		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, netdev_chain, pernet_list, input_handler_list, tty_ldiscs, xt, slab_caches, ptype_base, garp_protos, vlan_ioctl_hook, tables, rc_map_list, workqueues, notifier_chains, resource_lock, debugfs_mount, crypto_template_list, chrdevs, tcf_proto_base, ematch_ops, act_base, genl_fam_idr, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
+		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, netdev_chain, pernet_list, input_handler_list, tty_ldiscs, xt, slab_caches, ptype_base, garp_protos, vlan_ioctl_hook, tables, rc_map_list, workqueues, notifier_chains, resource_lock, debugfs_mount, crypto_template_list, chrdevs, tcf_proto_base, ematch_ops, act_base, genl_fam_idr, _targets, func_list, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
 
 #define FR_FROM(a, b)		KERNEL_VERSION(a, b, 0)
 #define FR_UNTIL(a, b)		KERNEL_VERSION(a, b, 255)
@@ -310,6 +310,20 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 		FR_FROM(6, 1), FR_UNTIL(7, 3),
 		"6.12, 7.1 (6.1, 7.2, 7.3: the same genl_unregister_family())",
 		"generic netlink families left behind not looked for",
+	},
+	[FR_LAYOUT_DM_TARGETS] = {
+		"_targets",
+		"a list of struct target_type by ->list under the rw_semaphore _lock in drivers/md/dm-target.c of dm_mod, a module",
+		FR_FROM(6, 1), FR_UNTIL(7, 3),
+		"6.12, 7.1 (6.1, 7.2, 7.3: the same dm_unregister_target(), read in dm-mod.ko)",
+		"device-mapper target types left behind not looked for",
+	},
+	[FR_LAYOUT_USB_FUNCTIONS] = {
+		"func_list",
+		"a list of struct usb_function_driver under the mutex func_lock in drivers/usb/gadget/functions.c, a module (libcomposite)",
+		FR_FROM(6, 1), FR_UNTIL(7, 3),
+		"6.12, 7.1 (6.1, 7.2, 7.3: the same usb_function_unregister(), read in libcomposite.ko)",
+		"USB gadget functions left behind not looked for",
 	},
 	/* refscan.c: checked again as it is read. */
 	[FR_LAYOUT_FTRACE_PAGES] = {

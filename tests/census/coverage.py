@@ -11,8 +11,7 @@ registers anything.  The census sorts registrations into kinds by function
 name; the helper undoes some kinds whole and others only in part, so the
 set below is of functions, each with the leftover kind (force_rmmod(4)
 LEFTOVERS) that undoes it.  --before leaves out the kinds of the last stop's
-work (crypto_template, chrdev, bus, tc_action, tc_filter, ematch,
-genl_family), to show what they add.
+work (NEW below), to show what they add.
 """
 import json
 import os
@@ -20,8 +19,7 @@ import re
 import sys
 from collections import Counter
 
-NEW = {"crypto_template", "chrdev", "bus", "tc_action", "tc_filter", "ematch",
-       "genl_family"}
+NEW = {"xt_template"}
 
 # (helper's kind, census function names as a regular expression)
 UNDONE = [
@@ -53,6 +51,7 @@ UNDONE = [
     ("rc_keymap", r"rc_map_register"),
     ("xt_match", r"xt_register_match(es)?"),
     ("xt_target", r"xt_register_target(s)?"),
+    ("xt_template", r"xt_register_template"),
     ("crypto", r"crypto_register_(?!template)\w+|simd_register_\w+"),
     # Without instances (crypto.c); one with an instance is refused.
     ("crypto_template", r"crypto_register_templates?"),

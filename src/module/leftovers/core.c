@@ -69,6 +69,8 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_genl,
 	/* With its pernet operations, which it unregisters itself. */
 	&fr_lo_tc_action,
+	/* Before its pernet operations, which remove its tables: none made again. */
+	&fr_lo_xt_template,
 	/* Its exit removes what it made per namespace: before /proc. */
 	&fr_lo_pernet,
 	&fr_lo_ptype,
@@ -85,8 +87,11 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_ldisc,
 	&fr_lo_nls,
 	&fr_lo_rc_keymap,
+	&fr_lo_usb_function,
 	&fr_lo_xt_match,
 	&fr_lo_xt_target,
+	&fr_lo_ipvs_sched,
+	&fr_lo_dm_target,
 	&fr_lo_crypto,
 	/* After the algorithms: an instance of one is refused. */
 	&fr_lo_crypto_template,

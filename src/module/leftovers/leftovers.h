@@ -114,6 +114,10 @@ extern const struct fr_lo_kind fr_lo_nls;	/* nls.c */
 extern const struct fr_lo_kind fr_lo_rc_keymap;	/* rckeymap.c */
 extern const struct fr_lo_kind fr_lo_xt_match;	/* xtables.c */
 extern const struct fr_lo_kind fr_lo_xt_target;	/* xtables.c */
+extern const struct fr_lo_kind fr_lo_xt_template;	/* xtables.c */
+extern const struct fr_lo_kind fr_lo_ipvs_sched;	/* ipvs.c */
+extern const struct fr_lo_kind fr_lo_dm_target;	/* dm_target.c */
+extern const struct fr_lo_kind fr_lo_usb_function;	/* usb_function.c */
 extern const struct fr_lo_kind fr_lo_crypto;	/* crypto.c */
 extern const struct fr_lo_kind fr_lo_crypto_template;	/* crypto.c */
 extern const struct fr_lo_kind fr_lo_qdisc;	/* qdisc.c */

@@ -17,6 +17,14 @@
  * target that uses x_tables is looked for; an x_tables built into the
  * kernel (Debian builds it as a module) is not looked at: the reference
  * scan then finds the list's link to a match and refuses.
+ *
+ * Tables' templates (xt_template: iptable_filter's "filter"), on the lists
+ * xt_templates[] of x_tables under the same mutexes, are the target's when
+ * they name it or their table_init lies in its text.  Each is kzalloc()ed
+ * by x_tables: xt_unregister_template() is a list_del() and a kfree(),
+ * done here the same way.  The only reader, xt_find_table_lock(), holds
+ * the mutex, and takes a module reference (a user) before it calls
+ * table_init without it.
  */
 #include <linux/err.h>
 #include <linux/list.h>
@@ -36,6 +44,11 @@
 
 static const char fr_xt_module[] __initconst = "x_tables";
 static const char fr_sym_xt[] __initconst = "xt";
+static const char fr_sym_xt_templates[] __initconst = "xt_templates";
+
+/* x_tables' arrays, found by the last find (x_tables held by each leftover). */
+static struct fr_xt_af *fr_xt __initdata;
+static struct list_head *fr_xt_tmpls __initdata;
 
 /* Each family's name in the log: "length/ipv4". */
 static const char fr_xt_families[NFPROTO_NUMPROTO][8] __initconst = {
@@ -101,6 +114,62 @@ static void __init fr_xt_add(const struct fr_lo_kind *kind, void *obj,
 		lo->refuse = FR_UNCHECKED;
 }
 
+/*
+ * x_tables' array of template lists, x_tables held: NULL when not found or
+ * a head does not link back.
+ */
+static struct list_head * __init fr_xt_templates(void)
+{
+	struct list_head *heads, *head, *next, *prev, *back;
+	int af;
+
+	heads = fr_lookup_module_data(fr_xt_module, fr_sym_xt_templates,
+				      NFPROTO_NUMPROTO * sizeof(*heads));
+	if (!heads) {
+		fr_not_looked_at(fr_sym_xt_templates);
+		return NULL;
+	}
+	for (af = 0; af < NFPROTO_NUMPROTO; af++) {
+		head = &heads[af];
+		if (get_kernel_nofault(next, &head->next) ||
+		    get_kernel_nofault(prev, &head->prev) ||
+		    get_kernel_nofault(back, &next->prev) || back != head ||
+		    get_kernel_nofault(back, &prev->next) || back != head)
+			return NULL;
+	}
+	return heads;
+}
+
+/* The target's templates of family @af, its mutex held. */
+static int __init fr_xt_walk_templates(int af, struct module *owner)
+{
+	const struct module *mod = fr_lo_target->mod;
+	struct fr_xt_template *tmpl;
+	struct fr_leftover *lo;
+	unsigned int n = 0;
+
+	list_for_each_entry(tmpl, &fr_xt_tmpls[af], list) {
+		if (++n > FR_XT_MAX)
+			return -E2BIG;
+		if (tmpl->me != mod && !fr_in_text(mod, (unsigned long)tmpl->table_init))
+			continue;
+		lo = fr_lo_add(&fr_lo_xt_template, tmpl);
+		if (!lo)
+			break;
+		__module_get(owner);
+		lo->owner = owner;
+		lo->link = af;
+		snprintf(lo->name, sizeof(lo->name), "%.*s/%s",
+			 (int)sizeof(tmpl->name), tmpl->name,
+			 fr_xt_families[af][0] ? fr_xt_families[af] : "?");
+		/* Not kzalloc()ed, or its users hold no reference to the target. */
+		if (tmpl->me != mod || !fr_is_slab((unsigned long)tmpl) ||
+		    ksize(tmpl) < sizeof(*tmpl))
+			lo->refuse = FR_UNCHECKED;
+	}
+	return 0;
+}
+
 /* @xt[@af]'s matches or targets that are the target's, mutex held. */
 static int __init fr_xt_walk(const struct fr_lo_kind *kind,
 			     struct fr_xt_af *xt, int af, struct module *owner)
@@ -146,12 +215,24 @@ static int __init fr_xt_find(const struct fr_lo_kind *kind)
 		err = PTR_ERR(xt);
 		goto out;
 	}
+	fr_xt = xt;
+	if (kind == &fr_lo_xt_template) {
+		fr_xt_tmpls = fr_xt_templates();
+		if (!fr_xt_tmpls) {
+			fr_distrust(FR_LAYOUT_XT);
+			err = -ERANGE;
+			goto out;
+		}
+	}
 	for (af = 0; af < NFPROTO_NUMPROTO && !err; af++) {
 		if (!fr_mutex_trylock(&xt[af].mutex)) {
 			err = -EBUSY;
 			break;
 		}
-		err = fr_xt_walk(kind, xt, af, owner);
+		if (kind == &fr_lo_xt_template)
+			err = fr_xt_walk_templates(af, owner);
+		else
+			err = fr_xt_walk(kind, xt, af, owner);
 		mutex_unlock(&xt[af].mutex);
 	}
 out:
@@ -167,6 +248,41 @@ static int __init fr_find_xt_matches(void)
 static int __init fr_find_xt_targets(void)
 {
 	return fr_xt_find(&fr_lo_xt_target);
+}
+
+static int __init fr_find_xt_templates(void)
+{
+	return fr_xt_find(&fr_lo_xt_template);
+}
+
+/* xt_unregister_template(), done here (see above). */
+static enum fr_why __init fr_undo_xt_template(struct fr_leftover *lo)
+{
+	struct fr_xt_template *tmpl;
+	struct mutex *lock = &fr_xt[lo->link].mutex;
+	bool found = false;
+
+	if (!fr_mutex_trylock(lock))
+		return FR_LOCKED;
+	list_for_each_entry(tmpl, &fr_xt_tmpls[lo->link], list) {
+		if (tmpl == lo->obj) {
+			list_del(&tmpl->list);
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(lock);
+	if (!found)
+		return FR_GONE;
+	kfree(lo->obj);
+	return FR_OK;
+}
+
+/* What points into the target from a template: its own words. */
+static bool __init fr_xt_template_explains(const struct fr_leftover *lo,
+					   unsigned long where, unsigned long v)
+{
+	return where - (unsigned long)lo->obj < sizeof(struct fr_xt_template);
 }
 
 /* xt_unregister_match() and xt_unregister_target(), done here (see above). */
@@ -235,4 +351,14 @@ const struct fr_lo_kind fr_lo_xt_target __initconst = {
 	.undo = fr_undo_xt,
 	.put = fr_put_xt,
 	.explains = fr_xt_explains,
+};
+
+const struct fr_lo_kind fr_lo_xt_template __initconst = {
+	.name = FR_LO_KIND_XT_TEMPLATE,
+	.action = FR_LO_ACT_UNREGISTER,
+	.done = FR_LOG_UNDONE_XT_TEMPLATE,
+	.find = fr_find_xt_templates,
+	.undo = fr_undo_xt_template,
+	.put = fr_put_xt,
+	.explains = fr_xt_template_explains,
 };
