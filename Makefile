@@ -35,7 +35,7 @@ DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 .PHONY: all module fixtures check check-unit demo install clean distclean bench \
 	install-dkms deb rpm
 
-all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/hold-in-thread $(BUILD)/many-threads $(BUILD)/sys-abi $(BUILD)/hold-lock $(BUILD)/qdisc $(BUILD)/genl $(BUILD)/ipt-table $(BUILD)/ipvs $(BUILD)/dm-versions $(BUILD)/hold-tty $(BUILD)/force-rmmod
+all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/hold-in-thread $(BUILD)/many-threads $(BUILD)/sys-abi $(BUILD)/hold-lock $(BUILD)/qdisc $(BUILD)/genl $(BUILD)/ipt-table $(BUILD)/ipvs $(BUILD)/dm-versions $(BUILD)/sock-diag $(BUILD)/hold-tty $(BUILD)/force-rmmod
 
 # The force-rmmod command: a small library of mechanisms (src/cli/fr.h) and
 # the command's steps on top (src/cli/steps.h: main.c, diagnose.c, users.c,
@@ -158,6 +158,11 @@ $(BUILD)/ipvs: tests/vm/ipvs.c
 
 # ... and lists device-mapper's targets (and reads a zero device) with this one.
 $(BUILD)/dm-versions: tests/vm/dm-versions.c
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -static -o $@ $<
+
+# ... and asks a socket diagnostics handler for a dump with this one.
+$(BUILD)/sock-diag: tests/vm/sock-diag.c
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -static -o $@ $<
 

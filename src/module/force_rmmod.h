@@ -137,6 +137,9 @@ enum fr_layout {
 	FR_LAYOUT_GENL,		/* leftovers/genl.c */
 	FR_LAYOUT_DM_TARGETS,	/* leftovers/dm_target.c */
 	FR_LAYOUT_USB_FUNCTIONS,	/* leftovers/usb_function.c */
+	FR_LAYOUT_SOCK_DIAG,	/* leftovers/sock_diag.c */
+	FR_LAYOUT_INET_DIAG,	/* leftovers/sock_diag.c */
+	FR_LAYOUT_LED_TRIGGERS,	/* leftovers/led_trigger.c */
 	FR_LAYOUT_FTRACE_PAGES,	/* refscan.c */
 	FR_LAYOUT_FTRACE_MOD_MAPS,	/* refscan.c */
 	FR_NR_LAYOUTS,

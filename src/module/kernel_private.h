@@ -155,6 +155,15 @@ struct fr_xt_template {
 };
 
 /*
+ * drivers/leds/leds.h: the list of LEDs and its lock, EXPORT_SYMBOL_GPL in
+ * drivers/leds/led-core.c (6.1 to 7.3) but declared only there.
+ */
+#ifdef CONFIG_LEDS_TRIGGERS
+extern struct rw_semaphore leds_list_lock;
+extern struct list_head leds_list;
+#endif
+
+/*
  * fs/char_dev.c: a region of character device numbers, on the hash
  * chrdevs[CHRDEV_MAJOR_HASH_SIZE] under the mutex chrdevs_lock
  * (FR_LAYOUT_CHRDEVS).  Private, copied here.

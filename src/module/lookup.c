@@ -47,7 +47,7 @@
 static char *distrust;
 module_param_named(FR_PARAM_DISTRUST, distrust, charp, 0444);
 MODULE_PARM_DESC(FR_PARAM_DISTRUST,
-		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, netdev_chain, pernet_list, input_handler_list, tty_ldiscs, xt, slab_caches, ptype_base, garp_protos, vlan_ioctl_hook, tables, rc_map_list, workqueues, notifier_chains, resource_lock, debugfs_mount, crypto_template_list, chrdevs, tcf_proto_base, ematch_ops, act_base, genl_fam_idr, _targets, func_list, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
+		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, netdev_chain, pernet_list, input_handler_list, tty_ldiscs, xt, slab_caches, ptype_base, garp_protos, vlan_ioctl_hook, tables, rc_map_list, workqueues, notifier_chains, resource_lock, debugfs_mount, crypto_template_list, chrdevs, tcf_proto_base, ematch_ops, act_base, genl_fam_idr, _targets, func_list, sock_diag_handlers, inet_diag_table, trigger_list, ftrace_pages_start, ftrace_mod_maps, or all) to treat as outside their checked range (default: none)");
 
 #define FR_FROM(a, b)		KERNEL_VERSION(a, b, 0)
 #define FR_UNTIL(a, b)		KERNEL_VERSION(a, b, 255)
@@ -324,6 +324,27 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 		FR_FROM(6, 1), FR_UNTIL(7, 3),
 		"6.12, 7.1 (6.1, 7.2, 7.3: the same usb_function_unregister(), read in libcomposite.ko)",
 		"USB gadget functions left behind not looked for",
+	},
+	[FR_LAYOUT_SOCK_DIAG] = {
+		"sock_diag_handlers",
+		"an RCU array of AF_MAX struct sock_diag_handler pointers with ->owner, set by cmpxchg and cleared by xchg under no lock, in net/core/sock_diag.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3),
+		"6.12, 7.1 (6.1, 7.2, 7.3: the same sock_diag_unregister(), disassembled)",
+		"socket diagnostics handlers left behind not looked for",
+	},
+	[FR_LAYOUT_INET_DIAG] = {
+		"inet_diag_table",
+		"a pointer to a kzalloc()ed array of IPPROTO_MAX struct inet_diag_handler pointers in net/ipv4/inet_diag.c, a module: under the mutex inet_diag_table_mutex (6.1), or RCU with ->owner",
+		FR_FROM(6, 1), FR_UNTIL(7, 3),
+		"6.12, 7.1 (6.1, 7.2, 7.3: inet_diag.ko's inet_diag_unregister(), disassembled)",
+		"inet_diag handlers left behind not looked for",
+	},
+	[FR_LAYOUT_LED_TRIGGERS] = {
+		"trigger_list",
+		"a list of struct led_trigger by ->next_trig under the rw_semaphore triggers_list_lock in drivers/leds/led-triggers.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3),
+		"6.1, 6.12, 7.1 (7.2, 7.3: the same led_trigger_unregister())",
+		"LED triggers left behind not looked for",
 	},
 	/* refscan.c: checked again as it is read. */
 	[FR_LAYOUT_FTRACE_PAGES] = {

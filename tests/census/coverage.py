@@ -19,7 +19,8 @@ import re
 import sys
 from collections import Counter
 
-NEW = {"xt_template"}
+NEW = {"xt_template", "ipvs_scheduler", "dm_target", "usb_function", "sock_diag",
+       "inet_diag", "led_trigger"}
 
 # (helper's kind, census function names as a regular expression)
 UNDONE = [
@@ -52,6 +53,14 @@ UNDONE = [
     ("xt_match", r"xt_register_match(es)?"),
     ("xt_target", r"xt_register_target(s)?"),
     ("xt_template", r"xt_register_template"),
+    ("ipvs_scheduler", r"register_ip_vs_scheduler"),
+    ("dm_target", r"dm_register_target"),
+    ("usb_function", r"usb_function_register"),
+    ("sock_diag", r"sock_diag_register"),
+    ("inet_diag", r"inet_diag_register"),
+    # In the target, with callbacks in its text, or made for it by
+    # led_trigger_register_simple() (led_trigger.c).
+    ("led_trigger", r"led_trigger_register(_simple)?"),
     ("crypto", r"crypto_register_(?!template)\w+|simd_register_\w+"),
     # Without instances (crypto.c); one with an instance is refused.
     ("crypto_template", r"crypto_register_templates?"),

@@ -569,6 +569,14 @@ static void test_leftovers(void)
 	CHECK(lo.kind == FR_LEFTOVER_USB_FUNCTION && !strcmp(lo.object, "SourceSink"));
 	CHECK(fr_leftover_undone_parse("unregistered usb_function Loopback", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_USB_FUNCTION && !strcmp(obj, "Loopback"));
+	CHECK(fr_leftover_parse("sock_diag unix_diag_handler/1 -> unregister", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_SOCK_DIAG && !strcmp(lo.object, "unix_diag_handler/1"));
+	CHECK(fr_leftover_undone_parse("unregistered inet_diag tcp_diag_handler/6", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_INET_DIAG && !strcmp(obj, "tcp_diag_handler/6"));
+	CHECK(fr_leftover_parse("led_trigger heartbeat -> refuse (not checked)", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_LED_TRIGGER && lo.action == FR_LEFTOVER_REFUSE);
+	CHECK(fr_leftover_undone_parse("unregistered led_trigger timer", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_LED_TRIGGER && !strcmp(obj, "timer"));
 	CHECK(fr_leftover_undone_parse("removed debugfs usb/ehci", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_DEBUGFS && !strcmp(obj, "usb/ehci"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: kthread kacc_0/406", &kind, obj, sizeof(obj)) == 0);

@@ -67,6 +67,8 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_chain,
 	/* Before its pernet operations: a message handled needs them. */
 	&fr_lo_genl,
+	&fr_lo_sock_diag,
+	&fr_lo_inet_diag,
 	/* With its pernet operations, which it unregisters itself. */
 	&fr_lo_tc_action,
 	/* Before its pernet operations, which remove its tables: none made again. */
@@ -77,6 +79,7 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_stp,
 	/* Its disconnect removes the devices its connect made. */
 	&fr_lo_input,
+	&fr_lo_led_trigger,
 	&fr_lo_fs,
 	&fr_lo_misc,
 	&fr_lo_chrdev,

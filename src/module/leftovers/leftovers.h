@@ -102,6 +102,7 @@ extern const struct fr_lo_kind fr_lo_pernet;	/* pernet.c */
 extern const struct fr_lo_kind fr_lo_ptype;	/* ptype.c */
 extern const struct fr_lo_kind fr_lo_stp;	/* stp.c */
 extern const struct fr_lo_kind fr_lo_input;	/* input.c */
+extern const struct fr_lo_kind fr_lo_led_trigger;	/* led_trigger.c */
 extern const struct fr_lo_kind fr_lo_fs;	/* fs.c */
 extern const struct fr_lo_kind fr_lo_misc;	/* misc.c */
 extern const struct fr_lo_kind fr_lo_chrdev;	/* chrdev.c */
@@ -125,6 +126,8 @@ extern const struct fr_lo_kind fr_lo_tc_filter;	/* tc.c */
 extern const struct fr_lo_kind fr_lo_ematch;	/* tc.c */
 extern const struct fr_lo_kind fr_lo_tc_action;	/* tc.c */
 extern const struct fr_lo_kind fr_lo_genl;	/* genl.c */
+extern const struct fr_lo_kind fr_lo_sock_diag;	/* sock_diag.c */
+extern const struct fr_lo_kind fr_lo_inet_diag;	/* sock_diag.c */
 extern const struct fr_lo_kind fr_lo_class;	/* class.c */
 extern const struct fr_lo_kind fr_lo_bus;	/* class.c */
 extern const struct fr_lo_kind fr_lo_disk;	/* disk.c */
