@@ -147,6 +147,8 @@ struct fr_xt_af {
  * xt_templates[NFPROTO_NUMPROTO] under its family's xt[af].mutex; the
  * same four fields since 5.16.  Private, copied here.
  */
+struct net;
+
 struct fr_xt_template {
 	struct list_head list;
 	int (*table_init)(struct net *net);

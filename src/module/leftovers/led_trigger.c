@@ -288,15 +288,48 @@ static bool __init fr_led_trigger_explains(const struct fr_leftover *lo,
 }
 
 /*
+ * After the undo, the next word of an LED's trig_list that the undo took off
+ * the trigger's list of LEDs with list_del_rcu(): kept for RCU readers,
+ * its prev poisoned, the LED on no trigger or another.  Nothing follows it
+ * once a grace period has passed, and free_module() waits for one.
+ */
+static bool __init fr_ledtrig_deleted_led(struct led_trigger *trig,
+					  unsigned long where)
+{
+	struct led_classdev *led_cdev;
+	unsigned int n = 0;
+	bool stale = false;
+
+	if (!down_read_trylock(&leds_list_lock))
+		return false;
+	list_for_each_entry(led_cdev, &leds_list, node) {
+		if (++n > FR_LEDS_MAX)
+			break;
+		if (where != (unsigned long)&led_cdev->trig_list.next)
+			continue;
+		stale = READ_ONCE(led_cdev->trig_list.prev) == LIST_POISON2 &&
+			READ_ONCE(led_cdev->trigger) != trig;
+		break;
+	}
+	up_read(&leds_list_lock);
+	return stale;
+}
+
+/*
  * After the undo: a word of a trigger in the heap that is off the list and
- * on no LED (nothing reads it again; a simple one stays, a leak).
+ * on no LED (nothing reads it again; a simple one stays, a leak), or an
+ * LED's link to it that the undo deleted.
  */
 static bool __init fr_led_trigger_stale(const struct fr_leftover *lo,
 					unsigned long where, unsigned long v)
 {
 	struct led_trigger *trig = lo->obj;
 
-	return lo->held && !fr_in_target(trig) &&
+	if (!lo->held)
+		return false;
+	if (v == (unsigned long)&trig->led_cdevs)
+		return fr_ledtrig_deleted_led(trig, where);
+	return !fr_in_target(trig) &&
 	       where - (unsigned long)trig < sizeof(*trig) &&
 	       list_empty_careful(&trig->next_trig) &&
 	       list_empty_careful(&trig->led_cdevs);
