@@ -1183,11 +1183,17 @@ static bool __init fr_rcu_sheaf_free(unsigned long where)
 	unsigned long cache = fr_slab_cache(where), sheaf;
 	const unsigned long *pcs;
 	struct fr_extent e;
+	bool free = false;
 	int cpu;
 	u32 i, n;
 
 	if (!fr_sheaf_rcu || !cache || !fr_slab_object_of(where, &e))
 		return false;
+	/*
+	 * A sheaf leaves rcu_free only through call_rcu(): read under RCU, the
+	 * same pointer seen again is the same sheaf, not one reused since.
+	 */
+	rcu_read_lock();
 	for_each_possible_cpu(cpu) {
 		pcs = fr_cache_cpu(cache, cpu);
 		sheaf = pcs ? fr_word((unsigned long)pcs, fr_sheaf_rcu) : 0;
@@ -1195,10 +1201,14 @@ static bool __init fr_rcu_sheaf_free(unsigned long where)
 			continue;
 		n = fr_sheaf_size(sheaf);
 		for (i = 0; i < n && i < FR_SHEAF_OBJS; i++)
-			if (fr_sheaf_obj(sheaf, i) == e.start)
-				return fr_word((unsigned long)pcs, fr_sheaf_rcu) == sheaf;
+			if (fr_sheaf_obj(sheaf, i) == e.start) {
+				free = fr_word((unsigned long)pcs, fr_sheaf_rcu) == sheaf;
+				goto out;
+			}
 	}
-	return false;
+out:
+	rcu_read_unlock();
+	return free;
 }
 
 /* Whether the word at @where lies in a free object of the slab being read. */

@@ -4,8 +4,10 @@
  * ip_vs_scheduler the target registered (ip_vs_rr, ip_vs_wlc, ...), on the
  * list ip_vs_schedulers of the module ip_vs under its mutex
  * ip_vs_sched_mutex, both private to ip_vs.  A service using one holds
- * its module, the target, and is a user that refuses it (users.c); one
- * that lies in the target but names another module is refused.
+ * its module, the target, and points at it (svc->scheduler): only the
+ * list's own links are explained, so the reference scan finds that pointer
+ * and refuses.  One that lies in the target but names another module is
+ * refused.
  *
  * unregister_ip_vs_scheduler() is an export of ip_vs, a module: calling it
  * would make the helper loadable only where ip_vs is loaded.  It is a
@@ -35,15 +37,22 @@ static const char fr_sym_ipvs_mutex[] __initconst = "ip_vs_sched_mutex";
 static struct list_head *fr_ipvs_list __initdata;
 static struct mutex *fr_ipvs_mutex __initdata;
 
-/* The list's head links back, read without faulting. */
+/*
+ * The list's head links back, read without faulting (unlocked: a scheduler
+ * coming meanwhile may fail it once, not four times).
+ */
 static bool __init fr_ipvs_head_ok(struct list_head *head)
 {
 	struct list_head *next, *prev, *back;
+	unsigned int tries;
 
-	return !get_kernel_nofault(next, &head->next) &&
-	       !get_kernel_nofault(prev, &head->prev) &&
-	       !get_kernel_nofault(back, &next->prev) && back == head &&
-	       !get_kernel_nofault(back, &prev->next) && back == head;
+	for (tries = 0; tries < 4; tries++, fr_pause())
+		if (!get_kernel_nofault(next, &head->next) &&
+		    !get_kernel_nofault(prev, &head->prev) &&
+		    !get_kernel_nofault(back, &next->prev) && back == head &&
+		    !get_kernel_nofault(back, &prev->next) && back == head)
+			return true;
+	return false;
 }
 
 /* The target's schedulers, the mutex held. */
@@ -78,21 +87,23 @@ static int __init fr_ipvs_walk(struct module *owner)
 static int __init fr_find_ipvs(void)
 {
 	struct module *owner = fr_get_module(fr_ipvs_module);
+	struct list_head *list;
+	struct mutex *lock;	/* ip_vs_sched_mutex */
 	int err = 0;
 
 	if (!owner)
 		return 0;
 	if (!fr_lo_uses(fr_lo_target->mod, owner))
 		goto out;
-	fr_ipvs_list = fr_lookup_module_data(fr_ipvs_module, fr_sym_ipvs_list,
-					     sizeof(*fr_ipvs_list));
-	fr_ipvs_mutex = fr_lookup_module_data(fr_ipvs_module, fr_sym_ipvs_mutex,
-					      sizeof(*fr_ipvs_mutex));
-	if (!fr_ipvs_list || !fr_ipvs_mutex || !fr_ipvs_head_ok(fr_ipvs_list)) {
+	list = fr_lookup_module_data(fr_ipvs_module, fr_sym_ipvs_list, sizeof(*list));
+	lock = fr_lookup_module_data(fr_ipvs_module, fr_sym_ipvs_mutex, sizeof(*lock));
+	if (!list || !lock || !fr_ipvs_head_ok(list)) {
 		fr_not_looked_at(fr_sym_ipvs_list);
 		err = -ERANGE;
 		goto out;
 	}
+	fr_ipvs_list = list;
+	fr_ipvs_mutex = lock;
 	if (!fr_mutex_trylock(fr_ipvs_mutex)) {
 		err = -EBUSY;
 		goto out;
@@ -132,13 +143,23 @@ static void __init fr_put_ipvs(struct fr_leftover *lo)
 	module_put(lo->owner);
 }
 
-/* Only the list's links to its node are explained. */
+/*
+ * Only the list's links to its node are explained: the head's, or a
+ * neighbour's node.  The node is the scheduler's first word: a service's
+ * pointer to the scheduler is a pointer to it too, and must stay a
+ * reference.
+ */
 static bool __init fr_ipvs_explains(const struct fr_leftover *lo,
 				    unsigned long where, unsigned long v)
 {
 	struct ip_vs_scheduler *sched = lo->obj;
+	const struct list_head *node = &sched->n_list;
 
-	return v - (unsigned long)&sched->n_list < sizeof(sched->n_list);
+	if (v != (unsigned long)node)
+		return false;
+	return where - (unsigned long)fr_ipvs_list < sizeof(*node) ||
+	       where - (unsigned long)READ_ONCE(node->next) < sizeof(*node) ||
+	       where - (unsigned long)READ_ONCE(node->prev) < sizeof(*node);
 }
 
 const struct fr_lo_kind fr_lo_ipvs_sched __initconst = {

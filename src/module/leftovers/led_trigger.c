@@ -325,10 +325,11 @@ static bool __init fr_led_trigger_stale(const struct fr_leftover *lo,
 {
 	struct led_trigger *trig = lo->obj;
 
+	/* (One in the target cannot have been freed by an earlier undo.) */
+	if (v == (unsigned long)&trig->led_cdevs && (lo->held || fr_in_target(trig)))
+		return fr_ledtrig_deleted_led(trig, where);
 	if (!lo->held)
 		return false;
-	if (v == (unsigned long)&trig->led_cdevs)
-		return fr_ledtrig_deleted_led(trig, where);
 	return !fr_in_target(trig) &&
 	       where - (unsigned long)trig < sizeof(*trig) &&
 	       list_empty_careful(&trig->next_trig) &&

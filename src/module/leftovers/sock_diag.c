@@ -10,7 +10,8 @@
  * lies in its text, is a leftover; undone with sock_diag_unregister(), one
  * xchg that waits for nothing and runs nothing of the target.  A reader
  * takes the handler's owner (try_module_get() under RCU) for as long as it
- * uses it: a request in progress holds the target and is a user; a reader
+ * uses it: a request in progress holds the target, and a count above the
+ * loader's refuses it ("open or in use"); a reader
  * still between its load of the slot and its try_module_get() finishes
  * within the grace period free_module() waits for.  One that names another
  * owner, or sits in another family's slot than its own, is refused.
@@ -80,6 +81,19 @@ static void __init fr_diag_name(struct fr_leftover *lo, const void *h, int slot)
 	snprintf(lo->name + n, sizeof(lo->name) - n, "/%d", slot);
 }
 
+/*
+ * A reader takes the handler's owner, then calls the handler: a count above
+ * what the loader holds (a crashed init's 1) may be a request in progress,
+ * a reference the users' count cannot tell from a leak.  Refused then.
+ */
+static bool __init fr_diag_requests(void)
+{
+	struct module *mod = fr_lo_target->mod;
+	int base = READ_ONCE(mod->state) == MODULE_STATE_COMING ? 1 : 0;
+
+	return module_refcount(mod) > base;
+}
+
 /* ---- sock_diag --------------------------------------------------------- */
 static const char fr_sym_sock_diag[] __initconst = "sock_diag_handlers";
 
@@ -113,7 +127,7 @@ static enum fr_why __init fr_sock_diag_why(const struct sock_diag_handler *h,
 {
 	if (fr_sd_owner(h) != fr_lo_target->mod || h->family != slot)
 		return FR_UNCHECKED;
-	return FR_OK;
+	return fr_diag_requests() ? FR_BUSY : FR_OK;
 }
 
 static int __init fr_find_sock_diag(void)
@@ -233,8 +247,10 @@ static enum fr_why __init fr_inet_diag_why(const struct inet_diag_handler *h,
 {
 	if (h->idiag_type != slot)
 		return FR_UNCHECKED;
+	if (fr_id_owner(h) && fr_id_owner(h) != fr_lo_target->mod)
+		return FR_UNCHECKED;
 	if (fr_id_owner(h))
-		return fr_id_owner(h) == fr_lo_target->mod ? FR_OK : FR_UNCHECKED;
+		return fr_diag_requests() ? FR_BUSY : FR_OK;
 	return fr_inet_diag_lock && fr_in_target(h) ? FR_OK : FR_UNCHECKED;
 }
 

@@ -6,9 +6,10 @@
  * "ncm", usb_f_ss_lb's "SourceSink" and "Loopback": registered by
  * DECLARE_USB_FUNCTION_INIT() or usb_function_register() in its init).  An
  * instance of one (a configfs directory functions/NAME.ID, a legacy
- * gadget's) holds its driver's module, the target, through fd->mod and is a
- * user that refuses it (ops.c), its fi->fd a pointer the reference scan
- * finds; one that lies in the target but names another module is refused.
+ * gadget's) holds its driver's module, the target, through fd->mod, and
+ * its fi->fd points at it: only the list's own links are explained, so the
+ * reference scan finds that pointer and refuses.  One that lies in the
+ * target but names another module is refused.
  *
  * usb_function_unregister() is a GPL export of libcomposite, a module:
  * calling it would make the helper loadable only where libcomposite is

@@ -121,6 +121,7 @@ static void __init fr_xt_add(const struct fr_lo_kind *kind, void *obj,
 static struct list_head * __init fr_xt_templates(void)
 {
 	struct list_head *heads, *head, *next, *prev, *back;
+	unsigned int tries;
 	int af;
 
 	heads = fr_lookup_module_data(fr_xt_module, fr_sym_xt_templates,
@@ -129,13 +130,17 @@ static struct list_head * __init fr_xt_templates(void)
 		fr_not_looked_at(fr_sym_xt_templates);
 		return NULL;
 	}
-	for (af = 0; af < NFPROTO_NUMPROTO; af++) {
+	/* Read unlocked: a template coming meanwhile may fail it once, not four times. */
+	for (af = 0, tries = 0; af < NFPROTO_NUMPROTO; af++) {
 		head = &heads[af];
-		if (get_kernel_nofault(next, &head->next) ||
-		    get_kernel_nofault(prev, &head->prev) ||
-		    get_kernel_nofault(back, &next->prev) || back != head ||
-		    get_kernel_nofault(back, &prev->next) || back != head)
-			return NULL;
+		while (get_kernel_nofault(next, &head->next) ||
+		       get_kernel_nofault(prev, &head->prev) ||
+		       get_kernel_nofault(back, &next->prev) || back != head ||
+		       get_kernel_nofault(back, &prev->next) || back != head) {
+			if (++tries == 4)
+				return NULL;
+			fr_pause();
+		}
 	}
 	return heads;
 }
@@ -215,15 +220,17 @@ static int __init fr_xt_find(const struct fr_lo_kind *kind)
 		err = PTR_ERR(xt);
 		goto out;
 	}
-	fr_xt = xt;
 	if (kind == &fr_lo_xt_template) {
-		fr_xt_tmpls = fr_xt_templates();
-		if (!fr_xt_tmpls) {
+		struct list_head *tmpls = fr_xt_templates();
+
+		if (!tmpls) {
 			fr_distrust(FR_LAYOUT_XT);
 			err = -ERANGE;
 			goto out;
 		}
+		fr_xt_tmpls = tmpls;
 	}
+	fr_xt = xt;
 	for (af = 0; af < NFPROTO_NUMPROTO && !err; af++) {
 		if (!fr_mutex_trylock(&xt[af].mutex)) {
 			err = -EBUSY;
@@ -265,7 +272,7 @@ static enum fr_why __init fr_undo_xt_template(struct fr_leftover *lo)
 	if (!fr_mutex_trylock(lock))
 		return FR_LOCKED;
 	list_for_each_entry(tmpl, &fr_xt_tmpls[lo->link], list) {
-		if (tmpl == lo->obj) {
+		if (tmpl == lo->obj && tmpl->me == fr_lo_target->mod) {
 			list_del(&tmpl->list);
 			found = true;
 			break;
