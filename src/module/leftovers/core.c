@@ -45,6 +45,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/version.h>
 
 #include "leftovers.h"
@@ -309,6 +310,31 @@ bool __init fr_rtnl_trylock(void)
 }
 
 /* Whether a mutex that a call will take is free within 100 ms. */
+/*
+ * Whether a list head of another module's, read unlocked, links back: its
+ * neighbours read without faulting and point to it.  _tried: up to four
+ * reads, a pause between (an entry coming meanwhile may fail one).
+ */
+bool __init fr_list_head_ok(struct list_head *head)
+{
+	struct list_head *next, *prev, *back;
+
+	return !get_kernel_nofault(next, &head->next) &&
+	       !get_kernel_nofault(prev, &head->prev) &&
+	       !get_kernel_nofault(back, &next->prev) && back == head &&
+	       !get_kernel_nofault(back, &prev->next) && back == head;
+}
+
+bool __init fr_list_head_tried(struct list_head *head)
+{
+	unsigned int tries;
+
+	for (tries = 0; !fr_list_head_ok(head); tries++, fr_pause())
+		if (tries == 3)
+			return false;
+	return true;
+}
+
 bool __init fr_mutex_free(struct mutex *lock)
 {
 	unsigned int n;

@@ -34,7 +34,6 @@
 #include <linux/module.h>
 #include <linux/rwsem.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 
 #include "leftovers.h"
 
@@ -60,9 +59,8 @@ static struct rw_semaphore *fr_dm_lock __initdata;
  */
 static int __init fr_dm_lookup(void)
 {
-	struct list_head *head, *next, *prev, *back;
+	struct list_head *head;
 	struct rw_semaphore *lock;
-	unsigned int tries;
 
 	head = fr_lookup_module_data(fr_dm_module, fr_sym_dm_targets,
 				     sizeof(*head));
@@ -74,15 +72,8 @@ static int __init fr_dm_lookup(void)
 	}
 	if (!fr_layout_trusted(FR_LAYOUT_DM_TARGETS))
 		return -ERANGE;
-	for (tries = 0; ; tries++, fr_pause()) {
-		if (!get_kernel_nofault(next, &head->next) &&
-		    !get_kernel_nofault(prev, &head->prev) &&
-		    !get_kernel_nofault(back, &next->prev) && back == head &&
-		    !get_kernel_nofault(back, &prev->next) && back == head)
-			break;
-		if (tries == 3)
-			return -ERANGE;
-	}
+	if (!fr_list_head_tried(head))
+		return -ERANGE;
 	fr_dm_targets = head;
 	fr_dm_lock = lock;
 	return 0;

@@ -22,7 +22,6 @@
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/uaccess.h>
 #include <net/ip_vs.h>
 
 #include "leftovers.h"
@@ -36,24 +35,6 @@ static const char fr_sym_ipvs_mutex[] __initconst = "ip_vs_sched_mutex";
 /* ip_vs' list and mutex, found by the last find (ip_vs held by each leftover). */
 static struct list_head *fr_ipvs_list __initdata;
 static struct mutex *fr_ipvs_mutex __initdata;
-
-/*
- * The list's head links back, read without faulting (unlocked: a scheduler
- * coming meanwhile may fail it once, not four times).
- */
-static bool __init fr_ipvs_head_ok(struct list_head *head)
-{
-	struct list_head *next, *prev, *back;
-	unsigned int tries;
-
-	for (tries = 0; tries < 4; tries++, fr_pause())
-		if (!get_kernel_nofault(next, &head->next) &&
-		    !get_kernel_nofault(prev, &head->prev) &&
-		    !get_kernel_nofault(back, &next->prev) && back == head &&
-		    !get_kernel_nofault(back, &prev->next) && back == head)
-			return true;
-	return false;
-}
 
 /* The target's schedulers, the mutex held. */
 static int __init fr_ipvs_walk(struct module *owner)
@@ -97,7 +78,7 @@ static int __init fr_find_ipvs(void)
 		goto out;
 	list = fr_lookup_module_data(fr_ipvs_module, fr_sym_ipvs_list, sizeof(*list));
 	lock = fr_lookup_module_data(fr_ipvs_module, fr_sym_ipvs_mutex, sizeof(*lock));
-	if (!list || !lock || !fr_ipvs_head_ok(list)) {
+	if (!list || !lock || !fr_list_head_tried(list)) {
 		fr_not_looked_at(fr_sym_ipvs_list);
 		err = -ERANGE;
 		goto out;

@@ -169,6 +169,9 @@ bool fr_down_read_tried(struct rw_semaphore *sem);
 bool fr_down_write_tried(struct rw_semaphore *sem);
 bool fr_rtnl_trylock(void);
 bool fr_mutex_free(struct mutex *lock);
+struct list_head;
+bool fr_list_head_ok(struct list_head *head);
+bool fr_list_head_tried(struct list_head *head);
 /* Waited for 1 s; _long, 5 s: a call that waits for RCU or every device. */
 enum fr_why fr_call_bounded(void (*fn)(void *arg), void *arg);
 enum fr_why fr_call_bounded_long(void (*fn)(void *arg), void *arg);

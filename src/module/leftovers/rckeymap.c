@@ -16,7 +16,6 @@
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/spinlock.h>
-#include <linux/uaccess.h>
 #include <media/rc-map.h>
 
 #include "leftovers.h"
@@ -82,8 +81,6 @@ static int __init fr_rc_locked_walk(const struct list_head *entry)
 static int __init fr_find_rc_keymaps(void)
 {
 	struct module *owner = fr_get_module(fr_rc_module);
-	struct list_head *next, *prev, *back;
-	unsigned int tries;
 	int err = -ERANGE;
 
 	if (!owner)
@@ -98,16 +95,8 @@ static int __init fr_find_rc_keymaps(void)
 					   sizeof(*fr_rc_lock));
 	if (!fr_rc_maps || !fr_rc_lock || !fr_layout_trusted(FR_LAYOUT_RC_MAPS))
 		goto distrust;
-	/* Read unlocked: a keymap coming meanwhile may fail it once. */
-	for (tries = 0; ; tries++, fr_pause()) {
-		if (!get_kernel_nofault(next, &fr_rc_maps->next) &&
-		    !get_kernel_nofault(prev, &fr_rc_maps->prev) &&
-		    !get_kernel_nofault(back, &next->prev) && back == fr_rc_maps &&
-		    !get_kernel_nofault(back, &prev->next) && back == fr_rc_maps)
-			break;
-		if (tries == 3)
-			goto distrust;
-	}
+	if (!fr_list_head_tried(fr_rc_maps))
+		goto distrust;
 	fr_rc_owner = owner;
 	err = fr_rc_locked_walk(NULL);
 	goto out;

@@ -29,7 +29,6 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 #include <linux/usb/composite.h>
 
 #include "leftovers.h"
@@ -89,9 +88,8 @@ static int __init fr_usbf_walk(const struct list_head *entry)
 static int __init fr_find_usb_functions(void)
 {
 	struct module *owner = fr_get_module(fr_usbf_module);
-	struct list_head *head, *next, *prev, *back;
+	struct list_head *head;
 	struct mutex *lock;	/* func_lock */
-	unsigned int tries;
 	int err = -ERANGE;
 
 	if (!owner)
@@ -110,16 +108,8 @@ static int __init fr_find_usb_functions(void)
 	}
 	if (!fr_layout_trusted(FR_LAYOUT_USB_FUNCTIONS))
 		goto distrust;
-	/* Read unlocked: a function coming meanwhile may fail it once. */
-	for (tries = 0; ; tries++, fr_pause()) {
-		if (!get_kernel_nofault(next, &head->next) &&
-		    !get_kernel_nofault(prev, &head->prev) &&
-		    !get_kernel_nofault(back, &next->prev) && back == head &&
-		    !get_kernel_nofault(back, &prev->next) && back == head)
-			break;
-		if (tries == 3)
-			goto distrust;
-	}
+	if (!fr_list_head_tried(head))
+		goto distrust;
 	/* libcomposite is held: the same for every target's leftovers. */
 	fr_usbf_list = head;
 	fr_usbf_lock = lock;

@@ -35,7 +35,6 @@
 #include <linux/netfilter/x_tables.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 
 #include "leftovers.h"
 #include "../kernel_private.h"
@@ -67,7 +66,7 @@ static const char fr_xt_families[NFPROTO_NUMPROTO][8] __initconst = {
 static struct fr_xt_af * __init fr_xt_array(void)
 {
 	struct fr_xt_af **sym, *xt;
-	struct list_head *head, *next, *prev, *back;
+	struct list_head *head;
 	int af, i;
 
 	sym = fr_lookup_module_data(fr_xt_module, fr_sym_xt, sizeof(*sym));
@@ -84,10 +83,7 @@ static struct fr_xt_af * __init fr_xt_array(void)
 	for (af = 0; af < NFPROTO_NUMPROTO; af++) {
 		for (i = 0; i < 2; i++) {
 			head = i ? &xt[af].target : &xt[af].match;
-			if (get_kernel_nofault(next, &head->next) ||
-			    get_kernel_nofault(prev, &head->prev) ||
-			    get_kernel_nofault(back, &next->prev) || back != head ||
-			    get_kernel_nofault(back, &prev->next) || back != head)
+			if (!fr_list_head_ok(head))
 				return ERR_PTR(-ERANGE);
 		}
 	}
@@ -120,7 +116,7 @@ static void __init fr_xt_add(const struct fr_lo_kind *kind, void *obj,
  */
 static struct list_head * __init fr_xt_templates(void)
 {
-	struct list_head *heads, *head, *next, *prev, *back;
+	struct list_head *heads;
 	unsigned int tries;
 	int af;
 
@@ -132,11 +128,7 @@ static struct list_head * __init fr_xt_templates(void)
 	}
 	/* Read unlocked: a template coming meanwhile may fail it once, not four times. */
 	for (af = 0, tries = 0; af < NFPROTO_NUMPROTO; af++) {
-		head = &heads[af];
-		while (get_kernel_nofault(next, &head->next) ||
-		       get_kernel_nofault(prev, &head->prev) ||
-		       get_kernel_nofault(back, &next->prev) || back != head ||
-		       get_kernel_nofault(back, &prev->next) || back != head) {
+		while (!fr_list_head_ok(&heads[af])) {
 			if (++tries == 4)
 				return NULL;
 			fr_pause();
