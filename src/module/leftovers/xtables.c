@@ -156,8 +156,9 @@ static int __init fr_xt_walk_templates(int af, struct module *owner)
 		__module_get(owner);
 		lo->owner = owner;
 		lo->link = af;
-		snprintf(lo->name, sizeof(lo->name), "%.*s/%s",
+		snprintf(lo->name, sizeof(lo->name), "%.*s/%.*s",
 			 (int)sizeof(tmpl->name), tmpl->name,
+			 (int)sizeof(fr_xt_families[af]),
 			 fr_xt_families[af][0] ? fr_xt_families[af] : "?");
 		/* Not kzalloc()ed, or its users hold no reference to the target. */
 		if (tmpl->me != mod || !fr_is_slab((unsigned long)tmpl) ||
