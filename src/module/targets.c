@@ -12,11 +12,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#ifdef CONFIG_X86_KERNEL_IBT
-#include <asm/ibt.h>
-#endif
 
 #include "force_rmmod.h"
+#include "arch.h"
 
 struct fr_rescue fr_rescues[FR_MAX_TARGETS] __initdata;
 unsigned int fr_nr_rescues __initdata;
@@ -233,22 +231,22 @@ int __init fr_parse_policy(const char *exit, const char *users,
 	return 0;
 }
 
-/* delete_module() calls mod->exit indirectly: on IBT it must begin with ENDBR. */
-static int __init fr_check_endbr(enum fr_exit_policy policy)
+/*
+ * delete_module() calls mod->exit indirectly: with indirect-branch tracking
+ * (x86's IBT, arm64's BTI) it must begin with a landing pad.
+ */
+static int __init fr_check_landing_pad(enum fr_exit_policy policy)
 {
-#ifdef CONFIG_X86_KERNEL_IBT
-	u32 insn;
+	const char *what;
 
 	/* Whatever exit=auto decides now: it decides again later. */
 	if (policy == FR_STUB_NEVER)
 		return 0;
-	if (copy_from_kernel_nofault(&insn, fr_stub_exit, sizeof(insn)) ||
-	    insn != gen_endbr()) {
-		pr_err("%s: replacement exit lacks ENDBR, refusing\n",
-		       fr_rescues[0].name);
+	if (fr_arch_landing_pad(fr_stub_exit, &what)) {
+		pr_err("%s: replacement exit lacks %s, refusing\n",
+		       fr_rescues[0].name, what);
 		return -ENOEXEC;
 	}
-#endif
 	return 0;
 }
 
@@ -293,5 +291,5 @@ int __init fr_decide_exits(enum fr_exit_policy policy)
 			break;
 		}
 	}
-	return fr_check_endbr(policy);
+	return fr_check_landing_pad(policy);
 }

@@ -57,6 +57,7 @@
 #include <asm/syscall.h>
 
 #include "force_rmmod.h"
+#include "arch.h"
 
 #define FR_TASK_ROUNDS		10
 #define FR_TASK_ROUND_MS	50
@@ -69,17 +70,9 @@
 #define FR_HAVE_UNWINDER	0
 #endif
 
-/* arch/x86/entry/syscalls/syscall_32.tbl: the ia32 numbers. */
-#define FR_NR_IA32_INIT_MODULE		128
-#define FR_NR_IA32_DELETE_MODULE	129
-#define FR_NR_IA32_FINIT_MODULE		350
-
 /*
- * The module system call @p is in.  x86-64: an ia32 task (int 0x80,
- * sysenter) has TS_COMPAT set from its entry until its return to user mode,
- * so it is reliable for a sleeping task; its numbers are ia32's (313 is
- * splice there).  An x32 task's numbers carry __X32_SYSCALL_BIT; the module
- * calls are "common" in the x32 table.
+ * The module system call @p is in: by the numbers of its ABI (arch.h tells
+ * a compat task's apart).
  *
  * @p is pinned by a reference, but its stack is not (put_task_stack() is not
  * exported): a task that exits frees it, and p->stack becomes NULL.  Its
@@ -93,6 +86,7 @@ enum fr_syscall __init fr_task_syscall(struct task_struct *p)
 			       (unsigned long)task_stack_page(current);
 	struct pt_regs regs;
 	long nr;
+	int call;
 
 	if ((READ_ONCE(p->flags) & (PF_KTHREAD | PF_EXITING)) || !stack ||
 	    copy_from_kernel_nofault(&regs, (void *)(stack + offset), sizeof(regs)))
@@ -100,24 +94,10 @@ enum fr_syscall __init fr_task_syscall(struct task_struct *p)
 	nr = syscall_get_nr(p, &regs);
 	if (nr < 0)
 		return FR_SYS_OTHER;
-#if defined(CONFIG_X86_64) && defined(CONFIG_IA32_EMULATION)
-	if (READ_ONCE(task_thread_info(p)->status) & TS_COMPAT) {
-		switch (nr) {
-		case FR_NR_IA32_INIT_MODULE:
-			return FR_SYS_INIT_MODULE;
-		case FR_NR_IA32_FINIT_MODULE:
-			return FR_SYS_FINIT_MODULE;
-		case FR_NR_IA32_DELETE_MODULE:
-			return FR_SYS_DELETE_MODULE;
-		default:
-			return FR_SYS_OTHER;
-		}
-	}
-#endif
-#ifdef __X32_SYSCALL_BIT
-	nr &= ~(long)__X32_SYSCALL_BIT;
-#endif
-	switch (nr) {
+	call = fr_arch_compat_syscall(p, nr);
+	if (call >= 0)
+		return call;
+	switch (fr_arch_native_nr(nr)) {
 	case __NR_init_module:
 		return FR_SYS_INIT_MODULE;
 	case __NR_finit_module:
@@ -184,9 +164,9 @@ static size_t __init fr_task_stack(struct task_struct *p, unsigned long *buf)
 	if (!lo)
 		return 0;
 	hi = lo + THREAD_SIZE;
-#if defined(CONFIG_X86) && defined(CONFIG_SMP)
+#ifdef CONFIG_SMP
 	if (!READ_ONCE(p->on_cpu)) {
-		unsigned long sp = READ_ONCE(p->thread.sp);
+		unsigned long sp = fr_arch_saved_sp(p);
 
 		if (sp > lo && sp < hi)
 			lo = sp & ~(sizeof(long) - 1);
@@ -204,7 +184,7 @@ static bool __init fr_words_in_module(const unsigned long *words, size_t n,
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (within_module(words[i], mod))
+		if (within_module(fr_arch_code_word(words[i]), mod))
 			return true;
 	return false;
 }

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the helper reads differently on each architecture, one small file
+ * each (arch_x86.h, arch_arm64.h), every function of the same shape:
+ *
+ * fr_arch_compat_syscall(p, nr)
+ *	the module system call a task of the compat ABI (x86's ia32,
+ *	arm64's AArch32) is in, by its number, or FR_SYS_OTHER; -1 when @p
+ *	is not such a task (its numbers are the native ones).
+ * fr_arch_native_nr(nr)
+ *	a native system call number without its ABI marks (x32's bit).
+ * fr_arch_saved_sp(p)
+ *	the stack pointer a task that is not running saved when it switched
+ *	out, or 0 when this architecture does not say.
+ * fr_arch_code_word(w)
+ *	a word of a stack read as a return address: with its pointer
+ *	authentication code taken off (arm64), else as it is.
+ * fr_arch_landing_pad(fn)
+ *	can @fn be called indirectly (it starts with ENDBR on x86 with IBT,
+ *	with a BTI or PACIxSP on arm64 with kernel BTI)?  0, or -ENOEXEC
+ *	naming what it lacks in *@what.
+ *
+ * Another architecture gets the fallbacks below: no compat ABI is told
+ * apart, the whole stack is read, words are compared as they are, and no
+ * landing pad is asked for.  Each of them errs towards a refusal (a word
+ * more is read), except the compat numbers: there the helper refuses to
+ * build (see the #error).
+ */
+#ifndef FR_ARCH_H
+#define FR_ARCH_H
+
+#include <linux/sched.h>
+
+#include "force_rmmod.h"
+
+#if defined(CONFIG_X86)
+#include "arch_x86.h"
+#elif defined(CONFIG_ARM64)
+#include "arch_arm64.h"
+#elif defined(CONFIG_COMPAT)
+#error "force_rmmod: the compat system call numbers of this architecture are not known"
+#else
+static inline int fr_arch_compat_syscall(struct task_struct *p, long nr)
+{
+	return -1;
+}
+
+static inline long fr_arch_native_nr(long nr)
+{
+	return nr;
+}
+
+static inline unsigned long fr_arch_saved_sp(struct task_struct *p)
+{
+	return 0;
+}
+
+static inline unsigned long fr_arch_code_word(unsigned long w)
+{
+	return w;
+}
+
+static inline int fr_arch_landing_pad(const void *fn, const char **what)
+{
+	return 0;
+}
+#endif
+
+#endif /* FR_ARCH_H */
