@@ -2,6 +2,7 @@
 # calls Kbuild on src/module/ directly (see dkms.conf).
 #
 #   make                     userspace parts (no kernel headers needed)
+#   make arm64               the same, cross-built for the arm64 guests
 #   make module [KVER=R]     build/R/force_rmmod.ko against /lib/modules/R/build
 #   make fixtures [KVER=R]   build/R/fixtures/*.ko, the broken test modules
 #   make check               the whole test suite, in QEMU guests
@@ -32,7 +33,7 @@ COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION := $(shell sed -n 's/^\#define FORCE_RMMOD_VERSION "\(.*\)"/\1/p' src/module/version.h)
 DKMSDIR ?= $(PREFIX)/src/force-rmmod-$(VERSION)
 
-.PHONY: all module fixtures check check-unit demo install clean distclean bench \
+.PHONY: all arm64 module fixtures check check-unit demo install clean distclean bench \
 	install-dkms deb rpm
 
 all: $(BUILD)/load-module $(BUILD)/hold-socket $(BUILD)/hold-in-thread $(BUILD)/many-threads $(BUILD)/sys-abi $(BUILD)/hold-lock $(BUILD)/qdisc $(BUILD)/genl $(BUILD)/ipt-table $(BUILD)/ipvs $(BUILD)/dm-versions $(BUILD)/sock-diag $(BUILD)/hold-tty $(BUILD)/force-rmmod
@@ -56,6 +57,13 @@ CLI_LDFLAGS = -static
 $(BUILD)/force-rmmod: $(CLI_STEPS) $(CLI_LIB) $(CLI_HDRS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) $(CLI_CFLAGS) $(CLI_LDFLAGS) -o $@ $(CLI_STEPS) $(CLI_LIB) $(CLI_LIBS)
+
+# The same programs for the arm64 guests (tests/vm/boot takes them from
+# build/aarch64/ for a kernel R-arm64), cross-built, linked with Debian's
+# arm64 libraries (liblzma-dev:arm64 ...; tests/install-deps).
+arm64:
+	PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
+		$(MAKE) all BUILD=$(BUILD)/aarch64 CC=aarch64-linux-gnu-gcc
 
 # Userspace unit tests (run by tests/run-tests before the guests): the
 # mechanisms on prepared /proc and /sys trees under ASan and UBSan, then a
@@ -176,7 +184,8 @@ $(BUILD)/many-threads: tests/vm/many-threads.c
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -static -pthread -o $@ $<
 
-# The guest tests enter the kernel through the ia32 and x32 ABIs with it.
+# The guest tests enter the kernel through the ia32 and x32 ABIs with it
+# (x86-64 only).
 $(BUILD)/sys-abi: tests/vm/sys-abi.c
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -static -o $@ $<

@@ -15,6 +15,9 @@
  * fr_arch_code_word(w)
  *	a word of a stack read as a return address: with its pointer
  *	authentication code taken off (arm64), else as it is.
+ * FR_ARCH_IMAGE_APART
+ *	1 where virt_addr_valid() does not take vmlinux's image (mapped apart
+ *	from the linear map): fr_kernel_addr() adds it.
  * fr_arch_landing_pad(fn)
  *	can @fn be called indirectly (it starts with ENDBR on x86 with IBT,
  *	with a BTI or PACIxSP on arm64 with kernel BTI)?  0, or -ENOEXEC
@@ -40,6 +43,8 @@
 #elif defined(CONFIG_COMPAT)
 #error "force_rmmod: the compat system call numbers of this architecture are not known"
 #else
+#define FR_ARCH_IMAGE_APART	1
+
 static inline int fr_arch_compat_syscall(struct task_struct *p, long nr)
 {
 	return -1;

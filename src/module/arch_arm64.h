@@ -14,6 +14,12 @@
 #define FR_NR_COMPAT_DELETE_MODULE	129
 #define FR_NR_COMPAT_FINIT_MODULE	379
 
+/*
+ * virt_addr_valid() means the linear map only; vmlinux's image is mapped
+ * apart (from KIMAGE_VADDR).
+ */
+#define FR_ARCH_IMAGE_APART	1
+
 /* An AArch32 task's thread flag TIF_32BIT is set from its exec on. */
 static inline int fr_arch_compat_syscall(struct task_struct *p, long nr)
 {

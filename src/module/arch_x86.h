@@ -14,6 +14,9 @@
 #define FR_NR_COMPAT_DELETE_MODULE	129
 #define FR_NR_COMPAT_FINIT_MODULE	350
 
+/* virt_addr_valid() takes vmlinux's image too. */
+#define FR_ARCH_IMAGE_APART	0
+
 /*
  * An ia32 task (int 0x80, sysenter) has TS_COMPAT set from its entry until
  * its return to user mode, so it is reliable for a sleeping task; its

@@ -149,6 +149,7 @@ struct file_system_type;
 
 void *fr_lookup_data(const char *name, size_t size);
 void *fr_lookup_label(const char *name);
+bool fr_kernel_addr(const void *p);
 void *fr_lookup_module_data(const char *mod, const char *name, size_t size);
 struct list_head *fr_modules_list(void);
 bool fr_layout_trusted(enum fr_layout layout);

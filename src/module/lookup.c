@@ -41,6 +41,7 @@
 #include <linux/version.h>
 
 #include "force_rmmod.h"
+#include "arch.h"
 #include "kernel_private.h"
 
 /* Test only: a guest test proves what happens out of range (lookup.c). */
@@ -487,6 +488,30 @@ void * __init fr_lookup_label(const char *name)
 	void *addr = fr_resolve(name, sym);
 
 	return addr && !strchr(sym, '[') ? addr : NULL;
+}
+
+/*
+ * A kernel address that can be read: virt_addr_valid() (the linear map),
+ * and where vmlinux's image is mapped apart from it (arm64, arch.h) the
+ * image too, from _stext to __bss_stop (kallsyms has neither _text nor
+ * _end there).
+ */
+bool __init fr_kernel_addr(const void *p)
+{
+	static unsigned long start __initdata, end __initdata;
+	static bool looked __initdata;
+	unsigned long a = (unsigned long)p;
+
+	if (virt_addr_valid(p))
+		return true;
+	if (!FR_ARCH_IMAGE_APART)
+		return false;
+	if (!looked) {
+		start = (unsigned long)fr_lookup_label("_stext");
+		end = (unsigned long)fr_lookup_label("__bss_stop");
+		looked = true;
+	}
+	return start && end > start && a - start < end - start;
 }
 
 /* kernel/module/main.c's list of modules, looked up once. */

@@ -94,7 +94,11 @@
 #include "force_rmmod.h"
 #include "kernel_private.h"
 
-/* virt_addr_valid() of a word or a pointer: arm64's wants a pointer. */
+/*
+ * A word or a pointer that is an address of the linear map, whose struct
+ * page virt_to_page() finds (virt_addr_valid(); arm64's wants a pointer).
+ * vmlinux's image is not one on arm64: fr_kernel_addr() takes it too.
+ */
 #define fr_valid(a)	virt_addr_valid((void *)(a))
 
 #ifndef MAX_PAGE_ORDER
@@ -314,7 +318,7 @@ static void __init fr_skip_range(struct fr_scan *s, unsigned long start,
 		if (is_vmalloc_addr((void *)a) ||
 		    (a >= MODULES_VADDR && a < MODULES_END))
 			fr_skip_pfn(s, vmalloc_to_pfn((void *)a));
-		else if (fr_valid(a))
+		else if (fr_kernel_addr((void *)a))	/* vmlinux's too */
 			fr_skip_pfn(s, PHYS_PFN(__pa(a)));
 	}
 }
@@ -941,7 +945,7 @@ static void __init fr_measure_cache_words(struct kmem_cache *c,
 			fr_cache_ctor_word = i;
 	for (i = 0; i + 1 < 64 && fr_nr_cache_lists < FR_CACHE_LISTS; i++) {
 		self = (unsigned long)c + i * sizeof(long);
-		if (!fr_valid((void *)words[i]) || !fr_valid((void *)words[i + 1]) ||
+		if (!fr_kernel_addr((void *)words[i]) || !fr_kernel_addr((void *)words[i + 1]) ||
 		    get_kernel_nofault(back, (unsigned long *)words[i] + 1) || back != self ||
 		    get_kernel_nofault(back, (unsigned long *)words[i + 1]) || back != self)
 			continue;

@@ -130,12 +130,17 @@ rescued() {
 oopses() {
 	newlog
 	check "kernel log: $2" \
-		[ "$(grep -c 'BUG: kernel NULL pointer dereference' "$FR_TMP/dmesg.all")" = "$1" ]
-	check "kernel log: no other BUG:" [ "$(grep -c 'BUG:' "$FR_TMP/dmesg.all")" = "$1" ]
+		[ "$(grep -cE 'BUG: kernel NULL pointer dereference|Unable to handle kernel NULL pointer dereference' \
+			"$FR_TMP/dmesg.all")" = "$1" ]
+	check "kernel log: no other BUG:" [ "$(oops_count "$FR_TMP/dmesg.all")" = "$1" ]
 	check "kernel log: no WARNING:" not grep -q 'WARNING:' "$FR_TMP/dmesg.all"
 	check "kernel log: no general protection fault" \
 		not grep -q 'general protection' "$FR_TMP/dmesg.all"
 }
+
+# oops_count LOG: how many oopses LOG reports, each once: x86-64 says "BUG:",
+# arm64 "Internal error:" (after "Unable to handle ...").
+oops_count() { grep -cE 'BUG:|Internal error:' "$1"; }
 
 # waits_in_load PID: PID is asleep (S) inside a module load, behind another
 # load: not merely started, nor still reading its file.

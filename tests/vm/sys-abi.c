@@ -42,6 +42,7 @@ static int x32_finit(const char *file)
 
 static int ia32_splice(void)
 {
+#ifdef __x86_64__
 	int in[2], out[2];
 	long ret;
 
@@ -61,6 +62,9 @@ static int ia32_splice(void)
 			   "S"(0), "D"(4096)
 			 : "memory", "r8", "r9", "r10", "r11", "r12");
 	fprintf(stderr, "sys-abi: ia32 splice returned %ld\n", ret);
+#else
+	fprintf(stderr, "sys-abi: ia32 splice: x86-64 only\n");
+#endif
 	return 1;
 }
 

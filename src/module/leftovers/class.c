@@ -88,8 +88,8 @@ static bool __init fr_on_kset(struct kset *kset, struct kobject *kobj)
  * 6.1: its struct subsys_private begins with the kset that names it, a
  * slab object on the list of the kset "class" (so not a freed copy: 6.1's
  * class_release() frees it and leaves cls->p).  Each pointer is proven a
- * kernel address (x86-64's virt_addr_valid() takes the kernel image too)
- * before it is read: a driver's word could be an __iomem.
+ * kernel address (fr_kernel_addr(): the kernel's image too) before it is
+ * read: a driver's word could be an __iomem.
  */
 static bool __init fr_subsys_registered(struct subsys_private *const *p,
 					const char *name, const char *parent_name)
@@ -103,11 +103,11 @@ static bool __init fr_subsys_registered(struct subsys_private *const *p,
 	kset = (void *)sp;
 	if (!fr_is_slab((unsigned long)kset) ||
 	    get_kernel_nofault(kname, &kset->kobj.name) ||
-	    !virt_addr_valid(kname) || !fr_kstr_is(kname, name) ||
+	    !fr_kernel_addr(kname) || !fr_kstr_is(kname, name) ||
 	    get_kernel_nofault(parent, &kset->kobj.kset) ||
 	    !fr_is_slab((unsigned long)parent) ||
 	    get_kernel_nofault(kname, &parent->kobj.name) ||
-	    !virt_addr_valid(kname) || !fr_kstr_is(kname, parent_name))
+	    !fr_kernel_addr(kname) || !fr_kstr_is(kname, parent_name))
 		return false;
 	return fr_on_kset(parent, &kset->kobj);
 }
