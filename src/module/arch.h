@@ -18,6 +18,12 @@
  * FR_ARCH_IMAGE_APART
  *	1 where virt_addr_valid() does not take vmlinux's image (mapped apart
  *	from the linear map): fr_kernel_addr() adds it.
+ * FR_ARCH_TRACE_COMPLETE
+ *	1 where the unwinder's trace of a sleeping task names every function
+ *	it is in; 0 where an exception frame hides the interrupted function's
+ *	return address (arm64 reports regs->pc, then continues from the frame
+ *	pointer: a leaf the target called, or a function preempted before its
+ *	frame record, leaves the target out), so its stack words are read.
  * fr_arch_landing_pad(fn)
  *	can @fn be called indirectly (it starts with ENDBR on x86 with IBT,
  *	with a BTI or PACIxSP on arm64 with kernel BTI)?  0, or -ENOEXEC
@@ -44,6 +50,7 @@
 #error "force_rmmod: the compat system call numbers of this architecture are not known"
 #else
 #define FR_ARCH_IMAGE_APART	1
+#define FR_ARCH_TRACE_COMPLETE	0
 
 static inline int fr_arch_compat_syscall(struct task_struct *p, long nr)
 {

@@ -20,6 +20,13 @@
  */
 #define FR_ARCH_IMAGE_APART	1
 
+/*
+ * At an exception boundary the unwinder reports regs->pc and goes on from
+ * regs->regs[29]: the interrupted LR (x30) is never reported, and
+ * arch_stack_walk_reliable() gives up there for that reason.
+ */
+#define FR_ARCH_TRACE_COMPLETE	0
+
 /* An AArch32 task's thread flag TIF_32BIT is set from its exec on. */
 static inline int fr_arch_compat_syscall(struct task_struct *p, long nr)
 {

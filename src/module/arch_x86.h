@@ -17,6 +17,9 @@
 /* virt_addr_valid() takes vmlinux's image too. */
 #define FR_ARCH_IMAGE_APART	0
 
+/* ORC, and every call pushes its return address. */
+#define FR_ARCH_TRACE_COMPLETE	1
+
 /*
  * An ia32 task (int 0x80, sysenter) has TS_COMPAT set from its entry until
  * its return to user mode, so it is reliable for a sleeping task; its

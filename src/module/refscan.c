@@ -318,7 +318,7 @@ static void __init fr_skip_range(struct fr_scan *s, unsigned long start,
 		if (is_vmalloc_addr((void *)a) ||
 		    (a >= MODULES_VADDR && a < MODULES_END))
 			fr_skip_pfn(s, vmalloc_to_pfn((void *)a));
-		else if (fr_kernel_addr((void *)a))	/* vmlinux's too */
+		else if (fr_valid(a))
 			fr_skip_pfn(s, PHYS_PFN(__pa(a)));
 	}
 }

@@ -22,7 +22,8 @@
  *     exported since 6.12 here), a loader
  *     that only waits, behind a load of the same file or of the same name
  *     (add_unformed_module()), is not a suspect: healing releases it.
- *   - any other task: where the unwinder can be asked and the task is not on
+ *   - any other task: where the unwinder can be asked, its trace names every
+ *     function (arch.h: not on arm64) and the task is not on
  *     a CPU, a return address in the target's text (proof that it executes
  *     the target's code: an init or exit that blocks, a thread asleep in one
  *     of the target's functions).  Otherwise, conservatively, any word of its
@@ -291,7 +292,7 @@ static bool __init fr_suspect(const struct fr_task_view *v,
 			return true;
 		return fr_words_in_module(v->stack, v->nr_words, mod);
 	}
-	if (v->nr_frames)
+	if (v->nr_frames && FR_ARCH_TRACE_COMPLETE)
 		return fr_words_in_module(v->trace, v->nr_frames, mod);
 	return fr_words_in_module(v->stack, v->nr_words, mod);
 }
