@@ -3,10 +3,9 @@
  * What the helper reads differently on each architecture, one small file
  * each (arch_x86.h, arch_arm64.h), every function of the same shape:
  *
- * fr_arch_compat_syscall(p, nr)
- *	the module system call a task of the compat ABI (x86's ia32,
- *	arm64's AArch32) is in, by its number, or FR_SYS_OTHER; -1 when @p
- *	is not such a task (its numbers are the native ones).
+ * fr_arch_compat_task(p), FR_NR_COMPAT_{INIT,FINIT,DELETE}_MODULE
+ *	is @p a task of the compat ABI (x86's ia32, arm64's AArch32), and
+ *	that ABI's numbers of the module system calls (tasks.c matches them).
  * fr_arch_native_nr(nr)
  *	a native system call number without its ABI marks (x32's bit).
  * fr_arch_saved_sp(p)
@@ -40,8 +39,6 @@
 
 #include <linux/sched.h>
 
-#include "force_rmmod.h"
-
 #if defined(CONFIG_X86)
 #include "arch_x86.h"
 #elif defined(CONFIG_ARM64)
@@ -52,9 +49,14 @@
 #define FR_ARCH_IMAGE_APART	1
 #define FR_ARCH_TRACE_COMPLETE	0
 
-static inline int fr_arch_compat_syscall(struct task_struct *p, long nr)
+/* No compat ABI: no task is one, and these numbers are never read. */
+#define FR_NR_COMPAT_INIT_MODULE	-1
+#define FR_NR_COMPAT_DELETE_MODULE	-1
+#define FR_NR_COMPAT_FINIT_MODULE	-1
+
+static inline bool fr_arch_compat_task(struct task_struct *p)
 {
-	return -1;
+	return false;
 }
 
 static inline long fr_arch_native_nr(long nr)

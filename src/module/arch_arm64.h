@@ -28,23 +28,13 @@
 #define FR_ARCH_TRACE_COMPLETE	0
 
 /* An AArch32 task's thread flag TIF_32BIT is set from its exec on. */
-static inline int fr_arch_compat_syscall(struct task_struct *p, long nr)
+static inline bool fr_arch_compat_task(struct task_struct *p)
 {
 #ifdef CONFIG_COMPAT
-	if (is_compat_thread(task_thread_info(p))) {
-		switch (nr) {
-		case FR_NR_COMPAT_INIT_MODULE:
-			return FR_SYS_INIT_MODULE;
-		case FR_NR_COMPAT_FINIT_MODULE:
-			return FR_SYS_FINIT_MODULE;
-		case FR_NR_COMPAT_DELETE_MODULE:
-			return FR_SYS_DELETE_MODULE;
-		default:
-			return FR_SYS_OTHER;
-		}
-	}
+	return is_compat_thread(task_thread_info(p));
+#else
+	return false;
 #endif
-	return -1;
 }
 
 static inline long fr_arch_native_nr(long nr)

@@ -25,23 +25,13 @@
  * its return to user mode, so it is reliable for a sleeping task; its
  * numbers are ia32's (313 is splice there).
  */
-static inline int fr_arch_compat_syscall(struct task_struct *p, long nr)
+static inline bool fr_arch_compat_task(struct task_struct *p)
 {
 #ifdef CONFIG_IA32_EMULATION
-	if (READ_ONCE(task_thread_info(p)->status) & TS_COMPAT) {
-		switch (nr) {
-		case FR_NR_COMPAT_INIT_MODULE:
-			return FR_SYS_INIT_MODULE;
-		case FR_NR_COMPAT_FINIT_MODULE:
-			return FR_SYS_FINIT_MODULE;
-		case FR_NR_COMPAT_DELETE_MODULE:
-			return FR_SYS_DELETE_MODULE;
-		default:
-			return FR_SYS_OTHER;
-		}
-	}
+	return READ_ONCE(task_thread_info(p)->status) & TS_COMPAT;
+#else
+	return false;
 #endif
-	return -1;
 }
 
 /* An x32 task's numbers carry __X32_SYSCALL_BIT; the module calls are common. */

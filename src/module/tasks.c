@@ -71,6 +71,19 @@
 #define FR_HAVE_UNWINDER	0
 #endif
 
+/* Which module system call @nr is, given its ABI's three numbers. */
+static enum fr_syscall __init fr_module_call(long nr, long init_nr,
+					     long finit_nr, long delete_nr)
+{
+	if (nr == init_nr)
+		return FR_SYS_INIT_MODULE;
+	if (nr == finit_nr)
+		return FR_SYS_FINIT_MODULE;
+	if (nr == delete_nr)
+		return FR_SYS_DELETE_MODULE;
+	return FR_SYS_OTHER;
+}
+
 /*
  * The module system call @p is in: by the numbers of its ABI (arch.h tells
  * a compat task's apart).
@@ -87,7 +100,6 @@ enum fr_syscall __init fr_task_syscall(struct task_struct *p)
 			       (unsigned long)task_stack_page(current);
 	struct pt_regs regs;
 	long nr;
-	int call;
 
 	if ((READ_ONCE(p->flags) & (PF_KTHREAD | PF_EXITING)) || !stack ||
 	    copy_from_kernel_nofault(&regs, (void *)(stack + offset), sizeof(regs)))
@@ -95,19 +107,12 @@ enum fr_syscall __init fr_task_syscall(struct task_struct *p)
 	nr = syscall_get_nr(p, &regs);
 	if (nr < 0)
 		return FR_SYS_OTHER;
-	call = fr_arch_compat_syscall(p, nr);
-	if (call >= 0)
-		return call;
-	switch (fr_arch_native_nr(nr)) {
-	case __NR_init_module:
-		return FR_SYS_INIT_MODULE;
-	case __NR_finit_module:
-		return FR_SYS_FINIT_MODULE;
-	case __NR_delete_module:
-		return FR_SYS_DELETE_MODULE;
-	default:
-		return FR_SYS_OTHER;
-	}
+	if (fr_arch_compat_task(p))
+		return fr_module_call(nr, FR_NR_COMPAT_INIT_MODULE,
+				      FR_NR_COMPAT_FINIT_MODULE,
+				      FR_NR_COMPAT_DELETE_MODULE);
+	return fr_module_call(fr_arch_native_nr(nr), __NR_init_module,
+			      __NR_finit_module, __NR_delete_module);
 }
 
 /* Every thread but the current one, referenced; fr_put_tasks() drops them. */
