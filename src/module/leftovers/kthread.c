@@ -15,9 +15,11 @@
  * target's: the target's work on them is a suspect of tasks.c.
  */
 #include <linux/kthread.h>
+#include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 
 #include "leftovers.h"
@@ -75,6 +77,8 @@ static int __init fr_find_kthreads(void)
 			 task_pid_nr(p));
 		/* Its struct kthread: its function and data, and the kernel's. */
 		lo->link = (unsigned long)p->worker_private;
+		if (IS_ENABLED(CONFIG_VMAP_STACK))
+			lo->stack = task_stack_page(p);
 		if (fr_kthread_stuck(p))
 			lo->refuse = FR_UNINTERRUPTIBLE;
 		cond_resched();
@@ -118,16 +122,41 @@ static void __init fr_put_kthread(struct fr_leftover *lo)
 }
 
 /*
- * After the undo, the thread's struct kthread (held with its task until
- * the put) still names its function and data: stale once it has exited.
+ * Whether @where lies in a page of @lo's stack, still mapped where it was.
+ * Once the thread has exited, its stack waits for a grace period, then in
+ * the per-CPU cache or in vfree_atomic()'s list (freed by a work, after
+ * main.c's rcu_barrier()): its frames are stale, such as the one that
+ * called the thread's function.  Reused, it is a live task's, read by
+ * tasks.c and not scanned.
+ */
+static bool __init fr_kthread_stack(const struct fr_leftover *lo,
+				    unsigned long where)
+{
+	unsigned long base = (unsigned long)lo->stack, off;
+
+	if (!base || !virt_addr_valid((void *)where))
+		return false;
+	for (off = 0; off < THREAD_SIZE; off += PAGE_SIZE)
+		if (vmalloc_to_page((void *)(base + off)) ==
+		    virt_to_page((void *)where))
+			return true;
+	return false;
+}
+
+/*
+ * After the undo, once the thread has exited: its struct kthread (held
+ * with its task until the put), which still names its function and data,
+ * and its stack.
  */
 static bool __init fr_kthread_stale(const struct fr_leftover *lo,
 				    unsigned long where, unsigned long v)
 {
 	struct task_struct *p = lo->obj;
 
-	return lo->link && (READ_ONCE(p->flags) & PF_EXITING) &&
-	       where - lo->link < ksize((void *)lo->link);
+	if (!(READ_ONCE(p->flags) & PF_EXITING))
+		return false;
+	return (lo->link && where - lo->link < ksize((void *)lo->link)) ||
+	       fr_kthread_stack(lo, where);
 }
 
 const struct fr_lo_kind fr_lo_kthread __initconst = {

@@ -66,6 +66,36 @@ static bool __init fr_lo_overlaps(unsigned long p, size_t size)
 	return false;
 }
 
+/*
+ * Whether [@p, @p + @size) overlaps a timer, delayed work or hrtimer found
+ * (before the undo or after): its words are no work's.  (Past a timer in
+ * init data, a work's shape can take its expiry for data and the word
+ * after it for a function: 6.12 arm64.)
+ */
+static bool __init fr_lo_in_timer(unsigned long p, size_t size)
+{
+	const struct fr_leftover *lo;
+
+	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
+		unsigned long o = (unsigned long)lo->obj;
+		size_t n;
+
+		if (lo->t != fr_lo_target)
+			continue;
+		if (lo->kind == &fr_lo_timer)
+			n = sizeof(struct timer_list);
+		else if (lo->kind == &fr_lo_dwork)
+			n = sizeof(struct delayed_work);
+		else if (lo->kind == &fr_lo_hrtimer)
+			n = sizeof(struct hrtimer);
+		else
+			continue;
+		if (p < o + n && o < p + size)
+			return true;
+	}
+	return false;
+}
+
 /* @obj of @kind (of @size, 0 for timers and delayed works) found. */
 static void __init fr_timer_found(const struct fr_lo_kind *kind, void *obj,
 				  size_t size, enum fr_why why)
@@ -289,7 +319,7 @@ static void __init fr_scan_works(struct fr_range *r)
 		    (p + tfn + sizeof(long) <= r->end &&
 		     READ_ONCE(*(unsigned long *)(p + tfn)) ==
 		     (unsigned long)delayed_work_timer_fn) ||
-		    fr_lo_overlaps(p, sizeof(*w)) ||
+		    fr_lo_overlaps(p, sizeof(*w)) || fr_lo_in_timer(p, sizeof(*w)) ||
 		    (fr_rechecking && fr_is_lookalike(w)))
 			continue;
 		state = fr_work_settle(w, &running);
