@@ -207,12 +207,15 @@ module:
 
 # The fixtures, and a test build of the helper (build/R/test-helper/) that
 # can pause between its checks and its repair: the shipped one cannot.
+# Both without debug information, so without BTF: the same code, built in a
+# quarter less time, and .ko files a tenth the size in the guests' initramfs.
+NODEBUG := KCFLAGS=-g0 CONFIG_DEBUG_INFO_BTF_MODULES=
 fixtures:
 	@mkdir -p $(OUT)/fixtures $(OUT)/test-helper
 	cp tests/fixtures/Kbuild tests/fixtures/*.[ch] $(OUT)/fixtures/
-	+tests/vm/kbuild $(KVER) $(OUT)/fixtures
+	+tests/vm/kbuild $(KVER) $(OUT)/fixtures $(NODEBUG)
 	cp -R $(MODULE_SRC) $(OUT)/test-helper/
-	+FR_TEST_PAUSE=y tests/vm/kbuild $(KVER) $(OUT)/test-helper
+	+FR_TEST_PAUSE=y tests/vm/kbuild $(KVER) $(OUT)/test-helper $(NODEBUG)
 
 check:
 	tests/run-tests
