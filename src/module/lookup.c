@@ -448,9 +448,12 @@ void * __init fr_lookup_data(const char *name, size_t size)
 
 /*
  * @name in the loaded module @mod ("xt" of x_tables), resolved as
- * "MOD:NAME"; trusted only if sprint_symbol() names exactly
- * "@name+0x0/SPAN [@mod]" with at least @size bytes.  The caller holds a
- * reference on @mod: the address is @mod's for as long as it is loaded.
+ * "MOD:NAME"; trusted only if sprint_symbol() names the start of a symbol
+ * of @mod's, "NAME+0x0/SPAN [@mod]", with at least @size bytes to the next
+ * one.  NAME is @name, or another at the same address that the module's
+ * symbol table lists first: a lock's lockdep key (__key.N, of size 0 when
+ * lockdep is off), as for rc_core's rc_map_lock on 6.12 arm64.  The caller
+ * holds a reference on @mod: the address is @mod's while it is loaded.
  */
 void * __init fr_lookup_module_data(const char *mod, const char *name,
 				    size_t size)
@@ -459,8 +462,9 @@ void * __init fr_lookup_module_data(const char *mod, const char *name,
 	static char sym[KSYM_SYMBOL_LEN] __initdata;
 	static char full[MODULE_NAME_LEN + KSYM_NAME_LEN] __initdata;
 	char tail[MODULE_NAME_LEN + 4];
-	size_t len = strlen(name), sym_len, tail_len;
+	size_t sym_len, tail_len;
 	unsigned long span;
+	char *start;
 	void *addr;
 
 	snprintf(full, sizeof(full), "%s:%s", mod, name);
@@ -469,11 +473,11 @@ void * __init fr_lookup_module_data(const char *mod, const char *name,
 	if (!addr)
 		return NULL;
 	sym_len = strlen(sym);
-	if (strncmp(sym, name, len) || strncmp(sym + len, "+0x0/", 5) ||
-	    sym_len <= len + 5 + tail_len || strcmp(sym + sym_len - tail_len, tail))
+	if (sym_len <= tail_len || strcmp(sym + sym_len - tail_len, tail))
 		return NULL;
 	sym[sym_len - tail_len] = '\0';
-	if (kstrtoul(sym + len + 5, 0, &span) || span < size)
+	start = strstr(sym, "+0x0/");
+	if (!start || start == sym || kstrtoul(start + 5, 0, &span) || span < size)
 		return NULL;
 	return addr;
 }

@@ -43,6 +43,44 @@ static bool __init fr_kthread_stuck(const struct task_struct *p)
 	return (state & TASK_UNINTERRUPTIBLE) && !(state & TASK_NOLOAD);
 }
 
+#define FR_STACK_PAGES	(THREAD_SIZE / PAGE_SIZE)
+
+/*
+ * The pages of @p's stack, each held (get_page()), so that they are its
+ * stack's or no one's until the put: once the thread has exited, its stack
+ * waits in the per-CPU cache, or for a grace period and then a work that
+ * frees it (vfree_atomic()), holding stale frames such as the one that
+ * called the thread's function.  NULL (the stack not read as stale after
+ * the undo, which may refuse) without a vmalloc'd stack or memory, or when
+ * @p began to exit meanwhile: a stack is released only after its task's
+ * last switch, long after PF_EXITING is set, so one seen without it before
+ * and after the pages were taken was @p's throughout.
+ */
+static struct page ** __init fr_kthread_hold_stack(struct task_struct *p)
+{
+	unsigned long base = (unsigned long)READ_ONCE(p->stack);
+	struct page **pages;
+	unsigned int i, n;
+
+	if (!IS_ENABLED(CONFIG_VMAP_STACK) || !is_vmalloc_addr((void *)base))
+		return NULL;
+	pages = kcalloc(FR_STACK_PAGES, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return NULL;
+	for (n = 0; n < FR_STACK_PAGES; n++) {
+		pages[n] = vmalloc_to_page((void *)(base + n * PAGE_SIZE));
+		if (!pages[n] || !get_page_unless_zero(pages[n]))
+			break;
+	}
+	if (n == FR_STACK_PAGES && !(READ_ONCE(p->flags) & PF_EXITING) &&
+	    READ_ONCE(p->stack) == (void *)base)
+		return pages;
+	for (i = 0; i < n; i++)
+		put_page(pages[i]);
+	kfree(pages);
+	return NULL;
+}
+
 static int __init fr_find_kthreads(void)
 {
 	struct fr_leftover *lo;
@@ -77,8 +115,7 @@ static int __init fr_find_kthreads(void)
 			 task_pid_nr(p));
 		/* Its struct kthread: its function and data, and the kernel's. */
 		lo->link = (unsigned long)p->worker_private;
-		if (IS_ENABLED(CONFIG_VMAP_STACK))
-			lo->stack = task_stack_page(p);
+		lo->stack = fr_kthread_hold_stack(p);
 		if (fr_kthread_stuck(p))
 			lo->refuse = FR_UNINTERRUPTIBLE;
 		cond_resched();
@@ -118,27 +155,29 @@ static enum fr_why __init fr_undo_kthread(struct fr_leftover *lo)
 
 static void __init fr_put_kthread(struct fr_leftover *lo)
 {
+	struct page **pages = lo->stack;
+	unsigned int i;
+
 	put_task_struct(lo->obj);
+	if (!pages)
+		return;
+	for (i = 0; i < FR_STACK_PAGES; i++)
+		put_page(pages[i]);
+	kfree(pages);
 }
 
-/*
- * Whether @where lies in a page of @lo's stack, still mapped where it was.
- * Once the thread has exited, its stack waits for a grace period, then in
- * the per-CPU cache or in vfree_atomic()'s list (freed by a work, after
- * main.c's rcu_barrier()): its frames are stale, such as the one that
- * called the thread's function.  Reused, it is a live task's, read by
- * tasks.c and not scanned.
- */
+/* Whether @where lies in one of the pages of @lo's stack, held since. */
 static bool __init fr_kthread_stack(const struct fr_leftover *lo,
 				    unsigned long where)
 {
-	unsigned long base = (unsigned long)lo->stack, off;
+	struct page **pages = lo->stack, *page;
+	unsigned int i;
 
-	if (!base || !virt_addr_valid((void *)where))
+	if (!pages || !virt_addr_valid((void *)where))
 		return false;
-	for (off = 0; off < THREAD_SIZE; off += PAGE_SIZE)
-		if (vmalloc_to_page((void *)(base + off)) ==
-		    virt_to_page((void *)where))
+	page = virt_to_page((void *)where);
+	for (i = 0; i < FR_STACK_PAGES; i++)
+		if (pages[i] == page)
 			return true;
 	return false;
 }
@@ -146,7 +185,7 @@ static bool __init fr_kthread_stack(const struct fr_leftover *lo,
 /*
  * After the undo, once the thread has exited: its struct kthread (held
  * with its task until the put), which still names its function and data,
- * and its stack.
+ * and its stack (see fr_kthread_hold_stack()).
  */
 static bool __init fr_kthread_stale(const struct fr_leftover *lo,
 				    unsigned long where, unsigned long v)

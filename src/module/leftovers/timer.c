@@ -68,9 +68,10 @@ static bool __init fr_lo_overlaps(unsigned long p, size_t size)
 
 /*
  * Whether [@p, @p + @size) overlaps a timer, delayed work or hrtimer found
- * (before the undo or after): its words are no work's.  (Past a timer in
- * init data, a work's shape can take its expiry for data and the word
- * after it for a function: 6.12 arm64.)
+ * before the undo, proven and not refused: its words are no work's.  (Past
+ * a timer in init data, a work's shape can take its expiry for data and the
+ * word after it for a function: 6.12 arm64.)  One refused is no proof, and
+ * overlays of it are looked at (leftovers=force leaves it registered).
  */
 static bool __init fr_lo_in_timer(unsigned long p, size_t size)
 {
@@ -80,7 +81,7 @@ static bool __init fr_lo_in_timer(unsigned long p, size_t size)
 		unsigned long o = (unsigned long)lo->obj;
 		size_t n;
 
-		if (lo->t != fr_lo_target)
+		if (lo->t != fr_lo_target || lo->refuse)
 			continue;
 		if (lo->kind == &fr_lo_timer)
 			n = sizeof(struct timer_list);
@@ -319,7 +320,8 @@ static void __init fr_scan_works(struct fr_range *r)
 		    (p + tfn + sizeof(long) <= r->end &&
 		     READ_ONCE(*(unsigned long *)(p + tfn)) ==
 		     (unsigned long)delayed_work_timer_fn) ||
-		    fr_lo_overlaps(p, sizeof(*w)) || fr_lo_in_timer(p, sizeof(*w)) ||
+		    fr_lo_overlaps(p, sizeof(*w)) ||
+		    fr_lo_in_timer(p, sizeof(*w)) ||
 		    (fr_rechecking && fr_is_lookalike(w)))
 			continue;
 		state = fr_work_settle(w, &running);
