@@ -61,9 +61,14 @@ $(BUILD)/force-rmmod: $(CLI_STEPS) $(CLI_LIB) $(CLI_HDRS)
 # The same programs for the arm64 guests (tests/vm/boot takes them from
 # build/aarch64/ for a kernel R-arm64), cross-built, linked with Debian's
 # arm64 libraries (liblzma-dev:arm64 ...; tests/install-deps).
-arm64:
+# sys-abi32: the AArch32 loader of harm.test (gcc-arm-linux-gnueabihf).
+arm64: $(BUILD)/aarch64/sys-abi32
 	PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
 		$(MAKE) all BUILD=$(BUILD)/aarch64 CC=aarch64-linux-gnu-gcc
+
+$(BUILD)/aarch64/sys-abi32: tests/vm/sys-abi.c
+	@mkdir -p $(BUILD)/aarch64
+	arm-linux-gnueabihf-gcc $(CFLAGS) -static -o $@ $<
 
 # Userspace unit tests (run by tests/run-tests before the guests): the
 # mechanisms on prepared /proc and /sys trees under ASan and UBSan, then a
@@ -185,7 +190,7 @@ $(BUILD)/many-threads: tests/vm/many-threads.c
 	$(CC) $(CFLAGS) -static -pthread -o $@ $<
 
 # The guest tests enter the kernel through the ia32 and x32 ABIs with it
-# (x86-64 only).
+# (x86-64; for arm64's AArch32 see sys-abi32).
 $(BUILD)/sys-abi: tests/vm/sys-abi.c
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) -static -o $@ $<

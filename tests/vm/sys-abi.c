@@ -3,10 +3,13 @@
  * sys-abi: enter the kernel through another system call ABI, so that the
  * guest tests can check how force_rmmod tells system calls apart.
  *
- *   sys-abi x32-finit FILE   finit_module(FILE) as an x32 call
- *                            (__X32_SYSCALL_BIT | 313); needs syscall.x32=y
- *   sys-abi ia32-splice      splice() as an ia32 call (int 0x80, 313) from
- *                            an empty pipe: sleeps until killed
+ *   sys-abi x32-finit FILE       finit_module(FILE) as an x32 call
+ *                                (__X32_SYSCALL_BIT | 313); needs syscall.x32=y
+ *   sys-abi ia32-splice          splice() as an ia32 call (int 0x80, 313) from
+ *                                an empty pipe: sleeps until killed
+ *   sys-abi32 aarch32-finit FILE finit_module(FILE) as an AArch32 call (379),
+ *                                built for armhf (sys-abi32, make arm64): an
+ *                                arm64 kernel with COMPAT runs it
  *
  * Each says what it does on stdout first.  Static: the guest has no libc.
  */
@@ -20,8 +23,10 @@
 #define FR_X32_SYSCALL_BIT	0x40000000L
 #define FR_NR_X32_FINIT_MODULE	(FR_X32_SYSCALL_BIT | 313)
 #define FR_NR_IA32_SPLICE	313
+#define FR_NR_AARCH32_FINIT_MODULE	379
 
-static int x32_finit(const char *file)
+/* finit_module(@file) through system call @nr of @abi. */
+static int __attribute__((unused)) finit_as(const char *abi, long nr, const char *file)
 {
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	long ret;
@@ -30,11 +35,11 @@ static int x32_finit(const char *file)
 		fprintf(stderr, "sys-abi: %s: %s\n", file, strerror(errno));
 		return 1;
 	}
-	printf("sys-abi: pid %d x32 finit_module %s\n", (int)getpid(), file);
+	printf("sys-abi: pid %d %s finit_module %s\n", (int)getpid(), abi, file);
 	fflush(stdout);
-	ret = syscall(FR_NR_X32_FINIT_MODULE, fd, "", 0);
+	ret = syscall(nr, fd, "", 0);
 	if (ret < 0) {
-		fprintf(stderr, "sys-abi: x32 finit_module: %s\n", strerror(errno));
+		fprintf(stderr, "sys-abi: %s finit_module: %s\n", abi, strerror(errno));
 		return errno == ENOSYS ? 2 : 1;
 	}
 	return 0;
@@ -70,10 +75,16 @@ static int ia32_splice(void)
 
 int main(int argc, char **argv)
 {
+#ifdef __x86_64__
 	if (argc == 3 && !strcmp(argv[1], "x32-finit"))
-		return x32_finit(argv[2]);
+		return finit_as("x32", FR_NR_X32_FINIT_MODULE, argv[2]);
+#endif
+#ifdef __arm__
+	if (argc == 3 && !strcmp(argv[1], "aarch32-finit"))
+		return finit_as("aarch32", FR_NR_AARCH32_FINIT_MODULE, argv[2]);
+#endif
 	if (argc == 2 && !strcmp(argv[1], "ia32-splice"))
 		return ia32_splice();
-	fprintf(stderr, "usage: sys-abi x32-finit FILE | ia32-splice\n");
+	fprintf(stderr, "usage: sys-abi x32-finit FILE | ia32-splice | aarch32-finit FILE\n");
 	return 2;
 }

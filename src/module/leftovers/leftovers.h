@@ -77,7 +77,7 @@ struct fr_leftover {
 	 * chrdev: its cdev; tc_action: its pernet operations
 	 */
 	unsigned long link;
-	void *stack;		/* kthread: its stack's pages, held */
+	void *stack;		/* kthread: its stack (struct fr_stack) */
 	struct module *owner;	/* xtables, stp, rc: their module, held till the put */
 	enum fr_why refuse;	/* why it cannot be undone safely, or FR_OK */
 	bool held;		/* proc: a reference on the entry is held */

@@ -68,20 +68,24 @@ static bool __init fr_lo_overlaps(unsigned long p, size_t size)
 
 /*
  * Whether [@p, @p + @size) overlaps a timer, delayed work or hrtimer found
- * before the undo, proven and not refused: its words are no work's.  (Past
- * a timer in init data, a work's shape can take its expiry for data and the
- * word after it for a function: 6.12 arm64.)  One refused is no proof, and
- * overlays of it are looked at (leftovers=force leaves it registered).
+ * before the undo: FR_OVER_PROVEN over one proven (its words are no work's:
+ * past a timer in init data, a work's shape can take its expiry for data
+ * and the word after it for a function, 6.12 arm64), FR_OVER_REFUSED over
+ * one refused (not proven, and left registered by leftovers=force: a work
+ * there may refuse, but is never written to).
  */
-static bool __init fr_lo_in_timer(unsigned long p, size_t size)
+enum fr_over { FR_OVER_NONE, FR_OVER_PROVEN, FR_OVER_REFUSED };
+
+static enum fr_over __init fr_lo_over_timer(unsigned long p, size_t size)
 {
 	const struct fr_leftover *lo;
+	enum fr_over over = FR_OVER_NONE;
 
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
 		unsigned long o = (unsigned long)lo->obj;
 		size_t n;
 
-		if (lo->t != fr_lo_target || lo->refuse)
+		if (lo->t != fr_lo_target)
 			continue;
 		if (lo->kind == &fr_lo_timer)
 			n = sizeof(struct timer_list);
@@ -91,10 +95,13 @@ static bool __init fr_lo_in_timer(unsigned long p, size_t size)
 			n = sizeof(struct hrtimer);
 		else
 			continue;
-		if (p < o + n && o < p + size)
-			return true;
+		if (p >= o + n || o >= p + size)
+			continue;
+		if (!lo->refuse)
+			return FR_OVER_PROVEN;
+		over = FR_OVER_REFUSED;
 	}
-	return false;
+	return over;
 }
 
 /* @obj of @kind (of @size, 0 for timers and delayed works) found. */
@@ -307,6 +314,7 @@ static void __init fr_scan_works(struct fr_range *r)
 		struct work_struct *w = (struct work_struct *)p;
 		struct fr_leftover *lo __maybe_unused;
 		enum fr_work_state state;
+		enum fr_over over;
 		bool running;
 
 		/*
@@ -321,17 +329,22 @@ static void __init fr_scan_works(struct fr_range *r)
 		     READ_ONCE(*(unsigned long *)(p + tfn)) ==
 		     (unsigned long)delayed_work_timer_fn) ||
 		    fr_lo_overlaps(p, sizeof(*w)) ||
-		    fr_lo_in_timer(p, sizeof(*w)) ||
 		    (fr_rechecking && fr_is_lookalike(w)))
+			continue;
+		over = fr_lo_over_timer(p, sizeof(*w));
+		if (over == FR_OVER_PROVEN)
 			continue;
 		state = fr_work_settle(w, &running);
 		if (state == FR_WORK_NONE)
 			continue;
-		if (running || (fr_rechecking && state != FR_WORK_IDLE)) {
+		if (running || (fr_rechecking && state != FR_WORK_IDLE) ||
+		    (over && state != FR_WORK_IDLE)) {
 			fr_timer_found(&fr_lo_work, w, sizeof(*w),
 				       running ? FR_RUNNING : FR_UNCHECKED);
 			continue;
 		}
+		if (over)
+			continue;	/* idle by its shape: never written */
 		if (state != FR_WORK_IDLE) {
 			if (fr_nr_lookalikes < FR_MAX_LOOKALIKES)
 				fr_lookalike_add(w);
