@@ -62,6 +62,7 @@ static const char *const fr_kind_names[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_DM_TARGET] = FR_LO_KIND_DM_TARGET,
 	[FR_LEFTOVER_IPVS_SCHED] = FR_LO_KIND_IPVS_SCHED,
 	[FR_LEFTOVER_XT_TEMPLATE] = FR_LO_KIND_XT_TEMPLATE,
+	[FR_LEFTOVER_KOBJECT] = FR_LO_KIND_KOBJECT,
 };
 
 static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
@@ -124,6 +125,7 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_DM_TARGET] = FR_LOG_UNDONE_DM_TARGET,
 	[FR_LEFTOVER_IPVS_SCHED] = FR_LOG_UNDONE_IPVS_SCHED,
 	[FR_LEFTOVER_XT_TEMPLATE] = FR_LOG_UNDONE_XT_TEMPLATE,
+	[FR_LEFTOVER_KOBJECT] = FR_LOG_UNDONE_KOBJECT,
 };
 
 const char *fr_leftover_kind_name(enum fr_leftover_kind kind)

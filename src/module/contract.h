@@ -107,6 +107,7 @@
 #define FR_LO_KIND_CHAIN	"notifier"
 #define FR_LO_KIND_REGION	"region"
 #define FR_LO_KIND_DEBUGFS	"debugfs"
+#define FR_LO_KIND_KOBJECT	"kobject"
 #define FR_LO_ACT_UNREGISTER	"unregister"
 #define FR_LO_ACT_REMOVE	"remove"
 #define FR_LO_ACT_STOP		"stop"
@@ -160,6 +161,7 @@
 #define FR_LOG_UNDONE_CHAIN	"unregistered notifier "
 #define FR_LOG_UNDONE_REGION	"released region "
 #define FR_LOG_UNDONE_DEBUGFS	"removed debugfs "
+#define FR_LOG_UNDONE_KOBJECT	"removed kobject "
 /* "gone with an earlier undo: KIND NAME": a driver's remove took it away */
 #define FR_LOG_GONE		"gone with an earlier undo: "
 /* An idle work of the target disabled since 6.10: no leftover, no refusal. */

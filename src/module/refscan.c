@@ -277,6 +277,16 @@ static void __init fr_extents_sort(struct fr_extents *x)
 	sort(x->e, x->n, sizeof(*x->e), fr_extent_cmp, NULL);
 }
 
+/*
+ * Whether @a lies in @x's own array: the scan's table of the target's
+ * events holds their starts and ends (an end is past its event, in the
+ * padding before the next one: ext4's), and is freed as the scan ends.
+ */
+static bool __init fr_extents_table(const struct fr_extents *x, unsigned long a)
+{
+	return a >= (unsigned long)x->e && a < (unsigned long)(x->e + x->max);
+}
+
 /* Whether @a lies in one of @x (sorted). */
 static bool __init fr_extents_have(const struct fr_extents *x, unsigned long a)
 {
@@ -309,14 +319,23 @@ static void __init fr_skip_pfn(struct fr_scan *s, unsigned long pfn)
 		__set_bit(pfn, s->skip);
 }
 
+/*
+ * Whether @a lies where modules are allocated: the module space (x86-64),
+ * or the vmalloc space, where arm64 places them within reach of the
+ * kernel's text (randomized, near the image, not in MODULES_VADDR's range).
+ */
+static bool __init fr_module_space(unsigned long a)
+{
+	return is_vmalloc_addr((void *)a) || (a >= MODULES_VADDR && a < MODULES_END);
+}
+
 static void __init fr_skip_range(struct fr_scan *s, unsigned long start,
 				 unsigned long end)
 {
 	unsigned long a;
 
 	for (a = start & PAGE_MASK; a < end; a += PAGE_SIZE) {
-		if (is_vmalloc_addr((void *)a) ||
-		    (a >= MODULES_VADDR && a < MODULES_END))
+		if (fr_module_space(a))
 			fr_skip_pfn(s, vmalloc_to_pfn((void *)a));
 		else if (fr_valid(a))
 			fr_skip_pfn(s, PHYS_PFN(__pa(a)));
@@ -1657,9 +1676,7 @@ static bool __init fr_area_below(unsigned long where, unsigned long v)
 	unsigned long prev = fr_word(where, -1), w;
 	int i;
 
-	if (!prev || !PAGE_ALIGNED(prev) || prev >= v ||
-	    !(is_vmalloc_addr((void *)prev) ||
-	      (prev >= MODULES_VADDR && prev < MODULES_END)))
+	if (!prev || !PAGE_ALIGNED(prev) || prev >= v || !fr_module_space(prev))
 		return false;
 	for (i = 1; i <= 3; i++) {
 		w = fr_word(where, i) & ~3UL;
@@ -1839,6 +1856,9 @@ static bool __init fr_dying_super(unsigned long where)
  * init leaks it, naming init memory that the rescue freed and a later
  * module may now have.  Since 6.4 two of its addresses must be there; a
  * 16-byte one (6.1) must have no next (never linked: 0 in each one seen).
+ * On arm64 the module space is in the vmalloc space (fr_module_space()):
+ * read as MODULES_VADDR's range only, such records of earlier modules
+ * refused 8 of the real-driver suite's drivers on 7.3 arm64.
  * A pending callback_head whose function starts a page of the target looks
  * the same, but the crashed task ran its task works as it exited, and RCU
  * callbacks run within a grace period.
@@ -1865,7 +1885,7 @@ static bool __init fr_initfree(unsigned long where)
 		return false;
 	for (i = 1; i < FR_INITFREE_WORDS; i++) {
 		w = fr_word(e.start, i);
-		if (w && (!PAGE_ALIGNED(w) || w < MODULES_VADDR || w >= MODULES_END))
+		if (w && (!PAGE_ALIGNED(w) || !fr_module_space(w)))
 			return false;
 		n += !!w;
 	}
@@ -2292,7 +2312,8 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 
 	if (v >= m && v < m + sizeof(struct module))
 		return true;
-	if (fr_extents_have(&s->events, v) || fr_extents_have(&s->fields, where))
+	if (fr_extents_have(&s->events, v) || fr_extents_have(&s->fields, where) ||
+	    fr_extents_table(&s->events, where))
 		return true;
 	if (mod)
 		return fr_other_module(where, mod) || fr_lo_explains(s->t, where, v);

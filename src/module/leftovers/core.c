@@ -106,6 +106,8 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_class,
 	&fr_lo_bus,
 	&fr_lo_disk,
+	/* After the filesystems, which make theirs under the target's. */
+	&fr_lo_kobject,
 	/* After the drivers, whose remove releases their devices' regions. */
 	&fr_lo_region,
 	/* Last: nothing found as another kind is taken for a timer. */
@@ -145,6 +147,7 @@ static const char fr_whys[][40] __initconst = {
 	[FR_UNINTERRUPTIBLE] = "waits uninterruptibly",
 	[FR_NOT_EMPTY] = "has objects",
 	[FR_HAS_DEVICES] = "has devices",
+	[FR_HAS_CHILDREN] = "has children",
 };
 
 const char * __init fr_why_words(enum fr_why why)

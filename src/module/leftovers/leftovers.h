@@ -27,7 +27,7 @@ enum fr_why { FR_OK, FR_MOUNTED, FR_OPEN, FR_BUSY, FR_OTHERS, FR_PERMANENT,
 	      FR_NETDEV, FR_LOCKED, FR_GONE, FR_RUNNING, FR_UNCHECKED,
 	      FR_NO_UNDO, FR_LIVE, FR_WAITING, FR_WAITING_LONG, FR_OWN_BUS,
 	      FR_MADE_DEVICE, FR_RTNL, FR_NOT_ITS_OWN, FR_UNINTERRUPTIBLE,
-	      FR_NOT_EMPTY, FR_HAS_DEVICES };
+	      FR_NOT_EMPTY, FR_HAS_DEVICES, FR_HAS_CHILDREN };
 
 struct fr_leftover;
 
@@ -74,7 +74,8 @@ struct fr_leftover {
 	char name[64];		/* fs name, device name, /proc path, symbol */
 	/*
 	 * notifier, ldisc: the word that points to it; rtnl_link: SRCU data;
-	 * chrdev: its cdev; tc_action: its pernet operations
+	 * chrdev: its cdev; tc_action: its pernet operations; proc: a
+	 * directory found by its address, not by what it holds
 	 */
 	unsigned long link;
 	void *stack;		/* kthread: its stack (struct fr_stack) */
@@ -132,6 +133,7 @@ extern const struct fr_lo_kind fr_lo_inet_diag;	/* sock_diag.c */
 extern const struct fr_lo_kind fr_lo_class;	/* class.c */
 extern const struct fr_lo_kind fr_lo_bus;	/* class.c */
 extern const struct fr_lo_kind fr_lo_disk;	/* disk.c */
+extern const struct fr_lo_kind fr_lo_kobject;	/* kobject.c */
 extern const struct fr_lo_kind fr_lo_region;	/* region.c */
 extern const struct fr_lo_kind fr_lo_timer;	/* timer.c */
 extern const struct fr_lo_kind fr_lo_dwork;	/* timer.c */

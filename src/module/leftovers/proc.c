@@ -3,7 +3,15 @@
  * Leftover /proc entries (fs/proc/): entries of /proc and /proc/net
  * (init_net) whose operations, show function, write function or data lie
  * in the target; a directory with its whole subtree.  One permanent, open
- * or in use, or a directory holding others' entries, is refused.  The
+ * or in use, or a directory holding others' entries, is refused.
+ *
+ * A directory the target made (proc_mkdir()) has nothing of the target in
+ * it until it holds the target's entries: ext4's /proc/fs/ext4 holds them
+ * only while mounted, and left, it makes the fixed module's proc_mkdir()
+ * warn.  One is found by its address, kept in the target's data, when it
+ * is named as the target (ext4's, jbd2's /proc/fs/jbd2).  Its maker keeps
+ * its address: one that the kernel's data or another module's also holds
+ * is refused ("not made by it").  The
  * undo, proc_remove(), waits for the entry's readers: it runs bounded
  * (core.c's fr_call_bounded()).
  *
@@ -147,6 +155,32 @@ static void __init fr_pde_path(struct fr_pde *pde, char *buf, size_t size)
 	}
 }
 
+/* A directory named as the target: its address, kept in the target's data? */
+static unsigned long fr_proc_want __initdata;
+static bool fr_proc_kept __initdata;
+
+static void __init fr_scan_kept(struct fr_range *r)
+{
+	unsigned long p;
+
+	for (p = r->start; p + sizeof(long) <= r->end; p += sizeof(long))
+		if (READ_ONCE(*(unsigned long *)p) == fr_proc_want)
+			fr_proc_kept = true;
+}
+
+static bool __init fr_pde_made(struct fr_pde *pde)
+{
+	const char *name = fr_lo_target->name;
+
+	if (!S_ISDIR(pde->mode) || pde->namelen != strlen(name) ||
+	    memcmp(pde->name, name, pde->namelen))
+		return false;
+	fr_proc_want = (unsigned long)pde;
+	fr_proc_kept = false;
+	fr_scan_data(fr_scan_kept);
+	return fr_proc_kept;
+}
+
 /* An entry whose things lie in the target, not under one already listed. */
 static struct fr_leftover * __init fr_proc_found(struct fr_pde *pde)
 {
@@ -184,7 +218,11 @@ static void __init fr_walk_proc(struct fr_pde *top)
 		owners[depth] = above;
 		if (!above && fr_pde_owned(pde))
 			owners[depth] = fr_proc_found(pde);
-		else if (above && !fr_pde_owned(pde) && !S_ISDIR(pde->mode))
+		else if (!above && fr_pde_made(pde)) {
+			owners[depth] = fr_proc_found(pde);
+			if (owners[depth])	/* made, not owned */
+				owners[depth]->link = (unsigned long)pde;
+		} else if (above && !fr_pde_owned(pde) && !S_ISDIR(pde->mode))
 			above->refuse = FR_OTHERS;
 		else if (above && fr_pde_busy(pde))
 			above->refuse = FR_BUSY;
@@ -204,6 +242,7 @@ static void __init fr_walk_proc(struct fr_pde *top)
 
 static int __init fr_find_proc(void)
 {
+	struct fr_leftover *lo, *first = fr_los + fr_nr_los;
 	unsigned int n;
 
 	if (!fr_proc_root)
@@ -214,6 +253,11 @@ static int __init fr_find_proc(void)
 			if (init_net.proc_net)
 				fr_walk_proc((struct fr_pde *)init_net.proc_net);
 			read_unlock(fr_proc_lock);
+			/* A directory found by its address: kept by none but it. */
+			for (lo = first; lo < fr_los + fr_nr_los; lo++)
+				if (lo->link && !lo->refuse &&
+				    fr_static_holds(lo->link, fr_lo_target->mod))
+					lo->refuse = FR_NOT_ITS_OWN;
 			return 0;
 		}
 	}

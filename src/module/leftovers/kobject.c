@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Leftover kobjects: a bare kobject in the heap that the target made and
+ * keeps in its data, as ext4 keeps /sys/fs/ext4 (kobject_create_and_add())
+ * and /sys/fs/ext4/features (its own kzalloc() and kobj_type, with
+ * kobject_init_and_add()).  Its exit would have put them.  Left, their
+ * directories keep the names the fixed module makes again (ext4's reload
+ * fails), and one whose kobj_type lies in the target keeps pointers into it
+ * (its sysfs operations, its attributes, its release).
+ *
+ * One is a word of the target's data pointing to a slab object that reads,
+ * without faulting, as a kobject in sysfs: its kernfs directory's priv is
+ * it.  It is taken as the target's when its kobj_type lies in the target,
+ * or is kobject_create()'s own (measured on a kobject the helper makes),
+ * when its directory is younger than the target's (kernfs ids only grow),
+ * and when neither the kernel's data nor another module's holds its
+ * address.  Any other (fs_kobj, whose address the target copied; a
+ * device's kobject) is not looked at here: the reference scan sees what
+ * points into the target.  The loader's are not the target's: its struct
+ * module, which lies in the target's data, is passed over, and so is any
+ * kobject below the target's /sys/module directory (holders, drivers),
+ * which free_module() puts.
+ *
+ * Undone with kobject_put(), dropping its maker's reference, when that is
+ * the only one: one for each of its children that is a leftover too
+ * (undone first, deepest first: each holds its parent), none other.  The
+ * put removes its directory, draining its files (a show or store running
+ * is waited for, so the call is bounded, core.c) and calls its release:
+ * the target's intact code, as in its exit, or the kernel's.  Refused when
+ * another reference is held ("open or in use"), when a directory below it
+ * is not a leftover ("has children"), and with CONFIG_DEBUG_KOBJECT_RELEASE,
+ * which calls the release seconds after the put ("not checked").  Nothing
+ * else takes a kobject's reference: sysfs files and symlinks hold its
+ * kernfs node, not it.  The target is scanned after the undo.
+ */
+#include <linux/kernfs.h>
+#include <linux/kobject.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+
+#include "leftovers.h"
+
+#define FR_KOBJECTS	16	/* looked at per target, at most */
+#define FR_KOBJECT_UP	4	/* parents named in its path */
+
+static const struct kobj_type *fr_dynamic_ktype __initdata;
+
+/* kobject_create()'s kobj_type: not exported, read off one made here. */
+static void __init fr_lookup_kobject(void)
+{
+	struct kobject *k;
+
+	k = kobject_create_and_add("fr_probe", &THIS_MODULE->mkobj.kobj);
+	if (!k)
+		return;
+	fr_dynamic_ktype = k->ktype;
+	kobject_put(k);
+}
+
+struct fr_kobject {
+	struct kobject *kobj;
+	struct kobject *parent;
+	unsigned int depth;
+	unsigned int kref;
+	unsigned long subdirs;
+};
+
+static struct fr_kobject fr_kobjs[FR_KOBJECTS] __initdata;
+static unsigned int fr_nr_kobjs __initdata;
+
+/* The directory of the kobject @k read at @w: NULL unless it is @w's. */
+static struct kernfs_node * __init fr_kobject_dir(const struct kobject *k,
+						  unsigned long w)
+{
+	struct kernfs_node *kn = k->sd;
+	void *priv;
+
+	if (!k->state_initialized || !k->state_in_sysfs || !kn ||
+	    get_kernel_nofault(priv, &kn->priv) || (unsigned long)priv != w)
+		return NULL;
+	return kn;
+}
+
+/* @w, a word of the target's data, as one of its kobjects: added once. */
+static void __init fr_kobject_add(unsigned long w)
+{
+	struct kernfs_node *mine = READ_ONCE(fr_lo_target->mod->mkobj.kobj.sd);
+	struct fr_kobject *c;
+	struct kernfs_node *kn;
+	struct kobject k, *up;
+	u64 mine_id, its_id;
+	unsigned int i;
+
+	if (fr_nr_kobjs == FR_KOBJECTS || fr_in_target((void *)w) ||
+	    !IS_ALIGNED(w, sizeof(long)) || !fr_is_slab(w) ||
+	    copy_from_kernel_nofault(&k, (void *)w, sizeof(k)))
+		return;
+	kn = fr_kobject_dir(&k, w);
+	if (!kn || !k.ktype ||
+	    (k.ktype != fr_dynamic_ktype && !fr_in_target(k.ktype)) ||
+	    !mine || get_kernel_nofault(mine_id, &mine->id) ||
+	    get_kernel_nofault(its_id, &kn->id) || its_id <= mine_id ||
+	    fr_static_holds(w, fr_lo_target->mod))
+		return;
+	for (i = 0; i < fr_nr_kobjs; i++)
+		if (fr_kobjs[i].kobj == (struct kobject *)w)
+			return;
+	c = &fr_kobjs[fr_nr_kobjs++];
+	c->kobj = (struct kobject *)w;
+	c->parent = k.parent;
+	c->kref = kref_read(&k.kref);
+	if (get_kernel_nofault(c->subdirs, &kn->dir.subdirs))
+		c->subdirs = ULONG_MAX;
+	c->depth = 0;
+	for (up = k.parent; up && c->depth < 64; c->depth++) {
+		if (up == &fr_lo_target->mod->mkobj.kobj) {
+			fr_nr_kobjs--;	/* the loader's: free_module() puts it */
+			return;
+		}
+		if (get_kernel_nofault(up, &up->parent))
+			break;
+	}
+}
+
+/* Words of @r, but not of the target's struct module (the loader's). */
+static void __init fr_scan_kobjects(struct fr_range *r)
+{
+	unsigned long mod = (unsigned long)fr_lo_target->mod, p;
+
+	for (p = r->start; p + sizeof(long) <= r->end; p += sizeof(long))
+		if (p - mod >= sizeof(struct module))
+			fr_kobject_add(READ_ONCE(*(unsigned long *)p));
+}
+
+/* "fs/ext4/features": its name and its parents', read without faulting. */
+static void __init fr_kobject_path(struct kobject *kobj, char *buf,
+				   size_t size)
+{
+	const char *names[FR_KOBJECT_UP];
+	char part[32];
+	unsigned int n = 0;
+	const char *name;
+
+	while (kobj && n < FR_KOBJECT_UP &&
+	       !get_kernel_nofault(name, &kobj->name) &&
+	       !get_kernel_nofault(kobj, &kobj->parent))
+		names[n++] = name;
+	buf[0] = '\0';
+	while (n--) {
+		if (!names[n] || copy_from_kernel_nofault(part, names[n], sizeof(part) - 1))
+			strscpy(part, "?", sizeof(part));
+		part[sizeof(part) - 1] = '\0';
+		if (buf[0])
+			strlcat(buf, "/", size);
+		strlcat(buf, part, size);
+	}
+}
+
+static int __init fr_find_kobjects(void)
+{
+	struct fr_leftover *lo;
+	unsigned int i, j, kids, depth, top = 0;
+
+	if (!fr_dynamic_ktype)
+		return -ENOENT;
+	fr_nr_kobjs = 0;
+	fr_scan_rodata(fr_scan_kobjects);
+	for (i = 0; i < fr_nr_kobjs; i++)
+		top = max(top, fr_kobjs[i].depth);
+	/* Deepest first: a child holds its parent until it is put. */
+	for (depth = top + 1; depth-- > 0;) {
+		for (i = 0; i < fr_nr_kobjs; i++) {
+			const struct fr_kobject *c = &fr_kobjs[i];
+
+			if (c->depth != depth)
+				continue;
+			lo = fr_lo_add(&fr_lo_kobject, c->kobj);
+			if (!lo)
+				return -E2BIG;
+			fr_kobject_path(c->kobj, lo->name, sizeof(lo->name));
+			for (kids = 0, j = 0; j < fr_nr_kobjs; j++)
+				kids += fr_kobjs[j].parent == c->kobj;
+			if (IS_ENABLED(CONFIG_DEBUG_KOBJECT_RELEASE))
+				lo->refuse = FR_UNCHECKED;
+			else if (c->subdirs != kids)
+				lo->refuse = FR_HAS_CHILDREN;
+			else if (c->kref != 1 + kids)
+				lo->refuse = FR_BUSY;
+			else
+				lo->t->scan_after_undo = true;
+		}
+	}
+	return fr_nr_kobjs == FR_KOBJECTS ? -E2BIG : 0;
+}
+
+static void fr_call_kobject_put(void *kobj)
+{
+	kobject_put(kobj);
+}
+
+/* Its children put before it: its maker's reference is the only one. */
+static enum fr_why __init fr_undo_kobject(struct fr_leftover *lo)
+{
+	struct kobject *kobj = lo->obj;
+	struct kernfs_node *kn = fr_kobject_dir(kobj, (unsigned long)kobj);
+
+	if (!kn)
+		return FR_GONE;
+	if (READ_ONCE(kn->dir.subdirs))
+		return FR_HAS_CHILDREN;
+	if (kref_read(&kobj->kref) != 1)
+		return FR_BUSY;
+	return fr_call_bounded(fr_call_kobject_put, kobj);
+}
+
+const struct fr_lo_kind fr_lo_kobject __initconst = {
+	.name = FR_LO_KIND_KOBJECT,
+	.action = FR_LO_ACT_REMOVE,
+	.done = FR_LOG_UNDONE_KOBJECT,
+	.lookup = fr_lookup_kobject,
+	.find = fr_find_kobjects,
+	.undo = fr_undo_kobject,
+};
