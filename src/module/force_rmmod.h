@@ -292,6 +292,8 @@ bool fr_cache_words(const struct list_head *caches, int *list, int *ctor,
 		    int *name);
 /* Whether @a is in a slab object (a linear-map address of a slab page). */
 bool fr_is_slab(unsigned long a);
+/* The slab object @a lies in, [*start, *end): false if none. */
+bool fr_slab_extent(unsigned long a, unsigned long *start, unsigned long *end);
 
 /* expedite.c */
 void fr_expedite(void);

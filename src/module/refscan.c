@@ -320,13 +320,14 @@ static void __init fr_skip_pfn(struct fr_scan *s, unsigned long pfn)
 }
 
 /*
- * Whether @a lies where modules are allocated: the module space (x86-64),
- * or the vmalloc space, where arm64 places them within reach of the
- * kernel's text (randomized, near the image, not in MODULES_VADDR's range).
+ * Whether @a lies where modules are allocated: the module space; on arm64
+ * also the vmalloc space, where modules are placed within reach of the
+ * randomized kernel image, not in MODULES_VADDR's range.
  */
 static bool __init fr_module_space(unsigned long a)
 {
-	return is_vmalloc_addr((void *)a) || (a >= MODULES_VADDR && a < MODULES_END);
+	return (a >= MODULES_VADDR && a < MODULES_END) ||
+	       (IS_ENABLED(CONFIG_ARM64) && is_vmalloc_addr((void *)a));
 }
 
 static void __init fr_skip_range(struct fr_scan *s, unsigned long start,
@@ -335,7 +336,7 @@ static void __init fr_skip_range(struct fr_scan *s, unsigned long start,
 	unsigned long a;
 
 	for (a = start & PAGE_MASK; a < end; a += PAGE_SIZE) {
-		if (fr_module_space(a))
+		if (is_vmalloc_addr((void *)a) || fr_module_space(a))
 			fr_skip_pfn(s, vmalloc_to_pfn((void *)a));
 		else if (fr_valid(a))
 			fr_skip_pfn(s, PHYS_PFN(__pa(a)));
@@ -1676,7 +1677,8 @@ static bool __init fr_area_below(unsigned long where, unsigned long v)
 	unsigned long prev = fr_word(where, -1), w;
 	int i;
 
-	if (!prev || !PAGE_ALIGNED(prev) || prev >= v || !fr_module_space(prev))
+	if (!prev || !PAGE_ALIGNED(prev) || prev >= v ||
+	    !(is_vmalloc_addr((void *)prev) || fr_module_space(prev)))
 		return false;
 	for (i = 1; i <= 3; i++) {
 		w = fr_word(where, i) & ~3UL;
@@ -2648,6 +2650,9 @@ bool __init fr_static_holds(unsigned long value, const struct module *mod)
 		return true;
 	for (i = 0; i < fr_nr_image && !held; i++)
 		held = fr_range_holds(fr_image[i].start, fr_image[i].end, value);
+	/* Read-only after init too: fs_kobj, kernel_kobj. */
+	if (!held && fr_image_ro.end)
+		held = fr_range_holds(fr_image_ro.start, fr_image_ro.end, value);
 	rcu_read_lock();
 	list_for_each_entry_rcu(m, fr_modules, list) {
 		if (held)
@@ -2660,6 +2665,22 @@ bool __init fr_static_holds(unsigned long value, const struct module *mod)
 	}
 	rcu_read_unlock();
 	return held;
+}
+
+/*
+ * For leftovers/kobject.c: the slab object @a lies in, [start, end) (its
+ * cache's object size); false if none, or SLUB's layout is not known.
+ */
+bool __init fr_slab_extent(unsigned long a, unsigned long *start,
+			   unsigned long *end)
+{
+	struct fr_extent e = { 0 };
+
+	if (!fr_find_kernel() || !fr_is_slab(a) || !fr_slab_object_of(a, &e))
+		return false;
+	*start = e.start;
+	*end = e.end;
+	return true;
 }
 
 static int __init fr_scan_prepare(struct fr_scan *s)

@@ -440,6 +440,12 @@ static void test_leftovers(void)
 	      !strcmp(lo.object, "epxc3_watchdog:1ee-1ef"));
 	CHECK(fr_leftover_parse("debugfs usb/ehci -> remove", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_DEBUGFS && lo.action == FR_LEFTOVER_REMOVE);
+	CHECK(fr_leftover_parse("kobject fs/ext4/features -> remove", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_KOBJECT && lo.action == FR_LEFTOVER_REMOVE &&
+	      !strcmp(lo.object, "fs/ext4/features"));
+	CHECK(fr_leftover_parse("kobject fs/acc -> refuse (has children)", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_KOBJECT && lo.action == FR_LEFTOVER_REFUSE &&
+	      !strcmp(lo.reason, "has children"));
 	CHECK(fr_leftover_parse("notifier reboot:epx_c3_notifier -> unregister", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_CHAIN && lo.action == FR_LEFTOVER_UNREGISTER);
 	CHECK(fr_leftover_parse("kthread kacc_0/406 -> stop", &lo) == 0);
@@ -579,6 +585,8 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_LED_TRIGGER && !strcmp(obj, "timer"));
 	CHECK(fr_leftover_undone_parse("removed debugfs usb/ehci", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_DEBUGFS && !strcmp(obj, "usb/ehci"));
+	CHECK(fr_leftover_undone_parse("removed kobject fs/ext4", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_KOBJECT && !strcmp(obj, "fs/ext4"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: kthread kacc_0/406", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_KTHREAD && !strcmp(obj, "kacc_0/406"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: proc /proc/net/acc/acc0", &kind, obj, sizeof(obj)) == 0);

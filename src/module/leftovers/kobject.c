@@ -8,18 +8,22 @@
  * fails), and one whose kobj_type lies in the target keeps pointers into it
  * (its sysfs operations, its attributes, its release).
  *
- * One is a word of the target's data pointing to a slab object that reads,
- * without faulting, as a kobject in sysfs: its kernfs directory's priv is
- * it.  It is taken as the target's when its kobj_type lies in the target,
- * or is kobject_create()'s own (measured on a kobject the helper makes),
- * when its directory is younger than the target's (kernfs ids only grow),
- * and when neither the kernel's data nor another module's holds its
- * address.  Any other (fs_kobj, whose address the target copied; a
- * device's kobject) is not looked at here: the reference scan sees what
- * points into the target.  The loader's are not the target's: its struct
- * module, which lies in the target's data, is passed over, and so is any
- * kobject below the target's /sys/module directory (holders, drivers),
- * which free_module() puts.
+ * One is a word of the target's data pointing to the start of a slab object
+ * no larger than a kobject (a bare one: its release frees nothing else)
+ * that reads, without faulting, as a kobject in sysfs: its kernfs
+ * directory's priv is it.  It is taken as the target's when its kobj_type
+ * lies in the target, or is kobject_create()'s own (measured on a kobject
+ * the helper makes); when its name is a whole string of the target's (the
+ * name it was made with; a stale word pointing to a block device's
+ * "holders", made since, has the kernel's); when its directory is younger
+ * than the target's (kernfs ids only grow); when neither the kernel's data
+ * nor another module's holds its address; and when its parent is another
+ * of these or one that the kernel's or a module's data holds (fs_kobj).
+ * Any other (fs_kobj itself, a device's kobject) is not looked at here: the
+ * reference scan sees what points into the target.  The loader's are not
+ * the target's: its struct module, which lies in the target's data, is
+ * passed over, and so is any kobject below the target's /sys/module
+ * directory (holders, drivers), which free_module() puts.
  *
  * Undone with kobject_put(), dropping its maker's reference, when that is
  * the only one: one for each of its children that is a leftover too
@@ -31,11 +35,15 @@
  * is not a leftover ("has children"), and with CONFIG_DEBUG_KOBJECT_RELEASE,
  * which calls the release seconds after the put ("not checked").  Nothing
  * else takes a kobject's reference: sysfs files and symlinks hold its
- * kernfs node, not it.  The target is scanned after the undo.
+ * kernfs node, not it.  Its kernfs node is held from the search to the
+ * undo, which first checks that the kobject is still there and the same
+ * (its node, still active, and the node's priv): an earlier undo may have
+ * freed it.  The target is scanned after the undo.
  */
 #include <linux/kernfs.h>
 #include <linux/kobject.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "leftovers.h"
@@ -60,6 +68,7 @@ static void __init fr_lookup_kobject(void)
 struct fr_kobject {
 	struct kobject *kobj;
 	struct kobject *parent;
+	struct kernfs_node *kn;
 	unsigned int depth;
 	unsigned int kref;
 	unsigned long subdirs;
@@ -68,23 +77,40 @@ struct fr_kobject {
 static struct fr_kobject fr_kobjs[FR_KOBJECTS] __initdata;
 static unsigned int fr_nr_kobjs __initdata;
 
-/* The directory of the kobject @k read at @w: NULL unless it is @w's. */
+/*
+ * The directory of the kobject @k read at @w: NULL unless it is @w's and
+ * active (not being removed: KN_DEACTIVATED_BIAS makes it negative).
+ */
 static struct kernfs_node * __init fr_kobject_dir(const struct kobject *k,
 						  unsigned long w)
 {
 	struct kernfs_node *kn = k->sd;
 	void *priv;
+	int active;
 
 	if (!k->state_initialized || !k->state_in_sysfs || !kn ||
-	    get_kernel_nofault(priv, &kn->priv) || (unsigned long)priv != w)
+	    get_kernel_nofault(priv, &kn->priv) || (unsigned long)priv != w ||
+	    get_kernel_nofault(active, &kn->active.counter) || active < 0)
 		return NULL;
 	return kn;
+}
+
+/* Its name, read without faulting, is a whole string of the target's. */
+static bool __init fr_kobject_named(const struct kobject *k)
+{
+	char name[64];
+
+	if (!k->name || copy_from_kernel_nofault(name, k->name, sizeof(name) - 1))
+		return false;
+	name[sizeof(name) - 1] = '\0';
+	return name[0] && fr_lo_names(name);
 }
 
 /* @w, a word of the target's data, as one of its kobjects: added once. */
 static void __init fr_kobject_add(unsigned long w)
 {
 	struct kernfs_node *mine = READ_ONCE(fr_lo_target->mod->mkobj.kobj.sd);
+	unsigned long start, end;
 	struct fr_kobject *c;
 	struct kernfs_node *kn;
 	struct kobject k, *up;
@@ -92,22 +118,24 @@ static void __init fr_kobject_add(unsigned long w)
 	unsigned int i;
 
 	if (fr_nr_kobjs == FR_KOBJECTS || fr_in_target((void *)w) ||
-	    !IS_ALIGNED(w, sizeof(long)) || !fr_is_slab(w) ||
+	    !IS_ALIGNED(w, sizeof(long)) || !fr_slab_extent(w, &start, &end) ||
+	    start != w || end - start > kmalloc_size_roundup(sizeof(k)) ||
 	    copy_from_kernel_nofault(&k, (void *)w, sizeof(k)))
 		return;
+	for (i = 0; i < fr_nr_kobjs; i++)
+		if (fr_kobjs[i].kobj == (struct kobject *)w)
+			return;
 	kn = fr_kobject_dir(&k, w);
 	if (!kn || !k.ktype ||
 	    (k.ktype != fr_dynamic_ktype && !fr_in_target(k.ktype)) ||
 	    !mine || get_kernel_nofault(mine_id, &mine->id) ||
 	    get_kernel_nofault(its_id, &kn->id) || its_id <= mine_id ||
-	    fr_static_holds(w, fr_lo_target->mod))
+	    !fr_kobject_named(&k) || fr_static_holds(w, fr_lo_target->mod))
 		return;
-	for (i = 0; i < fr_nr_kobjs; i++)
-		if (fr_kobjs[i].kobj == (struct kobject *)w)
-			return;
 	c = &fr_kobjs[fr_nr_kobjs++];
 	c->kobj = (struct kobject *)w;
 	c->parent = k.parent;
+	c->kn = kn;
 	c->kref = kref_read(&k.kref);
 	if (get_kernel_nofault(c->subdirs, &kn->dir.subdirs))
 		c->subdirs = ULONG_MAX;
@@ -156,6 +184,19 @@ static void __init fr_kobject_path(struct kobject *kobj, char *buf,
 	}
 }
 
+/* Its parent is another of the target's, or one that static data holds. */
+static bool __init fr_kobject_placed(const struct fr_kobject *c)
+{
+	unsigned int i;
+
+	if (!c->parent)
+		return false;
+	for (i = 0; i < fr_nr_kobjs; i++)
+		if (fr_kobjs[i].kobj == c->parent)
+			return true;
+	return fr_static_holds((unsigned long)c->parent, fr_lo_target->mod);
+}
+
 static int __init fr_find_kobjects(void)
 {
 	struct fr_leftover *lo;
@@ -165,8 +206,14 @@ static int __init fr_find_kobjects(void)
 		return -ENOENT;
 	fr_nr_kobjs = 0;
 	fr_scan_rodata(fr_scan_kobjects);
+	/* Parents first: a child's parent must still be one of them. */
 	for (i = 0; i < fr_nr_kobjs; i++)
 		top = max(top, fr_kobjs[i].depth);
+	for (depth = 0; depth <= top; depth++)
+		for (i = 0; i < fr_nr_kobjs; i++)
+			if (fr_kobjs[i].depth == depth &&
+			    !fr_kobject_placed(&fr_kobjs[i]))
+				fr_kobjs[i--] = fr_kobjs[--fr_nr_kobjs];
 	/* Deepest first: a child holds its parent until it is put. */
 	for (depth = top + 1; depth-- > 0;) {
 		for (i = 0; i < fr_nr_kobjs; i++) {
@@ -177,6 +224,9 @@ static int __init fr_find_kobjects(void)
 			lo = fr_lo_add(&fr_lo_kobject, c->kobj);
 			if (!lo)
 				return -E2BIG;
+			kernfs_get(c->kn);
+			lo->link = (unsigned long)c->kn;
+			lo->held = true;
 			fr_kobject_path(c->kobj, lo->name, sizeof(lo->name));
 			for (kids = 0, j = 0; j < fr_nr_kobjs; j++)
 				kids += fr_kobjs[j].parent == c->kobj;
@@ -198,17 +248,29 @@ static void fr_call_kobject_put(void *kobj)
 	kobject_put(kobj);
 }
 
-/* Its children put before it: its maker's reference is the only one. */
+static void __init fr_put_kobject(struct fr_leftover *lo)
+{
+	if (lo->held)
+		kernfs_put((struct kernfs_node *)lo->link);
+	lo->held = false;
+}
+
+/*
+ * Still the same kobject (an earlier undo may have freed it: its held node
+ * is then inactive, or another's), its children put before it: its maker's
+ * reference is the only one.
+ */
 static enum fr_why __init fr_undo_kobject(struct fr_leftover *lo)
 {
-	struct kobject *kobj = lo->obj;
-	struct kernfs_node *kn = fr_kobject_dir(kobj, (unsigned long)kobj);
+	struct kobject *kobj = lo->obj, k;
 
-	if (!kn)
+	if (copy_from_kernel_nofault(&k, kobj, sizeof(k)) ||
+	    (unsigned long)fr_kobject_dir(&k, (unsigned long)kobj) != lo->link ||
+	    (k.ktype != fr_dynamic_ktype && !fr_in_target(k.ktype)))
 		return FR_GONE;
-	if (READ_ONCE(kn->dir.subdirs))
+	if (READ_ONCE(k.sd->dir.subdirs))
 		return FR_HAS_CHILDREN;
-	if (kref_read(&kobj->kref) != 1)
+	if (kref_read(&k.kref) != 1)
 		return FR_BUSY;
 	return fr_call_bounded(fr_call_kobject_put, kobj);
 }
@@ -220,4 +282,5 @@ const struct fr_lo_kind fr_lo_kobject __initconst = {
 	.lookup = fr_lookup_kobject,
 	.find = fr_find_kobjects,
 	.undo = fr_undo_kobject,
+	.put = fr_put_kobject,
 };

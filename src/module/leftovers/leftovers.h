@@ -75,13 +75,14 @@ struct fr_leftover {
 	/*
 	 * notifier, ldisc: the word that points to it; rtnl_link: SRCU data;
 	 * chrdev: its cdev; tc_action: its pernet operations; proc: a
-	 * directory found by its address, not by what it holds
+	 * directory found by its address, not by what it holds; kobject:
+	 * its kernfs node, held
 	 */
 	unsigned long link;
 	void *stack;		/* kthread: its stack (struct fr_stack) */
 	struct module *owner;	/* xtables, stp, rc: their module, held till the put */
 	enum fr_why refuse;	/* why it cannot be undone safely, or FR_OK */
-	bool held;		/* proc: a reference on the entry is held */
+	bool held;		/* proc, kobject: a reference is held */
 	bool idle;		/* work: idle, disabled quietly (never refuses) */
 	bool undone;
 	bool pending;		/* its undo still runs in its thread */

@@ -9,9 +9,10 @@
  * it until it holds the target's entries: ext4's /proc/fs/ext4 holds them
  * only while mounted, and left, it makes the fixed module's proc_mkdir()
  * warn.  One is found by its address, kept in the target's data, when it
- * is named as the target (ext4's, jbd2's /proc/fs/jbd2).  Its maker keeps
- * its address: one that the kernel's data or another module's also holds
- * is refused ("not made by it").  The
+ * is named as the target and its path under /proc is a whole string of the
+ * target's, the one it was made with ("fs/ext4"; jbd2's "fs/jbd2").  Its
+ * maker keeps its address: one that the kernel's data or another module's
+ * also holds is refused ("not made by it").  The
  * undo, proc_remove(), waits for the entry's readers: it runs bounded
  * (core.c's fr_call_bounded()).
  *
@@ -168,12 +169,18 @@ static void __init fr_scan_kept(struct fr_range *r)
 			fr_proc_kept = true;
 }
 
+static void __init fr_pde_path(struct fr_pde *pde, char *buf, size_t size);
+
 static bool __init fr_pde_made(struct fr_pde *pde)
 {
 	const char *name = fr_lo_target->name;
+	char path[64];
 
 	if (!S_ISDIR(pde->mode) || pde->namelen != strlen(name) ||
 	    memcmp(pde->name, name, pde->namelen))
+		return false;
+	fr_pde_path(pde, path, sizeof(path));
+	if (strncmp(path, "/proc/", 6) || !fr_lo_names(path + 6))
 		return false;
 	fr_proc_want = (unsigned long)pde;
 	fr_proc_kept = false;
