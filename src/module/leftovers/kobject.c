@@ -51,7 +51,7 @@
 #define FR_KOBJECTS	16	/* looked at per target, at most */
 #define FR_KOBJECT_UP	4	/* parents named in its path */
 
-static const struct kobj_type *fr_dynamic_ktype __initdata;
+static unsigned long fr_dynamic_ktype __initdata;	/* its kobj_type */
 
 /* kobject_create()'s kobj_type: not exported, read off one made here. */
 static void __init fr_lookup_kobject(void)
@@ -61,7 +61,7 @@ static void __init fr_lookup_kobject(void)
 	k = kobject_create_and_add("fr_probe", &THIS_MODULE->mkobj.kobj);
 	if (!k)
 		return;
-	fr_dynamic_ktype = k->ktype;
+	fr_dynamic_ktype = (unsigned long)k->ktype;
 	kobject_put(k);
 }
 
@@ -127,7 +127,7 @@ static void __init fr_kobject_add(unsigned long w)
 			return;
 	kn = fr_kobject_dir(&k, w);
 	if (!kn || !k.ktype ||
-	    (k.ktype != fr_dynamic_ktype && !fr_in_target(k.ktype)) ||
+	    ((unsigned long)k.ktype != fr_dynamic_ktype && !fr_in_target(k.ktype)) ||
 	    !mine || get_kernel_nofault(mine_id, &mine->id) ||
 	    get_kernel_nofault(its_id, &kn->id) || its_id <= mine_id ||
 	    !fr_kobject_named(&k) || fr_static_holds(w, fr_lo_target->mod))
@@ -266,7 +266,7 @@ static enum fr_why __init fr_undo_kobject(struct fr_leftover *lo)
 
 	if (copy_from_kernel_nofault(&k, kobj, sizeof(k)) ||
 	    (unsigned long)fr_kobject_dir(&k, (unsigned long)kobj) != lo->link ||
-	    (k.ktype != fr_dynamic_ktype && !fr_in_target(k.ktype)))
+	    ((unsigned long)k.ktype != fr_dynamic_ktype && !fr_in_target(k.ktype)))
 		return FR_GONE;
 	if (READ_ONCE(k.sd->dir.subdirs))
 		return FR_HAS_CHILDREN;

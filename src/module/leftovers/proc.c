@@ -223,16 +223,17 @@ static void __init fr_walk_proc(struct fr_pde *top)
 
 		pde = rb_entry(node, struct fr_pde, subdir_node);
 		owners[depth] = above;
-		if (!above && fr_pde_owned(pde))
+		if (!above && fr_pde_owned(pde)) {
 			owners[depth] = fr_proc_found(pde);
-		else if (!above && fr_pde_made(pde)) {
+		} else if (!above && fr_pde_made(pde)) {
 			owners[depth] = fr_proc_found(pde);
 			if (owners[depth])	/* made, not owned */
 				owners[depth]->link = (unsigned long)pde;
-		} else if (above && !fr_pde_owned(pde) && !S_ISDIR(pde->mode))
+		} else if (above && !fr_pde_owned(pde) && !S_ISDIR(pde->mode)) {
 			above->refuse = FR_OTHERS;
-		else if (above && fr_pde_busy(pde))
+		} else if (above && fr_pde_busy(pde)) {
 			above->refuse = FR_BUSY;
+		}
 		/* Down into a directory, else on to the next sibling or up. */
 		if (!RB_EMPTY_ROOT(&pde->subdir) && depth + 1 < FR_PROC_DEPTH) {
 			depth++;

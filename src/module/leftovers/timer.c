@@ -251,7 +251,7 @@ static void __init fr_scan_hrtimers(struct fr_range *r)
  * any work queued or running by then (a timer queued it before its undo),
  * look-alikes aside, and refuses one still queued or running after 100 ms.
  */
-#define FR_MAX_LOOKALIKES	64
+#define FR_MAX_LOOKALIKES	256	/* 6.1 ext4's trace eval maps: about 100 */
 /* A look-alike's place, and its data and function words as they were. */
 static struct {
 	unsigned long where, data, func;
