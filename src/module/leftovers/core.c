@@ -106,8 +106,6 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_class,
 	&fr_lo_bus,
 	&fr_lo_disk,
-	/* After the filesystems, which make theirs under the target's. */
-	&fr_lo_kobject,
 	/* After the drivers, whose remove releases their devices' regions. */
 	&fr_lo_region,
 	/* Last: nothing found as another kind is taken for a timer. */
@@ -119,6 +117,8 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_netdev,
 	/* The other undos stop most as the target's exit would. */
 	&fr_lo_kthread,
+	/* Once nothing of the target runs to notify through them. */
+	&fr_lo_kobject,
 	/* After the timers, works and threads that queue on them. */
 	&fr_lo_wq,
 	/* Last: once nothing of the target can free into them. */

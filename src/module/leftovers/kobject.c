@@ -38,10 +38,13 @@
  * kernfs node, not it.  Its kernfs node is held from the search to the
  * undo, which first checks that the kobject is still there and the same
  * (its node, still active, and the node's priv): an earlier undo may have
- * freed it.  The target is scanned after the undo.
+ * freed it.  Undone after the target's timers, works and threads are
+ * stopped, which may notify through it (sysfs_notify()) and take no
+ * reference.  The target is scanned after the undo.
  */
 #include <linux/kernfs.h>
 #include <linux/kobject.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -76,6 +79,7 @@ struct fr_kobject {
 
 static struct fr_kobject fr_kobjs[FR_KOBJECTS] __initdata;
 static unsigned int fr_nr_kobjs __initdata;
+static bool fr_kobjs_over __initdata;	/* more than FR_KOBJECTS */
 
 /*
  * The directory of the kobject @k read at @w: NULL unless it is @w's and
@@ -95,15 +99,64 @@ static struct kernfs_node * __init fr_kobject_dir(const struct kobject *k,
 	return kn;
 }
 
-/* Its name, read without faulting, is a whole string of the target's. */
+/*
+ * The string at @src into @buf, read without faulting up to the end of its
+ * page first (a short name may end just before an unmapped page).
+ */
+static bool __init fr_kobject_str(char *buf, size_t size, const char *src)
+{
+	size_t n;
+
+	if (!src)
+		return false;
+	n = min_t(size_t, size - 1, PAGE_SIZE - offset_in_page(src));
+	if (copy_from_kernel_nofault(buf, src, n))
+		return false;
+	if (n < size - 1 && strnlen(buf, n) == n &&
+	    copy_from_kernel_nofault(buf + n, src + n, size - 1 - n))
+		return false;
+	buf[size - 1] = '\0';
+	return true;
+}
+
+/* Its name is a whole string of the target's. */
 static bool __init fr_kobject_named(const struct kobject *k)
 {
 	char name[64];
 
-	if (!k->name || copy_from_kernel_nofault(name, k->name, sizeof(name) - 1))
+	return fr_kobject_str(name, sizeof(name), k->name) && name[0] &&
+	       fr_lo_names(name);
+}
+
+/*
+ * A reference on @kn, the directory of the kobject at @w: taken only while
+ * the kobject still names it and it is live (count not 0: kernfs frees a
+ * node at its last put, after a grace period since 6.2, which the read
+ * and the increment lie within; on 6.1 at once, and only the dead target
+ * frees its kobject), then the kobject is read again.
+ */
+static bool __init fr_kobject_hold(struct kernfs_node *kn, unsigned long w)
+{
+	unsigned long start, end;
+	struct kernfs_node *sd;
+	struct kobject k;
+	bool held;
+
+	if (!fr_slab_extent((unsigned long)kn, &start, &end) ||
+	    start != (unsigned long)kn)
 		return false;
-	name[sizeof(name) - 1] = '\0';
-	return name[0] && fr_lo_names(name);
+	rcu_read_lock();
+	held = !get_kernel_nofault(sd, &((struct kobject *)w)->sd) && sd == kn &&
+	       atomic_inc_not_zero(&kn->count);
+	rcu_read_unlock();
+	if (!held)
+		return false;
+	if (copy_from_kernel_nofault(&k, (void *)w, sizeof(k)) ||
+	    fr_kobject_dir(&k, w) != kn) {
+		kernfs_put(kn);
+		return false;
+	}
+	return true;
 }
 
 /* @w, a word of the target's data, as one of its kobjects: added once. */
@@ -117,7 +170,7 @@ static void __init fr_kobject_add(unsigned long w)
 	u64 mine_id, its_id;
 	unsigned int i;
 
-	if (fr_nr_kobjs == FR_KOBJECTS || fr_in_target((void *)w) ||
+	if (fr_in_target((void *)w) ||
 	    !IS_ALIGNED(w, sizeof(long)) || !fr_slab_extent(w, &start, &end) ||
 	    start != w || end - start > kmalloc_size_roundup(sizeof(k)) ||
 	    copy_from_kernel_nofault(&k, (void *)w, sizeof(k)))
@@ -132,6 +185,12 @@ static void __init fr_kobject_add(unsigned long w)
 	    get_kernel_nofault(its_id, &kn->id) || its_id <= mine_id ||
 	    !fr_kobject_named(&k) || fr_static_holds(w, fr_lo_target->mod))
 		return;
+	if (fr_nr_kobjs == FR_KOBJECTS) {
+		fr_kobjs_over = true;
+		return;
+	}
+	if (!fr_kobject_hold(kn, w))
+		return;
 	c = &fr_kobjs[fr_nr_kobjs++];
 	c->kobj = (struct kobject *)w;
 	c->parent = k.parent;
@@ -142,6 +201,7 @@ static void __init fr_kobject_add(unsigned long w)
 	c->depth = 0;
 	for (up = k.parent; up && c->depth < 64; c->depth++) {
 		if (up == &fr_lo_target->mod->mkobj.kobj) {
+			kernfs_put(kn);
 			fr_nr_kobjs--;	/* the loader's: free_module() puts it */
 			return;
 		}
@@ -175,9 +235,8 @@ static void __init fr_kobject_path(struct kobject *kobj, char *buf,
 		names[n++] = name;
 	buf[0] = '\0';
 	while (n--) {
-		if (!names[n] || copy_from_kernel_nofault(part, names[n], sizeof(part) - 1))
+		if (!fr_kobject_str(part, sizeof(part), names[n]))
 			strscpy(part, "?", sizeof(part));
-		part[sizeof(part) - 1] = '\0';
 		if (buf[0])
 			strlcat(buf, "/", size);
 		strlcat(buf, part, size);
@@ -201,10 +260,12 @@ static int __init fr_find_kobjects(void)
 {
 	struct fr_leftover *lo;
 	unsigned int i, j, kids, depth, top = 0;
+	int ret = 0;
 
 	if (!fr_dynamic_ktype)
 		return -ENOENT;
 	fr_nr_kobjs = 0;
+	fr_kobjs_over = false;
 	fr_scan_rodata(fr_scan_kobjects);
 	/* Parents first: a child's parent must still be one of them. */
 	for (i = 0; i < fr_nr_kobjs; i++)
@@ -212,20 +273,23 @@ static int __init fr_find_kobjects(void)
 	for (depth = 0; depth <= top; depth++)
 		for (i = 0; i < fr_nr_kobjs; i++)
 			if (fr_kobjs[i].depth == depth &&
-			    !fr_kobject_placed(&fr_kobjs[i]))
+			    !fr_kobject_placed(&fr_kobjs[i])) {
+				kernfs_put(fr_kobjs[i].kn);
 				fr_kobjs[i--] = fr_kobjs[--fr_nr_kobjs];
+			}
 	/* Deepest first: a child holds its parent until it is put. */
-	for (depth = top + 1; depth-- > 0;) {
+	for (depth = top + 1; !ret && depth-- > 0;) {
 		for (i = 0; i < fr_nr_kobjs; i++) {
-			const struct fr_kobject *c = &fr_kobjs[i];
+			struct fr_kobject *c = &fr_kobjs[i];
 
 			if (c->depth != depth)
 				continue;
 			lo = fr_lo_add(&fr_lo_kobject, c->kobj);
-			if (!lo)
-				return -E2BIG;
-			kernfs_get(c->kn);
-			lo->link = (unsigned long)c->kn;
+			if (!lo) {
+				ret = -E2BIG;
+				break;
+			}
+			lo->link = (unsigned long)c->kn;	/* its reference, now */
 			lo->held = true;
 			fr_kobject_path(c->kobj, lo->name, sizeof(lo->name));
 			for (kids = 0, j = 0; j < fr_nr_kobjs; j++)
@@ -238,9 +302,14 @@ static int __init fr_find_kobjects(void)
 				lo->refuse = FR_BUSY;
 			else
 				lo->t->scan_after_undo = true;
+			c->kn = NULL;
 		}
 	}
-	return fr_nr_kobjs == FR_KOBJECTS ? -E2BIG : 0;
+	/* Not listed (the list full): their references dropped. */
+	for (i = 0; i < fr_nr_kobjs; i++)
+		if (fr_kobjs[i].kn)
+			kernfs_put(fr_kobjs[i].kn);
+	return ret ?: fr_kobjs_over ? -E2BIG : 0;
 }
 
 static void fr_call_kobject_put(void *kobj)

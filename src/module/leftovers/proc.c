@@ -169,8 +169,6 @@ static void __init fr_scan_kept(struct fr_range *r)
 			fr_proc_kept = true;
 }
 
-static void __init fr_pde_path(struct fr_pde *pde, char *buf, size_t size);
-
 static bool __init fr_pde_made(struct fr_pde *pde)
 {
 	const char *name = fr_lo_target->name;
