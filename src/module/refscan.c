@@ -321,13 +321,28 @@ static void __init fr_skip_pfn(struct fr_scan *s, unsigned long pfn)
 
 /*
  * Whether @a lies where modules are allocated: the module space; on arm64
- * also the vmalloc space, where modules are placed within reach of the
- * randomized kernel image, not in MODULES_VADDR's range.
+ * also the vmalloc space within 2 GB of the kernel's image (the reach of
+ * its branches through PLTs), where modules are placed near the randomized
+ * image, not in MODULES_VADDR's range.
  */
 static bool __init fr_module_space(unsigned long a)
 {
-	return (a >= MODULES_VADDR && a < MODULES_END) ||
-	       (IS_ENABLED(CONFIG_ARM64) && is_vmalloc_addr((void *)a));
+	static unsigned long lo __initdata, hi __initdata;
+
+	if (a >= MODULES_VADDR && a < MODULES_END)
+		return true;
+	if (!IS_ENABLED(CONFIG_ARM64) || !is_vmalloc_addr((void *)a))
+		return false;
+	if (!lo) {
+		unsigned long stext = (unsigned long)fr_lookup_label("_stext");
+		unsigned long ebss = (unsigned long)fr_lookup_label("__bss_stop");
+
+		if (!stext || ebss <= stext || stext < SZ_2G || ebss > ULONG_MAX - SZ_2G)
+			return false;
+		lo = stext - SZ_2G;
+		hi = ebss + SZ_2G;
+	}
+	return a - lo < hi - lo;
 }
 
 static void __init fr_skip_range(struct fr_scan *s, unsigned long start,
