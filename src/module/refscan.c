@@ -328,21 +328,23 @@ static void __init fr_skip_pfn(struct fr_scan *s, unsigned long pfn)
 static bool __init fr_module_space(unsigned long a)
 {
 	static unsigned long lo __initdata, hi __initdata;
+	static bool looked __initdata;
 
 	if (a >= MODULES_VADDR && a < MODULES_END)
 		return true;
 	if (!IS_ENABLED(CONFIG_ARM64) || !is_vmalloc_addr((void *)a))
 		return false;
-	if (!lo) {
+	if (!looked) {
 		unsigned long stext = (unsigned long)fr_lookup_label("_stext");
 		unsigned long ebss = (unsigned long)fr_lookup_label("__bss_stop");
 
-		if (!stext || ebss <= stext || stext < SZ_2G || ebss > ULONG_MAX - SZ_2G)
-			return false;
-		lo = stext - SZ_2G;
-		hi = ebss + SZ_2G;
+		looked = true;
+		if (stext && ebss > stext && stext >= SZ_2G && ebss <= ULONG_MAX - SZ_2G) {
+			lo = stext - SZ_2G;
+			hi = ebss + SZ_2G;
+		}
 	}
-	return a - lo < hi - lo;
+	return hi && a - lo < hi - lo;
 }
 
 static void __init fr_skip_range(struct fr_scan *s, unsigned long start,
@@ -2649,7 +2651,8 @@ bool __init fr_cache_words(const struct list_head *caches, int *list,
 }
 
 /*
- * For leftovers/platform.c: whether vmlinux's data or the data of a module
+ * For leftovers/ (platform devices, kobjects, /proc directories and more):
+ * whether vmlinux's data or the data of a module
  * other than @mod and this helper holds the word @value (whoever made an
  * object keeps its address, to free it).  Unknown (the kernel's data not
  * found) counts as held.
@@ -2665,7 +2668,7 @@ bool __init fr_static_holds(unsigned long value, const struct module *mod)
 		return true;
 	for (i = 0; i < fr_nr_image && !held; i++)
 		held = fr_range_holds(fr_image[i].start, fr_image[i].end, value);
-	/* Read-only after init too: fs_kobj, kernel_kobj. */
+	/* Read-only after init too (fs_kobj). */
 	if (!held && fr_image_ro.end)
 		held = fr_range_holds(fr_image_ro.start, fr_image_ro.end, value);
 	rcu_read_lock();

@@ -55,6 +55,7 @@
 #define FR_KOBJECT_UP	4	/* parents named in its path */
 
 static unsigned long fr_dynamic_ktype __initdata;	/* its kobj_type */
+static const char fr_why_kobject[] __initconst = "kobject_create()'s kobj_type";
 
 /* kobject_create()'s kobj_type: not exported, read off one made here. */
 static void __init fr_lookup_kobject(void)
@@ -262,21 +263,28 @@ static int __init fr_find_kobjects(void)
 	unsigned int i, j, kids, depth, top = 0;
 	int ret = 0;
 
-	if (!fr_dynamic_ktype)
+	if (!fr_dynamic_ktype) {
+		fr_not_looked_at(fr_why_kobject);
 		return -ENOENT;
+	}
 	fr_nr_kobjs = 0;
 	fr_kobjs_over = false;
 	fr_scan_rodata(fr_scan_kobjects);
 	/* Parents first: a child's parent must still be one of them. */
 	for (i = 0; i < fr_nr_kobjs; i++)
 		top = max(top, fr_kobjs[i].depth);
-	for (depth = 0; depth <= top; depth++)
-		for (i = 0; i < fr_nr_kobjs; i++)
-			if (fr_kobjs[i].depth == depth &&
-			    !fr_kobject_placed(&fr_kobjs[i])) {
-				kernfs_put(fr_kobjs[i].kn);
-				fr_kobjs[i--] = fr_kobjs[--fr_nr_kobjs];
+	for (depth = 0; depth <= top; depth++) {
+		i = 0;
+		while (i < fr_nr_kobjs) {
+			if (fr_kobjs[i].depth != depth ||
+			    fr_kobject_placed(&fr_kobjs[i])) {
+				i++;
+				continue;
 			}
+			kernfs_put(fr_kobjs[i].kn);	/* dropped: the last moves here */
+			fr_kobjs[i] = fr_kobjs[--fr_nr_kobjs];
+		}
+	}
 	/* Deepest first: a child holds its parent until it is put. */
 	for (depth = top + 1; !ret && depth-- > 0;) {
 		for (i = 0; i < fr_nr_kobjs; i++) {
