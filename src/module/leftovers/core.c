@@ -530,6 +530,28 @@ bool __init fr_lo_names(const char *name)
 	return fr_names_found;
 }
 
+/* The first word of the target's writable data that holds @value, or 0. */
+static unsigned long fr_holds_want __initdata;
+static unsigned long fr_holds_word __initdata;
+
+static void __init fr_holds_in(struct fr_range *r)
+{
+	unsigned long p;
+
+	for (p = ALIGN(r->start, sizeof(long));
+	     !fr_holds_word && p + sizeof(long) <= r->end; p += sizeof(long))
+		if (READ_ONCE(*(unsigned long *)p) == fr_holds_want)
+			fr_holds_word = p;
+}
+
+unsigned long __init fr_data_holds(unsigned long value)
+{
+	fr_holds_want = value;
+	fr_holds_word = 0;
+	fr_scan_data(fr_holds_in);
+	return fr_holds_word;
+}
+
 /* ------------------------------------------------------------------------ */
 /*
  * An undo that may wait for others: misc_deregister() takes misc_mtx, which

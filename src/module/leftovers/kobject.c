@@ -100,6 +100,12 @@ static struct kernfs_node * __init fr_kobject_dir(const struct kobject *k,
 	return kn;
 }
 
+/* Its kobj_type is the target's own, or kobject_create()'s. */
+static bool __init fr_kobject_typed(const struct kobject *k)
+{
+	return (unsigned long)k->ktype == fr_dynamic_ktype || fr_in_target(k->ktype);
+}
+
 /*
  * The string at @src into @buf, read without faulting up to the end of its
  * page first (a short name may end just before an unmapped page).
@@ -180,9 +186,7 @@ static void __init fr_kobject_add(unsigned long w)
 		if (fr_kobjs[i].kobj == (struct kobject *)w)
 			return;
 	kn = fr_kobject_dir(&k, w);
-	if (!kn || !k.ktype ||
-	    ((unsigned long)k.ktype != fr_dynamic_ktype && !fr_in_target(k.ktype)) ||
-	    !mine || get_kernel_nofault(mine_id, &mine->id) ||
+	if (!kn || !fr_kobject_typed(&k) || !mine || get_kernel_nofault(mine_id, &mine->id) ||
 	    get_kernel_nofault(its_id, &kn->id) || its_id <= mine_id ||
 	    !fr_kobject_named(&k) || fr_static_holds(w, fr_lo_target->mod))
 		return;
@@ -343,7 +347,7 @@ static enum fr_why __init fr_undo_kobject(struct fr_leftover *lo)
 
 	if (copy_from_kernel_nofault(&k, kobj, sizeof(k)) ||
 	    (unsigned long)fr_kobject_dir(&k, (unsigned long)kobj) != lo->link ||
-	    ((unsigned long)k.ktype != fr_dynamic_ktype && !fr_in_target(k.ktype)))
+	    !fr_kobject_typed(&k))
 		return FR_GONE;
 	if (READ_ONCE(k.sd->dir.subdirs))
 		return FR_HAS_CHILDREN;

@@ -70,20 +70,6 @@ static unsigned int __init fr_led_triggers_max(void)
 	return nr_cpu_ids + FR_LEDTRIG_MORE;
 }
 
-/* The word of the target's data that holds fr_ledtrig_want, or 0. */
-static unsigned long fr_ledtrig_want __initdata;
-static unsigned long fr_ledtrig_word __initdata;
-
-static void __init fr_ledtrig_scan(struct fr_range *r)
-{
-	unsigned long p;
-
-	for (p = ALIGN(r->start, sizeof(long));
-	     !fr_ledtrig_word && p + sizeof(long) <= r->end; p += sizeof(long))
-		if (*(unsigned long *)p == fr_ledtrig_want)
-			fr_ledtrig_word = p;
-}
-
 /*
  * Whose @trig is, the list's lock held: FR_OK the target's, *@word then the
  * word of the target's data that holds a simple one (0 for the others);
@@ -109,12 +95,11 @@ static enum fr_why __init fr_ledtrig_owner(const struct led_trigger *trig,
 	    trig->trigger_type || !fr_is_slab((unsigned long)trig) ||
 	    strscpy(name, trig->name, sizeof(name)) <= 0 || !fr_lo_names(name))
 		return FR_UNCHECKED;
-	fr_ledtrig_want = (unsigned long)trig;
-	fr_ledtrig_word = 0;
-	fr_scan_data(fr_ledtrig_scan);
-	if (!fr_ledtrig_word || fr_static_holds((unsigned long)trig, mod))
+	*word = fr_data_holds((unsigned long)trig);
+	if (!*word || fr_static_holds((unsigned long)trig, mod)) {
+		*word = 0;
 		return FR_UNCHECKED;
-	*word = fr_ledtrig_word;
+	}
 	return FR_OK;
 }
 

@@ -201,6 +201,7 @@ bool fr_in_target(const void *p);
 void fr_scan_data(void (*scan)(struct fr_range *r));
 void fr_scan_rodata(void (*scan)(struct fr_range *r));
 bool fr_lo_names(const char *name);
+unsigned long fr_data_holds(unsigned long value);
 const char *fr_find_bytes(const char *p, size_t size, const char *s, size_t len);
 
 #endif

@@ -156,19 +156,7 @@ static void __init fr_pde_path(struct fr_pde *pde, char *buf, size_t size)
 	}
 }
 
-/* A directory named as the target: its address, kept in the target's data? */
-static unsigned long fr_proc_want __initdata;
-static bool fr_proc_kept __initdata;
-
-static void __init fr_scan_kept(struct fr_range *r)
-{
-	unsigned long p;
-
-	for (p = r->start; p + sizeof(long) <= r->end; p += sizeof(long))
-		if (READ_ONCE(*(unsigned long *)p) == fr_proc_want)
-			fr_proc_kept = true;
-}
-
+/* A directory named as the target, its address kept in the target's data. */
 static bool __init fr_pde_made(struct fr_pde *pde)
 {
 	const char *name = fr_lo_target->name;
@@ -180,10 +168,7 @@ static bool __init fr_pde_made(struct fr_pde *pde)
 	fr_pde_path(pde, path, sizeof(path));
 	if (strncmp(path, "/proc/", 6) || !fr_lo_names(path + 6))
 		return false;
-	fr_proc_want = (unsigned long)pde;
-	fr_proc_kept = false;
-	fr_scan_data(fr_scan_kept);
-	return fr_proc_kept;
+	return fr_data_holds((unsigned long)pde);
 }
 
 /* An entry whose things lie in the target, not under one already listed. */
