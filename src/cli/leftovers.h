@@ -74,12 +74,13 @@ enum fr_leftover_kind {
 	FR_LEFTOVER_INET_DIAG,
 	FR_LEFTOVER_LED_TRIGGER,
 	FR_LEFTOVER_KOBJECT,
+	FR_LEFTOVER_BLKDEV,
 	FR_LEFTOVER_NR_KINDS,
 };
 
 enum fr_leftover_action {
 	FR_LEFTOVER_UNREGISTER,	/* filesystem, misc, binfmt, tcp_congestion, driver, rtnl_link, ... */
-	FR_LEFTOVER_REMOVE,	/* proc, debugfs, kobject, netdev (by its driver's remove) */
+	FR_LEFTOVER_REMOVE,	/* proc, debugfs, kobject, disk, netdev (by its driver's remove) */
 	FR_LEFTOVER_STOP,	/* timer, kthread */
 	FR_LEFTOVER_CANCEL,	/* delayed_work, hrtimer */
 	FR_LEFTOVER_DESTROY,	/* kmem_cache, workqueue */

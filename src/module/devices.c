@@ -184,12 +184,12 @@ void __init fr_report_ttys(const struct fr_rescue *t, struct fr_users *u)
 }
 
 /*
- * The target's whole disks (leftovers/disk.c): their names, the first @max
- * of them, into @names; returns how many there are, or -ENOENT when
- * block_class was not found.
+ * The target's whole disks (leftovers/disk.c): the first @max of them into
+ * @disks, each held (put_device(disk_to_dev())); returns how many there
+ * are, or -ENOENT when block_class was not found.
  */
-int __init fr_owned_disks(const struct module *mod,
-			  char (*names)[FR_DISK_NAME_LEN], unsigned int max)
+int __init fr_owned_disks(const struct module *mod, struct gendisk **disks,
+			  unsigned int max)
 {
 	struct class_dev_iter iter;
 	struct device *dev;
@@ -206,7 +206,7 @@ int __init fr_owned_disks(const struct module *mod,
 		if (!disk || bdev != disk->part0 || !fr_disk_owned(disk, mod))
 			continue;
 		if (n < max)
-			strscpy(names[n], disk->disk_name, sizeof(names[n]));
+			disks[n] = dev_to_disk(get_device(dev));
 		n++;
 	}
 	class_dev_iter_exit(&iter);

@@ -142,6 +142,7 @@ enum fr_layout {
 	FR_LAYOUT_LED_TRIGGERS,	/* leftovers/led_trigger.c */
 	FR_LAYOUT_FTRACE_PAGES,	/* refscan.c */
 	FR_LAYOUT_FTRACE_MOD_MAPS,	/* refscan.c */
+	FR_LAYOUT_MAJOR_NAMES,	/* leftovers/disk.c */
 	FR_NR_LAYOUTS,
 };
 
@@ -280,9 +281,9 @@ enum fr_work_state {
 enum fr_work_state fr_work_state(struct work_struct *w);
 bool fr_work_data_idle(struct work_struct *w, bool written);
 
-/* devices.c, for leftovers/disk.c: the target's whole disks, their names. */
-#define FR_DISK_NAME_LEN	32
-int fr_owned_disks(const struct module *mod, char (*names)[FR_DISK_NAME_LEN],
+/* devices.c, for leftovers/disk.c: the target's whole disks, held. */
+struct gendisk;
+int fr_owned_disks(const struct module *mod, struct gendisk **disks,
 		   unsigned int max);
 
 /* refscan.c: callers hold no lock. */

@@ -182,6 +182,22 @@ struct fr_char_device_struct {
 };
 
 /*
+ * block/genhd.c: a block major, on the hash major_names[255] under the
+ * spinlock major_names_spinlock, changed under the mutex major_names_lock
+ * too (FR_LAYOUT_MAJOR_NAMES).  Private, copied here.
+ */
+#define FR_BLKDEV_HASH_SIZE	255
+
+struct fr_blk_major_name {
+	struct fr_blk_major_name *next;
+	int major;
+	char name[16];
+#ifdef CONFIG_BLOCK_LEGACY_AUTOLOAD
+	void (*probe)(dev_t devt);
+#endif
+};
+
+/*
  * drivers/base/map.c: the device number map cdev_map, under chrdevs_lock
  * too; a probe for each cdev added (and one, the base, for every number).
  */

@@ -52,9 +52,14 @@
  *     kallsyms, which only compares them), and the words of a struct page
  *     with no reference in the memory map (x86-64), and the marks of an
  *     xarray node (bitmaps that can look like module addresses);
+ *   - links that only the target's code follows: an xarray node's pointer
+ *     to its xarray (an IDR) when that lies in the target (the node stays,
+ *     leaked);
  *   - a leftover that leftovers/ undoes: a pointer to the registered
  *     object (for kinds whose users point to it too, only the list's own
- *     link to it), or a word of an object the undo frees.
+ *     link to it), or a word of an object the undo frees (or leaves, the
+ *     private object of a disk, leaked, whose words only the target's
+ *     code follows).
  *
  * Anything else refuses the target (leftovers=force: is logged and left),
  * naming where the pointer is: "%pS" for vmlinux and module data, the slab
@@ -1437,6 +1442,30 @@ static bool __init fr_xa_marks(unsigned long where)
 	       where - e.start < first + sizeof_field(struct xa_node, marks);
 }
 
+/*
+ * A node's back pointer to its xarray (xa_node->array), where the xarray
+ * (an IDR: loop's loop_index_idr) lies in the target: only the target walks
+ * its own xarray, from its head; the node stays, leaked, with the target
+ * (or stayed with an earlier instance of it loaded at the same address,
+ * whose head no longer leads to it).  Taken only for a node on no other
+ * list: a page cache's shadow nodes are on the workingset LRU, which
+ * reaches them from outside.
+ */
+static bool __init fr_xa_array(unsigned long where)
+{
+	struct list_head *next;
+	struct xa_node *node;
+	struct fr_extent e;
+
+	if (!fr_xa_node_cache || fr_slab_cache(where) != fr_xa_node_cache ||
+	    !fr_slab_object_of(where, &e) ||
+	    where - e.start != offsetof(struct xa_node, array))
+		return false;
+	node = (struct xa_node *)e.start;
+	return !get_kernel_nofault(next, &node->private_list.next) &&
+	       next == &node->private_list;
+}
+
 /* ------------------------------------------------------------------------ */
 /* What explains a pointer. */
 
@@ -2351,7 +2380,7 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 	       fr_ddebug_table(s, where) || fr_dying_super(where) ||
 	       fr_unused_page_meta(s, where) ||
 	       fr_btf_ids(s, where, v) || fr_worker_last_func(where) ||
-	       fr_xa_marks(where) ||
+	       fr_xa_marks(where) || fr_xa_array(where) ||
 	       fr_section_header(s, where, v) ||
 	       fr_lo_explains(s->t, where, v);
 }

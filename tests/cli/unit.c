@@ -446,6 +446,14 @@ static void test_leftovers(void)
 	CHECK(fr_leftover_parse("kobject fs/acc -> refuse (has children)", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_KOBJECT && lo.action == FR_LEFTOVER_REFUSE &&
 	      !strcmp(lo.reason, "has children"));
+	CHECK(fr_leftover_parse("blkdev 1:ramdisk -> unregister", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_BLKDEV && lo.action == FR_LEFTOVER_UNREGISTER &&
+	      !strcmp(lo.object, "1:ramdisk"));
+	CHECK(fr_leftover_parse("disk ram0 -> remove", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_DISK && lo.action == FR_LEFTOVER_REMOVE);
+	CHECK(fr_leftover_parse("disk nullb0 -> refuse (open)", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_DISK && lo.action == FR_LEFTOVER_REFUSE &&
+	      !strcmp(lo.reason, "open"));
 	CHECK(fr_leftover_parse("notifier reboot:epx_c3_notifier -> unregister", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_CHAIN && lo.action == FR_LEFTOVER_UNREGISTER);
 	CHECK(fr_leftover_parse("kthread kacc_0/406 -> stop", &lo) == 0);
@@ -585,6 +593,10 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_LED_TRIGGER && !strcmp(obj, "timer"));
 	CHECK(fr_leftover_undone_parse("removed debugfs usb/ehci", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_DEBUGFS && !strcmp(obj, "usb/ehci"));
+	CHECK(fr_leftover_undone_parse("removed disk ram0", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_DISK && !strcmp(obj, "ram0"));
+	CHECK(fr_leftover_undone_parse("unregistered blkdev 7:loop", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_BLKDEV && !strcmp(obj, "7:loop"));
 	CHECK(fr_leftover_undone_parse("removed kobject fs/ext4", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_KOBJECT && !strcmp(obj, "fs/ext4"));
 	CHECK(fr_leftover_undone_parse("gone with an earlier undo: kthread kacc_0/406", &kind, obj, sizeof(obj)) == 0);

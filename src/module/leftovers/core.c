@@ -105,6 +105,8 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	/* After the drivers and links whose devices are in it. */
 	&fr_lo_class,
 	&fr_lo_bus,
+	/* First: no probe of it makes a disk again. */
+	&fr_lo_blkdev,
 	&fr_lo_disk,
 	/* After the drivers, whose remove releases their devices' regions. */
 	&fr_lo_region,

@@ -133,6 +133,7 @@ extern const struct fr_lo_kind fr_lo_sock_diag;	/* sock_diag.c */
 extern const struct fr_lo_kind fr_lo_inet_diag;	/* sock_diag.c */
 extern const struct fr_lo_kind fr_lo_class;	/* class.c */
 extern const struct fr_lo_kind fr_lo_bus;	/* class.c */
+extern const struct fr_lo_kind fr_lo_blkdev;	/* disk.c */
 extern const struct fr_lo_kind fr_lo_disk;	/* disk.c */
 extern const struct fr_lo_kind fr_lo_kobject;	/* kobject.c */
 extern const struct fr_lo_kind fr_lo_region;	/* region.c */
