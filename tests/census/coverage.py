@@ -19,8 +19,7 @@ import re
 import sys
 from collections import Counter
 
-NEW = {"xt_template", "ipvs_scheduler", "dm_target", "usb_function", "sock_diag",
-       "inet_diag", "led_trigger"}
+NEW = {"blkdev", "disk"}
 
 # (helper's kind, census function names as a regular expression)
 UNDONE = [
@@ -76,6 +75,10 @@ UNDONE = [
     ("class", r"class_register|class_create|__class_create"),
     # Without devices, drivers or a root device (class.c).
     ("bus", r"bus_register"),
+    # Block majors, then whole disks with their queue and tag set (disk.c).
+    ("blkdev", r"(__)?register_blkdev"),
+    ("disk", r"device_add_disk|__blk_mq_alloc_disk|__blk_alloc_disk"
+             r"|blk_mq_alloc_tag_set"),
     ("kthread", r"kthread_create_on_node|kthread_create_on_cpu|kthread_run_on_cpu"),
     # Made with a literal name and kept in the target's data (wq.c); one
     # named at run time, or kept in the heap, is left (a leak, no danger).
