@@ -64,6 +64,7 @@ static const char *const fr_kind_names[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_XT_TEMPLATE] = FR_LO_KIND_XT_TEMPLATE,
 	[FR_LEFTOVER_KOBJECT] = FR_LO_KIND_KOBJECT,
 	[FR_LEFTOVER_BLKDEV] = FR_LO_KIND_BLKDEV,
+	[FR_LEFTOVER_SYSCTL] = FR_LO_KIND_SYSCTL,
 };
 
 static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
@@ -128,6 +129,7 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_XT_TEMPLATE] = FR_LOG_UNDONE_XT_TEMPLATE,
 	[FR_LEFTOVER_KOBJECT] = FR_LOG_UNDONE_KOBJECT,
 	[FR_LEFTOVER_BLKDEV] = FR_LOG_UNDONE_BLKDEV,
+	[FR_LEFTOVER_SYSCTL] = FR_LOG_UNDONE_SYSCTL,
 };
 
 const char *fr_leftover_kind_name(enum fr_leftover_kind kind)

@@ -66,6 +66,7 @@
 #define FR_LO_KIND_TCP		"tcp_congestion"
 #define FR_LO_KIND_DISK		"disk"
 #define FR_LO_KIND_BLKDEV	"blkdev"
+#define FR_LO_KIND_SYSCTL	"sysctl"
 #define FR_LO_KIND_TIMER	"timer"
 #define FR_LO_KIND_DWORK	"delayed_work"
 #define FR_LO_KIND_HRTIMER	"hrtimer"
@@ -165,6 +166,7 @@
 #define FR_LOG_UNDONE_KOBJECT	"removed kobject "
 #define FR_LOG_UNDONE_DISK	"removed disk "
 #define FR_LOG_UNDONE_BLKDEV	"unregistered blkdev "	/* MAJOR:NAME */
+#define FR_LOG_UNDONE_SYSCTL	"unregistered sysctl "	/* its directory: dev/cdrom */
 /* "gone with an earlier undo: KIND NAME": a driver's remove took it away */
 #define FR_LOG_GONE		"gone with an earlier undo: "
 /* An idle work of the target disabled since 6.10: no leftover, no refusal. */

@@ -143,6 +143,7 @@ enum fr_layout {
 	FR_LAYOUT_FTRACE_PAGES,	/* refscan.c */
 	FR_LAYOUT_FTRACE_MOD_MAPS,	/* refscan.c */
 	FR_LAYOUT_MAJOR_NAMES,	/* leftovers/disk.c */
+	FR_LAYOUT_SYSCTL,	/* leftovers/sysctl.c */
 	FR_NR_LAYOUTS,
 };
 

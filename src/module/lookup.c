@@ -48,7 +48,7 @@
 static char *distrust;
 module_param_named(FR_PARAM_DISTRUST, distrust, charp, 0444);
 MODULE_PARM_DESC(FR_PARAM_DISTRUST,
-		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, netdev_chain, pernet_list, input_handler_list, tty_ldiscs, xt, slab_caches, ptype_base, garp_protos, vlan_ioctl_hook, tables, rc_map_list, workqueues, notifier_chains, resource_lock, debugfs_mount, crypto_template_list, chrdevs, tcf_proto_base, ematch_ops, act_base, genl_fam_idr, _targets, func_list, sock_diag_handlers, inet_diag_table, trigger_list, ftrace_pages_start, ftrace_mod_maps, major_names, or all) to treat as outside their checked range (default: none)");
+		 "Test only: comma-separated layouts (module_mutex, module_use, idem_hash, file_systems, misc_list, proc_root, timer_bases, binfmt_lock, tcp_cong_list, qdisc_base, link_ops, netdev_chain, pernet_list, input_handler_list, tty_ldiscs, xt, slab_caches, ptype_base, garp_protos, vlan_ioctl_hook, tables, rc_map_list, workqueues, notifier_chains, resource_lock, debugfs_mount, crypto_template_list, chrdevs, tcf_proto_base, ematch_ops, act_base, genl_fam_idr, _targets, func_list, sock_diag_handlers, inet_diag_table, trigger_list, ftrace_pages_start, ftrace_mod_maps, major_names, sysctl_table_root, or all) to treat as outside their checked range (default: none)");
 
 #define FR_FROM(a, b)		KERNEL_VERSION(a, b, 0)
 #define FR_UNTIL(a, b)		KERNEL_VERSION(a, b, 255)
@@ -365,6 +365,12 @@ static const struct fr_layout_range fr_layouts[FR_NR_LAYOUTS] = {
 		"an array of 255 struct blk_major_name * (next, major, name[16], probe) under major_names_spinlock, changed under the mutex major_names_lock too, in block/genhd.c",
 		FR_FROM(6, 1), FR_UNTIL(7, 3), "6.1, 6.12 (7.2, 7.3: checked as read)",
 		"block majors left behind not looked for",
+	},
+	[FR_LAYOUT_SYSCTL] = {
+		"sysctl_table_root",
+		"a struct ctl_table_root (public, linux/sysctl.h) whose default set holds /proc/sys, and the spinlock sysctl_lock, in fs/proc/proc_sysctl.c",
+		FR_FROM(6, 1), FR_UNTIL(7, 3), "6.1, 6.12, 7.3 (7.2: the same header)",
+		"sysctl tables left behind not looked for",
 	},
 };
 

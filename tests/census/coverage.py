@@ -19,7 +19,7 @@ import re
 import sys
 from collections import Counter
 
-NEW = {"blkdev", "disk"}
+NEW = {"blkdev", "disk", "sysctl"}
 
 # (helper's kind, census function names as a regular expression)
 UNDONE = [
@@ -79,6 +79,9 @@ UNDONE = [
     ("blkdev", r"(__)?register_blkdev"),
     ("disk", r"device_add_disk|__blk_mq_alloc_disk|__blk_alloc_disk"
              r"|blk_mq_alloc_tag_set"),
+    # Of /proc/sys, kept in the target's data (sysctl.c); a namespace's
+    # (register_net_sysctl) goes with the pernet exit that made it.
+    ("sysctl", r"register_sysctl(_sz|_table)?"),
     ("kthread", r"kthread_create_on_node|kthread_create_on_cpu|kthread_run_on_cpu"),
     # Made with a literal name and kept in the target's data (wq.c); one
     # named at run time, or kept in the heap, is left (a leak, no danger).

@@ -478,7 +478,7 @@ static void test_leftovers(void)
 	CHECK(fr_leftover_parse("netdev acc0 -> refuse ()", &lo) == -EINVAL);
 	CHECK(fr_leftover_parse("filesystem accres -> unregister now", &lo) == -EINVAL);
 	CHECK(fr_leftover_parse("filesystem accres -> unregistered", &lo) == -EINVAL);
-	CHECK(fr_leftover_parse("sysctl acc -> remove", &lo) == -EINVAL);
+	CHECK(fr_leftover_parse("irq acc -> remove", &lo) == -EINVAL);
 	CHECK(fr_leftover_parse("filesystem  -> unregister", &lo) == -EINVAL);
 	CHECK(fr_leftover_parse("filesystem", &lo) == -EINVAL);
 	CHECK(fr_leftover_parse("filesystem -> unregister", &lo) == -EINVAL);
@@ -595,6 +595,11 @@ static void test_leftovers(void)
 	CHECK(kind == FR_LEFTOVER_DEBUGFS && !strcmp(obj, "usb/ehci"));
 	CHECK(fr_leftover_undone_parse("removed disk ram0", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_DISK && !strcmp(obj, "ram0"));
+	CHECK(fr_leftover_undone_parse("unregistered sysctl dev/cdrom", &kind, obj, sizeof(obj)) == 0);
+	CHECK(kind == FR_LEFTOVER_SYSCTL && !strcmp(obj, "dev/cdrom"));
+	CHECK(fr_leftover_parse("sysctl dev/cdrom -> refuse (open or in use)", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_SYSCTL && lo.action == FR_LEFTOVER_REFUSE &&
+	      !strcmp(lo.object, "dev/cdrom") && !strcmp(lo.reason, "open or in use"));
 	CHECK(fr_leftover_undone_parse("unregistered blkdev 7:loop", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_BLKDEV && !strcmp(obj, "7:loop"));
 	CHECK(fr_leftover_undone_parse("removed kobject fs/ext4", &kind, obj, sizeof(obj)) == 0);

@@ -23,7 +23,8 @@
  * each with the releases its layout was checked against (lookup.c's
  * FR_LAYOUT_*).  The target's struct module and every object found as
  * another kind is never a timer candidate.  Not looked for: timers, hrtimers
- * and works in heap memory, sysctl tables, cdevs added apart from their
+ * and works in heap memory, sysctl tables kept in the heap or of a network
+ * namespace (its pernet exit's), cdevs added apart from their
  * region, notifier blocks on other chains, IRQ handlers, /proc entries of
  * other network namespaces, and pointers kept in another driver's private
  * data.  refscan.c then proves
@@ -86,6 +87,7 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_chrdev,
 	&fr_lo_proc,
 	&fr_lo_debugfs,
+	&fr_lo_sysctl,
 	&fr_lo_binfmt,
 	&fr_lo_tcp,
 	&fr_lo_ldisc,
@@ -530,6 +532,26 @@ bool __init fr_lo_names(const char *name)
 	fr_names_found = false;
 	fr_scan_rodata(fr_names_in);
 	return fr_names_found;
+}
+
+/*
+ * The string at @src into @buf, read without faulting up to the end of its
+ * page first (a short name may end just before an unmapped page).
+ */
+bool __init fr_lo_str(char *buf, size_t size, const char *src)
+{
+	size_t n;
+
+	if (!src)
+		return false;
+	n = min_t(size_t, size - 1, PAGE_SIZE - offset_in_page(src));
+	if (copy_from_kernel_nofault(buf, src, n))
+		return false;
+	if (n < size - 1 && strnlen(buf, n) == n &&
+	    copy_from_kernel_nofault(buf + n, src + n, size - 1 - n))
+		return false;
+	buf[size - 1] = '\0';
+	return true;
 }
 
 /* The first word of the target's writable data that holds @value, or 0. */

@@ -106,32 +106,12 @@ static bool __init fr_kobject_typed(const struct kobject *k)
 	return (unsigned long)k->ktype == fr_dynamic_ktype || fr_in_target(k->ktype);
 }
 
-/*
- * The string at @src into @buf, read without faulting up to the end of its
- * page first (a short name may end just before an unmapped page).
- */
-static bool __init fr_kobject_str(char *buf, size_t size, const char *src)
-{
-	size_t n;
-
-	if (!src)
-		return false;
-	n = min_t(size_t, size - 1, PAGE_SIZE - offset_in_page(src));
-	if (copy_from_kernel_nofault(buf, src, n))
-		return false;
-	if (n < size - 1 && strnlen(buf, n) == n &&
-	    copy_from_kernel_nofault(buf + n, src + n, size - 1 - n))
-		return false;
-	buf[size - 1] = '\0';
-	return true;
-}
-
 /* Its name is a whole string of the target's. */
 static bool __init fr_kobject_named(const struct kobject *k)
 {
 	char name[64];
 
-	return fr_kobject_str(name, sizeof(name), k->name) && name[0] &&
+	return fr_lo_str(name, sizeof(name), k->name) && name[0] &&
 	       fr_lo_names(name);
 }
 
@@ -240,7 +220,7 @@ static void __init fr_kobject_path(struct kobject *kobj, char *buf,
 		names[n++] = name;
 	buf[0] = '\0';
 	while (n--) {
-		if (!fr_kobject_str(part, sizeof(part), names[n]))
+		if (!fr_lo_str(part, sizeof(part), names[n]))
 			strscpy(part, "?", sizeof(part));
 		if (buf[0])
 			strlcat(buf, "/", size);

@@ -111,6 +111,7 @@ extern const struct fr_lo_kind fr_lo_misc;	/* misc.c */
 extern const struct fr_lo_kind fr_lo_chrdev;	/* chrdev.c */
 extern const struct fr_lo_kind fr_lo_proc;	/* proc.c */
 extern const struct fr_lo_kind fr_lo_debugfs;	/* debugfs.c */
+extern const struct fr_lo_kind fr_lo_sysctl;	/* sysctl.c */
 extern const struct fr_lo_kind fr_lo_binfmt;	/* binfmt.c */
 extern const struct fr_lo_kind fr_lo_tcp;	/* tcp.c */
 extern const struct fr_lo_kind fr_lo_ldisc;	/* ldisc.c */
@@ -202,6 +203,7 @@ bool fr_in_target(const void *p);
 void fr_scan_data(void (*scan)(struct fr_range *r));
 void fr_scan_rodata(void (*scan)(struct fr_range *r));
 bool fr_lo_names(const char *name);
+bool fr_lo_str(char *buf, size_t size, const char *src);
 unsigned long fr_data_holds(unsigned long value);
 const char *fr_find_bytes(const char *p, size_t size, const char *s, size_t len);
 
