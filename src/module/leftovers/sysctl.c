@@ -4,23 +4,30 @@
  * registered under /proc/sys (register_sysctl(): cdrom's dev/cdrom,
  * parport's, sg's) whose header it keeps in its data, as it keeps it for
  * its exit's unregister_sysctl_table().  Found by a word of the target's
- * data that points to the start of a slab object reading as a live
- * header of the kernel's own tree: its root sysctl_table_root (looked up,
- * not exported), its set that root's default set, registered and not being
- * unregistered, its table (ctl_table_arg, as given) in the target.  A
- * network namespace's tables (register_net_sysctl()) have another root:
- * the target's pernet exit removes them.
+ * data that points to the start of a slab object reading as a live header
+ * of the kernel's own tree: its root sysctl_table_root (looked up, not
+ * exported), its set that root's default set, registered once and not
+ * being unregistered, its nodes right after it (not a directory or a
+ * link), its table (as given, and as registered) in the target; on 6.1,
+ * one leaf table (a nested table registered as several subheaders under a
+ * wrapper is not taken: the reference scan refuses it).  A network
+ * namespace's tables (register_net_sysctl()) have another root: the
+ * target's pernet exit removes them.
  *
  * Undone with unregister_sysctl_table(), as the exit does: it takes the
  * spinlock sysctl_lock (free for 100 ms first) and waits for the handlers
- * that run (the target's own code, intact): one in use is refused, and the
- * call runs bounded (1 s).  The header is freed a grace period later
- * (kfree_rcu()), after the scan after the undo has run: its words are
- * passed over.  A /proc/sys file still open keeps its inode, which points
- * at the target's table: the scan after the undo refuses then.
+ * that run, on the table and on each directory made for it that goes with
+ * it (a readdir copying to user memory): one in use is refused, and the
+ * call runs bounded (1 s).  It is undone after the target's timers, works
+ * and threads, which might unregister it too.  The header is freed a grace
+ * period later (kfree_rcu()), maybe after the scan after the undo: its two
+ * words that point at the table are passed over while it still reads as
+ * that header, being unregistered.  A /proc/sys file still open keeps its
+ * inode, which points at the target's table: the scan after the undo
+ * refuses then.
  */
-#include <linux/slab.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/sysctl.h>
 #include <linux/uaccess.h>
@@ -43,7 +50,42 @@ static void __init fr_lookup_sysctl(void)
 				   sizeof(*fr_sysctl_lock));
 }
 
-/* A copy of the header at @p, if it is one of the target's; else false. */
+#ifndef FR_SYSCTL_TYPED
+/*
+ * 6.1: how many headers unregister_sysctl_table() takes the table at @t to
+ * have (count_subheaders(), counted again at the unregister), read without
+ * faulting; -1 if it cannot be read, or nests deeper than it should.
+ */
+static int __init fr_sysctl_subheaders(const struct ctl_table *t, int depth)
+{
+	struct ctl_table e;
+	int n = 0, files = 0, sub, i;
+
+	if (depth > FR_SYSCTL_DEPTH)
+		return -1;
+	for (i = 0; i < 256; i++) {
+		if (copy_from_kernel_nofault(&e, &t[i], sizeof(e)))
+			return -1;
+		if (!e.procname)
+			return n + files;
+		if (!e.child) {
+			files = 1;
+			continue;
+		}
+		sub = fr_sysctl_subheaders(e.child, depth + 1);
+		if (sub < 0)
+			return -1;
+		n += sub;
+	}
+	return -1;
+}
+#endif
+
+/*
+ * A copy of the header at @p, if it is a live one of the target's, one
+ * registration, its nodes right after it (not a directory, a link or a
+ * wrapper of 6.1's subheaders); else false.
+ */
 static bool __init fr_sysctl_header(unsigned long p, struct ctl_table_header *h)
 {
 	unsigned long start, end;
@@ -52,10 +94,42 @@ static bool __init fr_sysctl_header(unsigned long p, struct ctl_table_header *h)
 	    end - start < sizeof(*h) ||
 	    copy_from_kernel_nofault(h, (void *)p, sizeof(*h)))
 		return false;
-	return h->root == fr_sysctl_root &&
-	       h->set == &fr_sysctl_root->default_set &&
-	       !h->unregistering && h->nreg > 0 && h->count > 0 &&
-	       fr_in_target(h->ctl_table_arg) && h->parent;
+	if (h->root != fr_sysctl_root ||
+	    h->set != &fr_sysctl_root->default_set || h->unregistering ||
+	    h->nreg != 1 || h->count < 1 || !h->parent ||
+	    (unsigned long)h->node != p + sizeof(*h) ||
+	    !fr_in_target(h->ctl_table) || !fr_in_target(h->ctl_table_arg))
+		return false;
+#ifdef FR_SYSCTL_TYPED
+	return h->type == SYSCTL_TABLE_TYPE_DEFAULT &&
+	       h->ctl_table == h->ctl_table_arg;
+#else
+	return fr_sysctl_subheaders(h->ctl_table_arg, 0) == 1;
+#endif
+}
+
+/*
+ * The directories the unregister removes with it (one registration each:
+ * made for this table) must be in use by no one either: it would wait for
+ * a reader (a readdir copying to user memory) as for the table's.
+ */
+static enum fr_why __init fr_sysctl_dirs_idle(const struct ctl_table_header *h)
+{
+	const struct ctl_dir *root = &fr_sysctl_root->default_set.dir;
+	const struct ctl_dir *dir = h->parent;
+	struct ctl_table_header dh;
+	int n;
+
+	for (n = 0; dir && dir != root && n < FR_SYSCTL_DEPTH; n++) {
+		if (copy_from_kernel_nofault(&dh, &dir->header, sizeof(dh)))
+			return FR_UNCHECKED;
+		if (dh.nreg != 1)
+			return FR_OK;
+		if (dh.used)
+			return FR_BUSY;
+		dir = dh.parent;
+	}
+	return FR_OK;
 }
 
 /* Its path under /proc/sys, "dev/cdrom", from its directories' names. */
@@ -66,14 +140,13 @@ static void __init fr_sysctl_path(struct fr_leftover *lo,
 	const char *names[FR_SYSCTL_DEPTH];
 	struct ctl_table_header dh;
 	const struct ctl_dir *dir = h->parent;
-	const struct ctl_table *t;
 	const char *name;
 	int n = 0, len = 0;
 
 	while (dir && dir != root && n < FR_SYSCTL_DEPTH) {
 		if (copy_from_kernel_nofault(&dh, &dir->header, sizeof(dh)) ||
-		    copy_from_kernel_nofault(&t, &dh.ctl_table, sizeof(t)) ||
-		    copy_from_kernel_nofault(&name, &t->procname, sizeof(name)))
+		    copy_from_kernel_nofault(&name, &dh.ctl_table->procname,
+					     sizeof(name)))
 			break;
 		names[n++] = name;
 		dir = dh.parent;
@@ -105,10 +178,9 @@ static void __init fr_sysctl_in(struct fr_range *r)
 		lo = fr_lo_add(&fr_lo_sysctl, (void *)v);
 		if (!lo)
 			return;
-		lo->size = sizeof(h);
+		lo->link = (unsigned long)h.ctl_table;
 		fr_sysctl_path(lo, &h);
-		if (READ_ONCE(((struct ctl_table_header *)v)->used))
-			lo->refuse = FR_BUSY;
+		lo->refuse = h.used ? FR_BUSY : fr_sysctl_dirs_idle(&h);
 		lo->t->scan_after_undo = true;
 	}
 }
@@ -130,6 +202,7 @@ static void fr_call_unregister_sysctl(void *h)
 static enum fr_why __init fr_undo_sysctl(struct fr_leftover *lo)
 {
 	struct ctl_table_header h;
+	enum fr_why why;
 
 	if (!fr_spin_free(fr_sysctl_lock))
 		return FR_LOCKED;
@@ -137,7 +210,8 @@ static enum fr_why __init fr_undo_sysctl(struct fr_leftover *lo)
 		return FR_GONE;
 	if (h.used)
 		return FR_BUSY;
-	return fr_call_bounded(fr_call_unregister_sysctl, lo->obj);
+	why = fr_sysctl_dirs_idle(&h);
+	return why ? why : fr_call_bounded(fr_call_unregister_sysctl, lo->obj);
 }
 
 /* Nothing before the undo: the header is in the heap, scanned after it. */
@@ -147,11 +221,25 @@ static bool __init fr_sysctl_explains(const struct fr_leftover *lo,
 	return false;
 }
 
-/* After it: the header's words, until kfree_rcu() frees it. */
+/*
+ * After it: the header's two words that point at the table, until
+ * kfree_rcu() frees it; only while it still reads as that header, being
+ * unregistered (the slab object may be another's already).
+ */
 static bool __init fr_sysctl_stale(const struct fr_leftover *lo,
 				   unsigned long where, unsigned long v)
 {
-	return where - (unsigned long)lo->obj < lo->size;
+	const struct ctl_table_header *p = lo->obj;
+	struct ctl_table_header h;
+
+	if (where != (unsigned long)&p->ctl_table &&
+	    where != (unsigned long)&p->ctl_table_arg)
+		return false;
+	return !copy_from_kernel_nofault(&h, p, sizeof(h)) && h.unregistering &&
+	       h.root == fr_sysctl_root &&
+	       (unsigned long)h.node == (unsigned long)(p + 1) &&
+	       (unsigned long)h.ctl_table == lo->link &&
+	       fr_in_target(h.ctl_table_arg);
 }
 
 const struct fr_lo_kind fr_lo_sysctl __initconst = {
