@@ -50,10 +50,8 @@
  *     (pointers to maps in their freed init data), and ftrace's maps of every module's
  *     freed init functions (kept while a tracer is registered, for
  *     kallsyms, which only compares them), and the words of a struct page
- *     with no reference in the memory map (x86-64), the marks of an
- *     xarray node (bitmaps that can look like module addresses), and
- *     KFENCE's records of its objects (their allocation and free stack
- *     traces: return addresses of modules gone, or loaded there since);
+ *     with no reference in the memory map (x86-64), and the marks of an
+ *     xarray node (bitmaps that can look like module addresses);
  *   - links that only the target's code follows: an xarray node's pointer
  *     to its xarray (an IDR) when that lies in the target (the node stays,
  *     leaked);
@@ -1468,81 +1466,6 @@ static bool __init fr_xa_array(unsigned long where)
 	       next == &node->private_list;
 }
 
-/*
- * KFENCE's records of its objects (mm/kfence, private): an array of
- * CONFIG_KFENCE_NUM_OBJECTS struct kfence_metadata, each with the stack
- * traces of its object's allocation and free, return addresses that a
- * report prints and nothing follows; left when a module that allocated one
- * goes, and pointing into whatever module is loaded there next.  The
- * array is kfence_metadata itself on 6.1, memory kfence_metadata points to
- * since 6.6.  Its stride and end are measured, not assumed: each record
- * keeps the address of its object's page (kfence_metadata[i].addr within
- * __kfence_pool's page 2 * (i + 1)), which gives the offset of that word
- * and the size of a record.
- */
-static unsigned long fr_kfence_meta, fr_kfence_meta_end;
-
-#ifdef CONFIG_KFENCE
-/* The offset in the record at @meta of the word on @page; -1 if none. */
-static long __init fr_kfence_addr_word(unsigned long meta, unsigned long page,
-				       size_t max)
-{
-	unsigned long w;
-	size_t o;
-
-	for (o = 0; o < max; o += sizeof(long))
-		if (!get_kernel_nofault(w, (unsigned long *)(meta + o)) &&
-		    (w & PAGE_MASK) == page)
-			return o;
-	return -1;
-}
-
-/* Whether the records begin at @meta: the array's bounds, measured. */
-static bool __init fr_kfence_measure(unsigned long meta)
-{
-	unsigned long pool = (unsigned long)READ_ONCE(__kfence_pool), w;
-	long first, next;
-	unsigned int i;
-
-	if (!pool || !fr_valid(meta))
-		return false;
-	first = fr_kfence_addr_word(meta, pool + 2 * PAGE_SIZE, 1024);
-	if (first < 0)
-		return false;
-	next = fr_kfence_addr_word(meta + first + sizeof(long),
-				   pool + 4 * PAGE_SIZE, 4096);
-	if (next < 0)
-		return false;
-	next += sizeof(long);	/* a record's size */
-	/* Every record's word where it should be. */
-	for (i = 0; i < CONFIG_KFENCE_NUM_OBJECTS; i++)
-		if (get_kernel_nofault(w, (unsigned long *)(meta + first + i * next)) ||
-		    (w & PAGE_MASK) != pool + 2 * (i + 1) * PAGE_SIZE)
-			return false;
-	fr_kfence_meta = meta;
-	fr_kfence_meta_end = meta + CONFIG_KFENCE_NUM_OBJECTS * next;
-	return true;
-}
-
-static void __init fr_find_kfence_meta(void)
-{
-	unsigned long *sym = fr_lookup_data("kfence_metadata", sizeof(long));
-
-	if (sym && !fr_kfence_measure((unsigned long)sym) &&
-	    !fr_kfence_measure(READ_ONCE(*sym)))
-		pr_info("kfence_metadata not measured: KFENCE's stack traces are not told apart\n");
-}
-#else
-static void __init fr_find_kfence_meta(void)
-{
-}
-#endif
-
-static bool __init fr_kfence_track(unsigned long where)
-{
-	return where >= fr_kfence_meta && where < fr_kfence_meta_end;
-}
-
 /* ------------------------------------------------------------------------ */
 /* What explains a pointer. */
 
@@ -2443,8 +2366,7 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 	if (mod)
 		return fr_other_module(where, mod) || fr_lo_explains(s->t, where, v);
 	if (vmlinux)
-		return fr_loader_data(where) || fr_kfence_track(where) ||
-		       fr_lo_explains(s->t, where, v);
+		return fr_loader_data(where) || fr_lo_explains(s->t, where, v);
 	return fr_in_extents(s->own, s->nr_own, where) ||
 	       fr_extents_have(&s->ftrace, where) ||
 	       fr_extents_have(&s->sects, where) ||
@@ -2459,7 +2381,6 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 	       fr_unused_page_meta(s, where) ||
 	       fr_btf_ids(s, where, v) || fr_worker_last_func(where) ||
 	       fr_xa_marks(where) || fr_xa_array(where) ||
-	       fr_kfence_track(where) ||
 	       fr_section_header(s, where, v) ||
 	       fr_lo_explains(s->t, where, v);
 }
@@ -2716,7 +2637,6 @@ static bool __init fr_find_kernel(void)
 	fr_measure_stack_cache();
 	fr_measure_worker();
 	fr_find_xa_node_cache();
-	fr_find_kfence_meta();
 	return fr_modules;
 }
 

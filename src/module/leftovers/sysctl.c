@@ -178,7 +178,7 @@ static void __init fr_sysctl_in(struct fr_range *r)
 		lo = fr_lo_add(&fr_lo_sysctl, (void *)v);
 		if (!lo)
 			return;
-		lo->link = (unsigned long)h.ctl_table;
+		lo->link = (unsigned long)h.ctl_table_arg;
 		fr_sysctl_path(lo, &h);
 		lo->refuse = h.used ? FR_BUSY : fr_sysctl_dirs_idle(&h);
 		lo->t->scan_after_undo = true;
@@ -235,11 +235,11 @@ static bool __init fr_sysctl_stale(const struct fr_leftover *lo,
 	if (where != (unsigned long)&p->ctl_table &&
 	    where != (unsigned long)&p->ctl_table_arg)
 		return false;
+	/* Not its first word: kfree_rcu() may link it through it. */
 	return !copy_from_kernel_nofault(&h, p, sizeof(h)) && h.unregistering &&
 	       h.root == fr_sysctl_root &&
 	       (unsigned long)h.node == (unsigned long)(p + 1) &&
-	       (unsigned long)h.ctl_table == lo->link &&
-	       fr_in_target(h.ctl_table_arg);
+	       (unsigned long)h.ctl_table_arg == lo->link;
 }
 
 const struct fr_lo_kind fr_lo_sysctl __initconst = {
