@@ -87,6 +87,7 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_chrdev,
 	&fr_lo_proc,
 	&fr_lo_debugfs,
+	&fr_lo_sysctl,
 	&fr_lo_binfmt,
 	&fr_lo_tcp,
 	&fr_lo_ldisc,
@@ -120,8 +121,7 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_netdev,
 	/* The other undos stop most as the target's exit would. */
 	&fr_lo_kthread,
-	/* Once nothing of the target runs to unregister or notify through them. */
-	&fr_lo_sysctl,
+	/* Once nothing of the target runs to notify through them. */
 	&fr_lo_kobject,
 	/* After the timers, works and threads that queue on them. */
 	&fr_lo_wq,

@@ -111,6 +111,7 @@ extern const struct fr_lo_kind fr_lo_misc;	/* misc.c */
 extern const struct fr_lo_kind fr_lo_chrdev;	/* chrdev.c */
 extern const struct fr_lo_kind fr_lo_proc;	/* proc.c */
 extern const struct fr_lo_kind fr_lo_debugfs;	/* debugfs.c */
+extern const struct fr_lo_kind fr_lo_sysctl;	/* sysctl.c */
 extern const struct fr_lo_kind fr_lo_binfmt;	/* binfmt.c */
 extern const struct fr_lo_kind fr_lo_tcp;	/* tcp.c */
 extern const struct fr_lo_kind fr_lo_ldisc;	/* ldisc.c */
@@ -135,7 +136,6 @@ extern const struct fr_lo_kind fr_lo_class;	/* class.c */
 extern const struct fr_lo_kind fr_lo_bus;	/* class.c */
 extern const struct fr_lo_kind fr_lo_blkdev;	/* disk.c */
 extern const struct fr_lo_kind fr_lo_disk;	/* disk.c */
-extern const struct fr_lo_kind fr_lo_sysctl;	/* sysctl.c */
 extern const struct fr_lo_kind fr_lo_kobject;	/* kobject.c */
 extern const struct fr_lo_kind fr_lo_region;	/* region.c */
 extern const struct fr_lo_kind fr_lo_timer;	/* timer.c */

@@ -18,8 +18,9 @@
  * spinlock sysctl_lock (free for 100 ms first) and waits for the handlers
  * that run, on the table and on each directory made for it that goes with
  * it (a readdir copying to user memory): one in use is refused, and the
- * call runs bounded (1 s).  It is undone after the target's timers, works
- * and threads, which might unregister it too.  The header is freed a grace
+ * call runs bounded (1 s).  It is found before the target's timers, so
+ * that none is looked for in its table (a handler can sit where a timer's
+ * function would).  The header is freed a grace
  * period later (kfree_rcu()), maybe after the scan after the undo: its two
  * words that point at the table are passed over while it still reads as
  * that header, being unregistered.  A /proc/sys file still open keeps its
@@ -164,6 +165,19 @@ static void __init fr_sysctl_path(struct fr_leftover *lo,
 		strscpy(lo->name, "?", sizeof(lo->name));
 }
 
+/* The bytes of the table at @t, its terminating entry included. */
+static size_t __init fr_sysctl_table_size(const struct ctl_table *t)
+{
+	const char *name;
+	size_t i;
+
+	for (i = 0; i < 256; i++)
+		if (copy_from_kernel_nofault(&name, &t[i].procname, sizeof(name)) ||
+		    !name)
+			break;
+	return (i + 1) * sizeof(*t);
+}
+
 static void __init fr_sysctl_in(struct fr_range *r)
 {
 	struct ctl_table_header h;
@@ -175,10 +189,16 @@ static void __init fr_sysctl_in(struct fr_range *r)
 		v = READ_ONCE(*(unsigned long *)p);
 		if (!v || !fr_sysctl_header(v, &h))
 			continue;
-		lo = fr_lo_add(&fr_lo_sysctl, (void *)v);
+		/*
+		 * Its table, in the target (no timer is looked for in it: a
+		 * handler word can take the place of a timer's function);
+		 * its header: link.
+		 */
+		lo = fr_lo_add(&fr_lo_sysctl, (void *)h.ctl_table);
 		if (!lo)
 			return;
-		lo->link = (unsigned long)h.ctl_table_arg;
+		lo->size = fr_sysctl_table_size(h.ctl_table);
+		lo->link = v;
 		fr_sysctl_path(lo, &h);
 		lo->refuse = h.used ? FR_BUSY : fr_sysctl_dirs_idle(&h);
 		lo->t->scan_after_undo = true;
@@ -206,12 +226,13 @@ static enum fr_why __init fr_undo_sysctl(struct fr_leftover *lo)
 
 	if (!fr_spin_free(fr_sysctl_lock))
 		return FR_LOCKED;
-	if (!fr_sysctl_header((unsigned long)lo->obj, &h))
+	if (!fr_sysctl_header(lo->link, &h) || h.ctl_table != lo->obj)
 		return FR_GONE;
 	if (h.used)
 		return FR_BUSY;
 	why = fr_sysctl_dirs_idle(&h);
-	return why ? why : fr_call_bounded(fr_call_unregister_sysctl, lo->obj);
+	return why ? why :
+	       fr_call_bounded(fr_call_unregister_sysctl, (void *)lo->link);
 }
 
 /* Nothing before the undo: the header is in the heap, scanned after it. */
@@ -229,17 +250,17 @@ static bool __init fr_sysctl_explains(const struct fr_leftover *lo,
 static bool __init fr_sysctl_stale(const struct fr_leftover *lo,
 				   unsigned long where, unsigned long v)
 {
-	const struct ctl_table_header *p = lo->obj;
+	const struct ctl_table_header *p = (void *)lo->link;
 	struct ctl_table_header h;
 
 	if (where != (unsigned long)&p->ctl_table &&
 	    where != (unsigned long)&p->ctl_table_arg)
 		return false;
-	/* Not its first word: kfree_rcu() may link it through it. */
+	/* Not by its first word: kfree_rcu() may link it through it. */
 	return !copy_from_kernel_nofault(&h, p, sizeof(h)) && h.unregistering &&
 	       h.root == fr_sysctl_root &&
 	       (unsigned long)h.node == (unsigned long)(p + 1) &&
-	       (unsigned long)h.ctl_table_arg == lo->link;
+	       fr_in_target(h.ctl_table_arg);
 }
 
 const struct fr_lo_kind fr_lo_sysctl __initconst = {
