@@ -20,12 +20,13 @@
  * it (a readdir copying to user memory): one in use is refused, and the
  * call runs bounded (1 s).  It is found before the target's timers, so
  * that none is looked for in its table (a handler can sit where a timer's
- * function would).  The header is freed a grace
- * period later (kfree_rcu()), maybe after the scan after the undo: its two
- * words that point at the table are passed over while it still reads as
- * that header, being unregistered.  A /proc/sys file still open keeps its
- * inode, which points at the target's table: the scan after the undo
- * refuses then.
+ * function would).  The header is freed a grace period later
+ * (kfree_rcu()), before or during the scan after the undo: its two words
+ * that point at the table are passed over, while it still reads as that
+ * header, being unregistered, or once another object took its place, left
+ * there holding the table (6.1, measured with cdrom).  A /proc/sys file
+ * still open keeps its inode, which points at the target's table: the
+ * scan after the undo refuses then.
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -244,8 +245,10 @@ static bool __init fr_sysctl_explains(const struct fr_leftover *lo,
 
 /*
  * After it: the header's two words that point at the table, until
- * kfree_rcu() frees it; only while it still reads as that header, being
- * unregistered (the slab object may be another's already).
+ * kfree_rcu() frees it: while it still reads as that header, being
+ * unregistered, or, once freed and taken again by another (6.1: within
+ * the scan), as a stale copy left in that very word, its value the table
+ * it held (nothing new points at an unregistered table).
  */
 static bool __init fr_sysctl_stale(const struct fr_leftover *lo,
 				   unsigned long where, unsigned long v)
@@ -256,6 +259,8 @@ static bool __init fr_sysctl_stale(const struct fr_leftover *lo,
 	if (where != (unsigned long)&p->ctl_table &&
 	    where != (unsigned long)&p->ctl_table_arg)
 		return false;
+	if (v == (unsigned long)lo->obj)
+		return true;
 	/* Not by its first word: kfree_rcu() may link it through it. */
 	return !copy_from_kernel_nofault(&h, p, sizeof(h)) && h.unregistering &&
 	       h.root == fr_sysctl_root &&
