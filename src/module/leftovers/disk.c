@@ -180,11 +180,17 @@ static enum fr_why __init fr_undo_blkdev(struct fr_leftover *lo)
 	return FR_OK;
 }
 
-/* Nothing before the undo: entries are in the heap, scanned after it. */
+/* Its probe, the one word of it that points into the target: freed. */
 static bool __init fr_blkdev_explains(const struct fr_leftover *lo,
 				      unsigned long where, unsigned long v)
 {
+#ifdef CONFIG_BLOCK_LEGACY_AUTOLOAD
+	const struct fr_blk_major_name *p = lo->obj;
+
+	return where == (unsigned long)&p->probe;
+#else
 	return false;
+#endif
 }
 
 const struct fr_lo_kind fr_lo_blkdev __initconst = {
