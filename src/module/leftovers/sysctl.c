@@ -24,7 +24,8 @@
  * (kfree_rcu()), before or during the scan after the undo: its two words
  * that point at the table are passed over, while it still reads as that
  * header, being unregistered, or once another object took its place, left
- * there holding the table (6.1, measured with cdrom).  A /proc/sys file
+ * there holding the table.  On 6.1 cdrom is still refused: two more such
+ * copies lie elsewhere (its earlier loads'), not told apart.  A /proc/sys file
  * still open keeps its inode, which points at the target's table: the
  * scan after the undo refuses then.
  */
