@@ -554,6 +554,26 @@ bool __init fr_lo_str(char *buf, size_t size, const char *src)
 	return true;
 }
 
+/*
+ * "fs/ext4/features" into @buf: @names joined by "/", from the outermost,
+ * @names[@n - 1], in to @names[0]; each read as fr_lo_str() reads it, "?"
+ * when it cannot be.
+ */
+void __init fr_lo_path(char *buf, size_t size, const char *const *names,
+		       unsigned int n)
+{
+	char part[32];
+
+	buf[0] = '\0';
+	while (n--) {
+		if (!fr_lo_str(part, sizeof(part), names[n]))
+			strscpy(part, "?", sizeof(part));
+		if (buf[0])
+			strlcat(buf, "/", size);
+		strlcat(buf, part, size);
+	}
+}
+
 /* The first word of the target's writable data that holds @value, or 0. */
 static unsigned long fr_holds_want __initdata;
 static unsigned long fr_holds_word __initdata;

@@ -210,7 +210,6 @@ static void __init fr_kobject_path(struct kobject *kobj, char *buf,
 				   size_t size)
 {
 	const char *names[FR_KOBJECT_UP];
-	char part[32];
 	unsigned int n = 0;
 	const char *name;
 
@@ -218,14 +217,7 @@ static void __init fr_kobject_path(struct kobject *kobj, char *buf,
 	       !get_kernel_nofault(name, &kobj->name) &&
 	       !get_kernel_nofault(kobj, &kobj->parent))
 		names[n++] = name;
-	buf[0] = '\0';
-	while (n--) {
-		if (!fr_lo_str(part, sizeof(part), names[n]))
-			strscpy(part, "?", sizeof(part));
-		if (buf[0])
-			strlcat(buf, "/", size);
-		strlcat(buf, part, size);
-	}
+	fr_lo_path(buf, size, names, n);
 }
 
 /* Its parent is another of the target's, or one that static data holds. */

@@ -204,6 +204,8 @@ void fr_scan_data(void (*scan)(struct fr_range *r));
 void fr_scan_rodata(void (*scan)(struct fr_range *r));
 bool fr_lo_names(const char *name);
 bool fr_lo_str(char *buf, size_t size, const char *src);
+void fr_lo_path(char *buf, size_t size, const char *const *names,
+		unsigned int n);
 unsigned long fr_data_holds(unsigned long value);
 const char *fr_find_bytes(const char *p, size_t size, const char *s, size_t len);
 

@@ -144,7 +144,7 @@ static void __init fr_sysctl_path(struct fr_leftover *lo,
 	struct ctl_table_header dh;
 	const struct ctl_dir *dir = h->parent;
 	const char *name;
-	int n = 0, len = 0;
+	unsigned int n = 0;
 
 	while (dir && dir != root && n < FR_SYSCTL_DEPTH) {
 		if (copy_from_kernel_nofault(&dh, &dir->header, sizeof(dh)) ||
@@ -154,16 +154,8 @@ static void __init fr_sysctl_path(struct fr_leftover *lo,
 		names[n++] = name;
 		dir = dh.parent;
 	}
-	lo->name[0] = '\0';
-	while (n-- > 0 && len < sizeof(lo->name) - 1) {
-		char part[24];
-
-		if (!fr_lo_str(part, sizeof(part), names[n]))
-			strscpy(part, "?", sizeof(part));
-		len += scnprintf(lo->name + len, sizeof(lo->name) - len, "%s%s",
-				 len ? "/" : "", part);
-	}
-	if (!len)
+	fr_lo_path(lo->name, sizeof(lo->name), names, n);
+	if (!lo->name[0])
 		strscpy(lo->name, "?", sizeof(lo->name));
 }
 
