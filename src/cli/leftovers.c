@@ -65,6 +65,7 @@ static const char *const fr_kind_names[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_KOBJECT] = FR_LO_KIND_KOBJECT,
 	[FR_LEFTOVER_BLKDEV] = FR_LO_KIND_BLKDEV,
 	[FR_LEFTOVER_SYSCTL] = FR_LO_KIND_SYSCTL,
+	[FR_LEFTOVER_CONFIGFS] = FR_LO_KIND_CONFIGFS,
 };
 
 static const char *const fr_action_names[FR_LEFTOVER_NR_ACTIONS] = {
@@ -130,6 +131,7 @@ static const char *const fr_undone_words[FR_LEFTOVER_NR_KINDS] = {
 	[FR_LEFTOVER_KOBJECT] = FR_LOG_UNDONE_KOBJECT,
 	[FR_LEFTOVER_BLKDEV] = FR_LOG_UNDONE_BLKDEV,
 	[FR_LEFTOVER_SYSCTL] = FR_LOG_UNDONE_SYSCTL,
+	[FR_LEFTOVER_CONFIGFS] = NULL,	/* never undone: refused */
 };
 
 const char *fr_leftover_kind_name(enum fr_leftover_kind kind)

@@ -67,6 +67,7 @@
 #define FR_LO_KIND_DISK		"disk"
 #define FR_LO_KIND_BLKDEV	"blkdev"
 #define FR_LO_KIND_SYSCTL	"sysctl"
+#define FR_LO_KIND_CONFIGFS	"configfs"
 #define FR_LO_KIND_TIMER	"timer"
 #define FR_LO_KIND_DWORK	"delayed_work"
 #define FR_LO_KIND_HRTIMER	"hrtimer"

@@ -2401,6 +2401,27 @@ static void __init fr_where(unsigned long where, const struct module *mod,
 		snprintf(buf, size, "a page");
 }
 
+/*
+ * What a page that holds an unexplained word is, and the words around it
+ * (from the page's copy, s->buf): told in the log, since what holds such a
+ * word is not known.
+ */
+static void __init fr_say_page(const struct fr_scan *s, unsigned long where)
+{
+	struct page *page = virt_to_page((void *)where);
+	struct page *head = compound_head(page);
+	size_t i = offset_in_page(where) / sizeof(long);
+	size_t from = i >= 4 ? i - 4 : 0;
+	size_t to = min_t(size_t, i + 4, PAGE_SIZE / sizeof(long));
+
+	pr_warn("%s: the page, word %zu: flags %pGp, refcount %d, mapcount %d, order %u\n",
+		s->t->name, i, &page->flags, page_ref_count(head),
+		atomic_read(&page->_mapcount), compound_order(head));
+	print_hex_dump(KERN_WARNING, "force_rmmod: words: ", DUMP_PREFIX_NONE,
+		       32, sizeof(long), s->buf + from,
+		       (to - from) * sizeof(long), false);
+}
+
 /* A word at @where points into the target. */
 static void __init fr_found(struct fr_scan *s, unsigned long where,
 			    unsigned long v, const struct module *mod, bool vmlinux)
@@ -2424,6 +2445,8 @@ static void __init fr_found(struct fr_scan *s, unsigned long where,
 	fr_where(where, mod, vmlinux, at, sizeof(at));
 	pr_warn("%s: " FR_LOG_REFERENCE "pointer to %pS (%s) from %s\n",
 		s->t->name, (void *)v, r->what, at);
+	if (!mod && !vmlinux && !fr_is_slab(where))
+		fr_say_page(s, where);
 }
 
 static void __init fr_scan_words(struct fr_scan *s, unsigned long where,

@@ -600,6 +600,9 @@ static void test_leftovers(void)
 	CHECK(fr_leftover_parse("sysctl dev/cdrom -> refuse (open or in use)", &lo) == 0);
 	CHECK(lo.kind == FR_LEFTOVER_SYSCTL && lo.action == FR_LEFTOVER_REFUSE &&
 	      !strcmp(lo.object, "dev/cdrom") && !strcmp(lo.reason, "open or in use"));
+	CHECK(fr_leftover_parse("configfs nullb -> refuse (its undo is a module's export)", &lo) == 0);
+	CHECK(lo.kind == FR_LEFTOVER_CONFIGFS && lo.action == FR_LEFTOVER_REFUSE &&
+	      !strcmp(lo.object, "nullb") && !strcmp(lo.reason, "its undo is a module's export"));
 	CHECK(fr_leftover_undone_parse("unregistered blkdev 7:loop", &kind, obj, sizeof(obj)) == 0);
 	CHECK(kind == FR_LEFTOVER_BLKDEV && !strcmp(obj, "7:loop"));
 	CHECK(fr_leftover_undone_parse("removed kobject fs/ext4", &kind, obj, sizeof(obj)) == 0);

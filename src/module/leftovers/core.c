@@ -88,6 +88,7 @@ static const struct fr_lo_kind *const fr_lo_table[] __initconst = {
 	&fr_lo_proc,
 	&fr_lo_debugfs,
 	&fr_lo_sysctl,
+	&fr_lo_configfs,
 	&fr_lo_binfmt,
 	&fr_lo_tcp,
 	&fr_lo_ldisc,
@@ -152,6 +153,7 @@ static const char fr_whys[][40] __initconst = {
 	[FR_NOT_EMPTY] = "has objects",
 	[FR_HAS_DEVICES] = "has devices",
 	[FR_HAS_CHILDREN] = "has children",
+	[FR_MODULE_EXPORT] = "its undo is a module's export",
 };
 
 const char * __init fr_why_words(enum fr_why why)

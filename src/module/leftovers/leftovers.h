@@ -27,7 +27,7 @@ enum fr_why { FR_OK, FR_MOUNTED, FR_OPEN, FR_BUSY, FR_OTHERS, FR_PERMANENT,
 	      FR_NETDEV, FR_LOCKED, FR_GONE, FR_RUNNING, FR_UNCHECKED,
 	      FR_NO_UNDO, FR_LIVE, FR_WAITING, FR_WAITING_LONG, FR_OWN_BUS,
 	      FR_MADE_DEVICE, FR_RTNL, FR_NOT_ITS_OWN, FR_UNINTERRUPTIBLE,
-	      FR_NOT_EMPTY, FR_HAS_DEVICES, FR_HAS_CHILDREN };
+	      FR_NOT_EMPTY, FR_HAS_DEVICES, FR_HAS_CHILDREN, FR_MODULE_EXPORT };
 
 struct fr_leftover;
 
@@ -112,6 +112,7 @@ extern const struct fr_lo_kind fr_lo_chrdev;	/* chrdev.c */
 extern const struct fr_lo_kind fr_lo_proc;	/* proc.c */
 extern const struct fr_lo_kind fr_lo_debugfs;	/* debugfs.c */
 extern const struct fr_lo_kind fr_lo_sysctl;	/* sysctl.c */
+extern const struct fr_lo_kind fr_lo_configfs;	/* configfs.c */
 extern const struct fr_lo_kind fr_lo_binfmt;	/* binfmt.c */
 extern const struct fr_lo_kind fr_lo_tcp;	/* tcp.c */
 extern const struct fr_lo_kind fr_lo_ldisc;	/* ldisc.c */
