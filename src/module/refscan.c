@@ -117,6 +117,7 @@
 #define FR_SCAN_RANGES	8	/* kinds of a module's memory */
 #define FR_SCAN_NAMED	8	/* unexplained pointers named per target */
 #define FR_SCAN_OWN	32	/* objects the target's struct module points to */
+#define FR_SCAN_NAMES	6	/* its symbol, name and type tables, core and init */
 #define FR_SCAN_FTRACE	16384	/* extents of ftrace's records, at most */
 #define FR_SCAN_FIELDS	16384	/* fields of the target's trace events */
 #define FR_SCAN_IMAGE	3	/* vmlinux's data, and its bss around a hole */
@@ -148,6 +149,8 @@ struct fr_scan {
 	unsigned long lo, hi;		/* the span of r[] */
 	struct fr_extent own[FR_SCAN_OWN];
 	unsigned int nr_own;
+	struct fr_extent names[FR_SCAN_NAMES];	/* its symbol tables */
+	unsigned int nr_names;
 	struct fr_extents ftrace;	/* ftrace records read as dead */
 	bool ftrace_unknown;		/* ftrace's records not read */
 	unsigned int cached_stacks;	/* dead tasks' stacks not read */
@@ -1515,6 +1518,60 @@ static void __init fr_find_own(struct fr_scan *s)
 }
 
 /*
+ * The target's symbol tables, as kallsyms reads them (its core copy, and
+ * the whole one in init data while init memory is there): the symbols, the
+ * names up to what follows them (the types, or the init copy's struct
+ * mod_kallsyms), the types.  Their only readers are kallsyms's, which copy
+ * what they find under RCU, and the unload waits for RCU before it frees
+ * them: a word pointing there holds nothing the target's exit would undo,
+ * and a plain unload would free the tables under it all the same.
+ * (Measured: words pointing at odd offsets into 256 bytes of ehci_hcd's
+ * names, 66 from one page, 6.12.)
+ */
+static void __init fr_name_range(struct fr_scan *s, unsigned long start,
+				 unsigned long end)
+{
+	const struct fr_scan_range *r = fr_range_of(s, start);
+
+	/* Within one of the target's kinds of memory, or not at all. */
+	if (start < end && r && end <= r->end && s->nr_names < FR_SCAN_NAMES) {
+		s->names[s->nr_names].start = start;
+		s->names[s->nr_names++].end = end;
+	}
+}
+
+static void __init fr_names(struct fr_scan *s, const struct mod_kallsyms *ks)
+{
+	unsigned long sym, str, type, n;
+
+	if (!ks)
+		return;
+	sym = (unsigned long)READ_ONCE(ks->symtab);
+	str = (unsigned long)READ_ONCE(ks->strtab);
+	type = (unsigned long)READ_ONCE(ks->typetab);
+	n = READ_ONCE(ks->num_symtab);
+	fr_name_range(s, sym, sym + n * sizeof(Elf_Sym));
+	/* The init copy's struct mod_kallsyms lies between names and types. */
+	fr_name_range(s, str, (unsigned long)ks > str && (unsigned long)ks < type ?
+			      (unsigned long)ks : type);
+	fr_name_range(s, type, type + n);
+}
+
+static void __init fr_find_names(struct fr_scan *s)
+{
+#ifdef CONFIG_KALLSYMS
+	const struct mod_kallsyms *ks;
+
+	fr_names(s, &s->t->mod->core_kallsyms);
+	rcu_read_lock();
+	ks = rcu_dereference(s->t->mod->kallsyms);
+	if (ks != &s->t->mod->core_kallsyms)
+		fr_names(s, ks);
+	rcu_read_unlock();
+#endif
+}
+
+/*
  * What ftrace keeps of every module's freed init functions while a tracer
  * is registered (kernel_private.h; read without ftrace_lock, checked as
  * read): a map of the freed range and a record of each function's address,
@@ -2360,6 +2417,8 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 
 	if (v >= m && v < m + sizeof(struct module))
 		return true;
+	if (fr_in_extents(s->names, s->nr_names, v))
+		return true;
 	if (fr_extents_have(&s->events, v) || fr_extents_have(&s->fields, where) ||
 	    fr_extents_table(&s->events, where))
 		return true;
@@ -2778,6 +2837,7 @@ static int __init fr_scan_prepare(struct fr_scan *s)
 		fr_skip_range(s, fr_image[i].start, fr_image[i].end);
 	fr_skip_range(s, fr_image_ro.start, fr_image_ro.end);
 	fr_find_own(s);
+	fr_find_names(s);
 	fr_find_ftrace(s);
 	fr_find_events(s);
 	fr_find_memmap(s);

@@ -70,12 +70,27 @@ static bool __init fr_back(struct hlist_node *node, struct hlist_node ***pprev)
 	       fr_read(&next, *pprev, sizeof(next)) && next == node;
 }
 
+/*
+ * A node that is its own neighbour: its next is itself, or its pprev its
+ * own next.  No hlist node is one; an empty list_head is (cdrom's
+ * cdrom_list, and the wait list of its cdrom_mutex, each followed by a
+ * word of its text: 6.1, 7.3).
+ */
+static bool __init fr_self_linked(struct hlist_node *node)
+{
+	struct hlist_node *next, **pprev;
+
+	return fr_read(&next, &node->next, sizeof(next)) &&
+	       fr_read(&pprev, &node->pprev, sizeof(pprev)) &&
+	       (next == node || pprev == &node->next);
+}
+
 /* Armed, if @t is a timer: its own link points back (not a proof). */
 bool __init fr_timer_linked(struct timer_list *t)
 {
 	struct hlist_node **pprev;
 
-	return fr_back(&t->entry, &pprev);
+	return !fr_self_linked(&t->entry) && fr_back(&t->entry, &pprev);
 }
 
 /* The bucket that a timer's @flags name. */
@@ -122,6 +137,8 @@ enum fr_timer_proof __init fr_timer_prove(struct timer_list *t)
 
 	if (fr_bases_err)
 		return FR_TIMER_UNKNOWN;
+	if (fr_self_linked(&t->entry))
+		return FR_NOT_TIMER;
 	for (tries = 0; tries < FR_BASE_TRIES; tries++, usleep_range(1000, 1100)) {
 		enum fr_timer_proof r;
 		bool busy = false, moved;
