@@ -24,8 +24,9 @@
  * (kfree_rcu()), before or during the scan after the undo: its two words
  * that point at the table are passed over, while it still reads as that
  * header, being unregistered, or once another object took its place, left
- * there holding the table.  On 6.1 cdrom is still refused: two more such
- * copies lie elsewhere (its earlier loads'), not told apart.  A /proc/sys file
+ * there holding the table.  Copies elsewhere, that an earlier load of the
+ * target left in its freed header (cdrom's on 6.1), are passed over once
+ * proven to be no registered header (fr_sysctl_dead_copy()).  A /proc/sys file
  * still open keeps its inode, which points at the target's table: the
  * scan after the undo refuses then.
  */
@@ -236,22 +237,74 @@ static bool __init fr_sysctl_explains(const struct fr_leftover *lo,
 	return false;
 }
 
+/* Whether a tree link could not be read. */
+static bool __init fr_rb_unread(struct rb_node **dst, struct rb_node *const *src)
+{
+	return copy_from_kernel_nofault(dst, src, sizeof(*dst));
+}
+
+/*
+ * Whether the slab object at @base, which holds the table at one of a
+ * header's two table words, is no registered header: every header that
+ * __register_sysctl_table() registers has its nodes right after it, each
+ * linked into its directory's tree.  Its first node's tree links are
+ * followed under sysctl_lock, taken by trylock (never waited on): a node
+ * whose parent (or, at the top, its directory's root) does not point back
+ * at it is on no tree.  A copy an earlier load of the target left in a
+ * freed header, since taken by another object, reads so (cdrom's, 6.1).
+ */
+static bool __init fr_sysctl_dead_copy(unsigned long base)
+{
+	const struct ctl_table_header *p = (void *)base;
+	struct ctl_node *node = (struct ctl_node *)(p + 1);
+	struct rb_node rb, *left, *right, *top, *parent;
+	struct ctl_table_header h;
+	unsigned long start, end;
+	bool linked = true;	/* what cannot be read is taken as linked */
+
+	if (!fr_slab_extent(base, &start, &end) || start != base ||
+	    end - start < sizeof(*p) + sizeof(*node) ||
+	    copy_from_kernel_nofault(&h, p, sizeof(h)))
+		return false;
+	if ((unsigned long)h.node != (unsigned long)node)
+		return true;
+	if (!fr_sysctl_lock || !spin_trylock(fr_sysctl_lock))
+		return false;
+	if (!copy_from_kernel_nofault(&rb, &node->node, sizeof(rb))) {
+		parent = rb_parent(&rb);
+		if (parent)
+			linked = fr_rb_unread(&left, &parent->rb_left) ||
+				 fr_rb_unread(&right, &parent->rb_right) ||
+				 left == &node->node || right == &node->node;
+		else
+			linked = !h.parent ||
+				 fr_rb_unread(&top, &h.parent->root.rb_node) ||
+				 top == &node->node;
+	}
+	spin_unlock(fr_sysctl_lock);
+	return !linked;
+}
+
 /*
  * After it: the header's two words that point at the table, until
  * kfree_rcu() frees it: while it still reads as that header, being
  * unregistered, or, once freed and taken again by another (6.1: within
  * the scan), as a stale copy left in that very word, its value the table
- * it held (nothing new points at an unregistered table).
+ * it held (nothing new points at an unregistered table).  Elsewhere, the
+ * same two words of an object that is no registered header.
  */
 static bool __init fr_sysctl_stale(const struct fr_leftover *lo,
 				   unsigned long where, unsigned long v)
 {
 	const struct ctl_table_header *p = (void *)lo->link;
 	struct ctl_table_header h;
+	size_t arg = offsetof(struct ctl_table_header, ctl_table_arg);
 
 	if (where != (unsigned long)&p->ctl_table &&
 	    where != (unsigned long)&p->ctl_table_arg)
-		return false;
+		return v == (unsigned long)lo->obj &&
+		       (fr_sysctl_dead_copy(where) ||
+			fr_sysctl_dead_copy(where - arg));
 	if (v == (unsigned long)lo->obj)
 		return true;
 	/* Not by its first word: kfree_rcu() may link it through it. */
