@@ -19,10 +19,11 @@
  * Not read: the pages of every module (the target's own, this helper's,
  * and the others', whose data is read above), the kernel image (its data
  * is read above; the end of its bss that x86 gives back at boot is read as
- * pages), kernel stacks (tasks.c decides about the tasks that own them;
- * the per-CPU interrupt stacks hold stale frames),
- * KFENCE's guard pages, and the free objects of slab pages (SLUB's free
- * lists, read as fr_slab_begin() says: stale copies, not references).  Every page is copied with
+ * pages; its code and read-only data are not read at all), kernel stacks
+ * (tasks.c decides about the tasks that own them; the per-CPU interrupt
+ * stacks hold stale frames), KFENCE's guard pages, and the free objects of
+ * slab pages (SLUB's free lists, read as fr_slab_begin() says: stale
+ * copies, not references).  Every page is copied with
  * copy_from_kernel_nofault(), without a lock; a page that cannot be read
  * is unknown, which refuses.  A word found pointing into the target is
  * read again: one that changed meanwhile is passed over.
@@ -117,7 +118,6 @@
 #define FR_SCAN_RANGES	8	/* kinds of a module's memory */
 #define FR_SCAN_NAMED	8	/* unexplained pointers named per target */
 #define FR_SCAN_OWN	32	/* objects the target's struct module points to */
-#define FR_SCAN_NAMES	6	/* its symbol, name and type tables, core and init */
 #define FR_SCAN_FTRACE	16384	/* extents of ftrace's records, at most */
 #define FR_SCAN_FIELDS	16384	/* fields of the target's trace events */
 #define FR_SCAN_IMAGE	3	/* vmlinux's data, and its bss around a hole */
@@ -149,8 +149,6 @@ struct fr_scan {
 	unsigned long lo, hi;		/* the span of r[] */
 	struct fr_extent own[FR_SCAN_OWN];
 	unsigned int nr_own;
-	struct fr_extent names[FR_SCAN_NAMES];	/* its symbol tables */
-	unsigned int nr_names;
 	struct fr_extents ftrace;	/* ftrace records read as dead */
 	bool ftrace_unknown;		/* ftrace's records not read */
 	unsigned int cached_stacks;	/* dead tasks' stacks not read */
@@ -176,6 +174,7 @@ static struct list_head *fr_modules __initdata;
 static struct fr_extent fr_image[FR_SCAN_IMAGE] __initdata;
 static unsigned int fr_nr_image __initdata;
 static struct fr_extent fr_image_ro __initdata;	/* read-only data, not read */
+static struct fr_extent fr_image_text __initdata;	/* its code, not read */
 
 /* Since 6.4, by enum mod_mem_type; before, the core and init layouts. */
 static const char fr_mem_names[][16] __initconst = {
@@ -1518,60 +1517,6 @@ static void __init fr_find_own(struct fr_scan *s)
 }
 
 /*
- * The target's symbol tables, as kallsyms reads them (its core copy, and
- * the whole one in init data while init memory is there): the symbols, the
- * names up to what follows them (the types, or the init copy's struct
- * mod_kallsyms), the types.  Their only readers are kallsyms's, which copy
- * what they find under RCU, and the unload waits for RCU before it frees
- * them: a word pointing there holds nothing the target's exit would undo,
- * and a plain unload would free the tables under it all the same.
- * (Measured: words pointing at odd offsets into 256 bytes of ehci_hcd's
- * names, 66 from one page, 6.12.)
- */
-static void __init fr_name_range(struct fr_scan *s, unsigned long start,
-				 unsigned long end)
-{
-	const struct fr_scan_range *r = fr_range_of(s, start);
-
-	/* Within one of the target's kinds of memory, or not at all. */
-	if (start < end && r && end <= r->end && s->nr_names < FR_SCAN_NAMES) {
-		s->names[s->nr_names].start = start;
-		s->names[s->nr_names++].end = end;
-	}
-}
-
-static void __init fr_names(struct fr_scan *s, const struct mod_kallsyms *ks)
-{
-	unsigned long sym, str, type, n;
-
-	if (!ks)
-		return;
-	sym = (unsigned long)READ_ONCE(ks->symtab);
-	str = (unsigned long)READ_ONCE(ks->strtab);
-	type = (unsigned long)READ_ONCE(ks->typetab);
-	n = READ_ONCE(ks->num_symtab);
-	fr_name_range(s, sym, sym + n * sizeof(Elf_Sym));
-	/* The init copy's struct mod_kallsyms lies between names and types. */
-	fr_name_range(s, str, (unsigned long)ks > str && (unsigned long)ks < type ?
-			      (unsigned long)ks : type);
-	fr_name_range(s, type, type + n);
-}
-
-static void __init fr_find_names(struct fr_scan *s)
-{
-#ifdef CONFIG_KALLSYMS
-	const struct mod_kallsyms *ks;
-
-	fr_names(s, &s->t->mod->core_kallsyms);
-	rcu_read_lock();
-	ks = rcu_dereference(s->t->mod->kallsyms);
-	if (ks != &s->t->mod->core_kallsyms)
-		fr_names(s, ks);
-	rcu_read_unlock();
-#endif
-}
-
-/*
  * What ftrace keeps of every module's freed init functions while a tracer
  * is registered (kernel_private.h; read without ftrace_lock, checked as
  * read): a map of the freed range and a record of each function's address,
@@ -2417,7 +2362,7 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 
 	if (v >= m && v < m + sizeof(struct module))
 		return true;
-	if (fr_in_extents(s->names, s->nr_names, v))
+	if (fr_queued_work(s->t, v))
 		return true;
 	if (fr_extents_have(&s->events, v) || fr_extents_have(&s->fields, where) ||
 	    fr_extents_table(&s->events, where))
@@ -2463,22 +2408,24 @@ static void __init fr_where(unsigned long where, const struct module *mod,
 /*
  * What a page that holds an unexplained word is, and the words around it
  * (from the page's copy, s->buf): told in the log, since what holds such a
- * word is not known.
+ * word is not known.  No module's name leads the line: the command reads
+ * "NAME: " lines it does not know as the target's error.
  */
 static void __init fr_say_page(const struct fr_scan *s, unsigned long where)
 {
 	struct page *page = virt_to_page((void *)where);
 	struct page *head = compound_head(page);
 	size_t i = offset_in_page(where) / sizeof(long);
-	size_t from = i >= 4 ? i - 4 : 0;
+	size_t k = i >= 4 ? i - 4 : 0;
 	size_t to = min_t(size_t, i + 4, PAGE_SIZE / sizeof(long));
+	char words[8 * 17 + 1] = "";
+	int n = 0;
 
-	pr_warn("%s: the page, word %zu: flags %pGp, refcount %d, mapcount %d, order %u\n",
-		s->t->name, i, &page->flags, page_ref_count(head),
-		atomic_read(&page->_mapcount), compound_order(head));
-	print_hex_dump(KERN_WARNING, "force_rmmod: words: ", DUMP_PREFIX_NONE,
-		       32, sizeof(long), s->buf + from,
-		       (to - from) * sizeof(long), false);
+	for (; k < to; k++)
+		n += scnprintf(words + n, sizeof(words) - n, " %016lx", s->buf[k]);
+	pr_warn("  in that page, word %zu: flags %pGp, refcount %d, mapcount %d, order %u; words around it:%s\n",
+		i, &page->flags, page_ref_count(head),
+		atomic_read(&page->_mapcount), compound_order(head), words);
 }
 
 /* A word at @where points into the target. */
@@ -2694,6 +2641,18 @@ static bool __init fr_find_image(void)
 	 * the heap's objects there are read as pages (6.1: 35 slab pages of
 	 * 277, one of them holding a kmem_cache that pointed into a target).
 	 */
+	/*
+	 * Nor its code, reserved pages that the page walk would read: code
+	 * holds no absolute pointer to a module (its calls and jumps to one
+	 * are relative), but its bytes can read as one.  "48 c7 c0 ff ff ff
+	 * ff" (mov $-1,%rax) after any byte is 0xffffffffc0c748XX: a target
+	 * lying there was refused on some 66 words at once, from odd offsets
+	 * of a 256-byte window of it (ehci_hcd, veth, ext4; 6.1 and 6.12).
+	 */
+	fr_image_text.start = (unsigned long)fr_lookup_label("_stext");
+	fr_image_text.end = (unsigned long)fr_lookup_label("_etext");
+	if (!fr_image_text.start || fr_image_text.end <= fr_image_text.start)
+		fr_image_text.end = 0;
 	fr_image_ro.start = (unsigned long)fr_lookup_label("__start_rodata");
 	erodata = (unsigned long)fr_lookup_label("__end_rodata");
 	fr_image_ro.end = fr_image_ro.start && erodata > fr_image_ro.start &&
@@ -2836,8 +2795,8 @@ static int __init fr_scan_prepare(struct fr_scan *s)
 	for (i = 0; i < fr_nr_image; i++)
 		fr_skip_range(s, fr_image[i].start, fr_image[i].end);
 	fr_skip_range(s, fr_image_ro.start, fr_image_ro.end);
+	fr_skip_range(s, fr_image_text.start, fr_image_text.end);
 	fr_find_own(s);
-	fr_find_names(s);
 	fr_find_ftrace(s);
 	fr_find_events(s);
 	fr_find_memmap(s);

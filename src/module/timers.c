@@ -130,6 +130,22 @@ static enum fr_timer_proof __init fr_walk(const struct fr_timer_base *b,
 	return FR_TIMER_UNKNOWN;
 }
 
+/*
+ * Whether a wheel runs @t's callback now: one running may have written
+ * its own entry (a list head in a union with it), so a shape says nothing
+ * of it.
+ */
+static bool __init fr_timer_running(const struct timer_list *t)
+{
+	unsigned int cpu, k;
+
+	for_each_possible_cpu(cpu)
+		for (k = 0; k < FR_NR_TIMER_BASES; k++)
+			if (READ_ONCE(per_cpu_ptr(fr_bases, cpu)[k].running_timer) == t)
+				return true;
+	return false;
+}
+
 enum fr_timer_proof __init fr_timer_prove(struct timer_list *t)
 {
 	unsigned int tries, k, cpu, moving = 0;
@@ -138,7 +154,7 @@ enum fr_timer_proof __init fr_timer_prove(struct timer_list *t)
 	if (fr_bases_err)
 		return FR_TIMER_UNKNOWN;
 	if (fr_self_linked(&t->entry))
-		return FR_NOT_TIMER;
+		return fr_timer_running(t) ? FR_TIMER_RUNNING : FR_NOT_TIMER;
 	for (tries = 0; tries < FR_BASE_TRIES; tries++, usleep_range(1000, 1100)) {
 		enum fr_timer_proof r;
 		bool busy = false, moved;

@@ -74,6 +74,10 @@ static int __init fr_find_configfs(void)
 				     sizeof(*root));
 	lock = fr_lookup_module_data(fr_configfs_module, fr_sym_configfs_mutex,
 				     sizeof(*lock));
+	/* Set up at configfs's first mount: before it, nothing is on it. */
+	if (root && !READ_ONCE(root->cg_children.next) &&
+	    !READ_ONCE(root->cg_children.prev))
+		goto out;
 	if (!root || !lock ||
 	    READ_ONCE(root->cg_item.ci_name) != root->cg_item.ci_namebuf ||
 	    !fr_list_head_tried(&root->cg_children)) {

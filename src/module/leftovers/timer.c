@@ -480,6 +480,32 @@ static bool __init fr_dwork_explains(const struct fr_leftover *lo,
 }
 
 /* Delayed works are found by the timers' scan. */
+/*
+ * For the reference scan: whether @v is the list link of one of @t's works
+ * (in its memory, not its text; its function one of its own), queued: a
+ * timer of the target queued it before that timer's undo (fr_left's
+ * hrtimer, seen on a CPU's worker pool, 6.12 arm64).  The recheck after
+ * the undo waits for it to run, or leaves the target unrepaired
+ * (fr_recheck_timers(), for every target scanned): no queue points at it
+ * when the target is freed.
+ */
+bool __init fr_queued_work(const struct fr_rescue *t, unsigned long v)
+{
+	struct work_struct *w = (void *)(v - offsetof(struct work_struct, entry));
+	const struct module *mod = t->mod;
+	unsigned long data;
+	work_func_t fn;
+
+	if (!within_module((unsigned long)w, mod) ||
+	    !within_module((unsigned long)(w + 1) - 1, mod) ||
+	    fr_in_text(mod, (unsigned long)w) ||
+	    copy_from_kernel_nofault(&data, &w->data, sizeof(data)) ||
+	    copy_from_kernel_nofault(&fn, &w->func, sizeof(fn)))
+		return false;
+	return (data & WORK_STRUCT_PENDING) && !fr_in_text(mod, data) &&
+	       fr_in_text(mod, (unsigned long)fn) && fr_code_in(fn, mod);
+}
+
 const struct fr_lo_kind fr_lo_timer __initconst = {
 	.name = FR_LO_KIND_TIMER,
 	.action = FR_LO_ACT_STOP,
