@@ -2614,6 +2614,27 @@ static void __init fr_image_add(unsigned long start, unsigned long end)
 }
 
 /*
+ * Where vmlinux's code lies, as setup_arch() recorded it in init_mm
+ * (start_code, end_code: _stext and _etext, on x86 and arm64).  Not by
+ * their names: a kprobe on a text label registers, and the lookup takes
+ * only what does not (lookup.c).
+ */
+static void __init fr_find_image_text(void)
+{
+	const struct mm_struct *mm = fr_lookup_data("init_mm", sizeof(*mm));
+	unsigned long start, end;
+
+	/* Checked: it holds the code of schedule(), and is not over 1 GB. */
+	if (!mm || get_kernel_nofault(start, &mm->start_code) ||
+	    get_kernel_nofault(end, &mm->end_code) || end <= start ||
+	    end - start > SZ_1G || (unsigned long)schedule < start ||
+	    (unsigned long)schedule >= end)
+		return;
+	fr_image_text.start = start;
+	fr_image_text.end = end;
+}
+
+/*
  * vmlinux's data and bss.  On x86 the end of the bss's decrypted part
  * (__start_bss_decrypted_unused to __end_bss_decrypted) was given back to
  * the page allocator at boot: not vmlinux's data, it is read as pages.
@@ -2647,12 +2668,9 @@ static bool __init fr_find_image(void)
 	 * are relative), but its bytes can read as one.  "48 c7 c0 ff ff ff
 	 * ff" (mov $-1,%rax) after any byte is 0xffffffffc0c748XX: a target
 	 * lying there was refused on some 66 words at once, from odd offsets
-	 * of a 256-byte window of it (ehci_hcd, veth, ext4; 6.1 and 6.12).
+	 * of a 256-byte window of it (ehci_hcd, veth, ext4, tun; 6.1, 6.12).
 	 */
-	fr_image_text.start = (unsigned long)fr_lookup_label("_stext");
-	fr_image_text.end = (unsigned long)fr_lookup_label("_etext");
-	if (!fr_image_text.start || fr_image_text.end <= fr_image_text.start)
-		fr_image_text.end = 0;
+	fr_find_image_text();
 	fr_image_ro.start = (unsigned long)fr_lookup_label("__start_rodata");
 	erodata = (unsigned long)fr_lookup_label("__end_rodata");
 	fr_image_ro.end = fr_image_ro.start && erodata > fr_image_ro.start &&

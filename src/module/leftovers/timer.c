@@ -492,14 +492,18 @@ static bool __init fr_dwork_explains(const struct fr_leftover *lo,
 bool __init fr_queued_work(const struct fr_rescue *t, unsigned long v)
 {
 	struct work_struct *w = (void *)(v - offsetof(struct work_struct, entry));
+	unsigned long a = (unsigned long)w, data;
 	const struct module *mod = t->mod;
-	unsigned long data;
+	struct fr_range r[2];
+	unsigned int i, n;
 	work_func_t fn;
 
-	if (!within_module((unsigned long)w, mod) ||
-	    !within_module((unsigned long)(w + 1) - 1, mod) ||
-	    fr_in_text(mod, (unsigned long)w) ||
-	    copy_from_kernel_nofault(&data, &w->data, sizeof(data)) ||
+	/* Where the recheck looks for works: its data and init data. */
+	n = fr_data_ranges(mod, r);
+	for (i = 0; i < n; i++)
+		if (a >= r[i].start && a + sizeof(*w) <= r[i].end)
+			break;
+	if (i == n || copy_from_kernel_nofault(&data, &w->data, sizeof(data)) ||
 	    copy_from_kernel_nofault(&fn, &w->func, sizeof(fn)))
 		return false;
 	return (data & WORK_STRUCT_PENDING) && !fr_in_text(mod, data) &&
