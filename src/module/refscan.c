@@ -2662,19 +2662,19 @@ static bool __init fr_find_image(void)
 	 * the heap's objects there are read as pages (6.1: 35 slab pages of
 	 * 277, one of them holding a kmem_cache that pointed into a target).
 	 */
+	fr_image_ro.start = (unsigned long)fr_lookup_label("__start_rodata");
+	erodata = (unsigned long)fr_lookup_label("__end_rodata");
+	fr_image_ro.end = fr_image_ro.start && erodata > fr_image_ro.start &&
+			  erodata <= sdata ? PAGE_ALIGN(erodata) : 0;
 	/*
-	 * Nor its code, reserved pages that the page walk would read: code
-	 * holds no absolute pointer to a module (its calls and jumps to one
-	 * are relative), but its bytes can read as one.  "48 c7 c0 ff ff ff
+	 * Its code is not read either (reserved pages, which the page walk
+	 * would read): code holds no absolute pointer to a module (its calls
+	 * and jumps to one are relative), but its bytes can read as one.  "48 c7 c0 ff ff ff
 	 * ff" (mov $-1,%rax) after any byte is 0xffffffffc0c748XX: a target
 	 * lying there was refused on some 66 words at once, from odd offsets
 	 * of a 256-byte window of it (ehci_hcd, veth, ext4, tun; 6.1, 6.12).
 	 */
 	fr_find_image_text();
-	fr_image_ro.start = (unsigned long)fr_lookup_label("__start_rodata");
-	erodata = (unsigned long)fr_lookup_label("__end_rodata");
-	fr_image_ro.end = fr_image_ro.start && erodata > fr_image_ro.start &&
-			  erodata <= sdata ? PAGE_ALIGN(erodata) : 0;
 	if (hole >= sbss && hole_end > hole && hole_end <= ebss &&
 	    PAGE_ALIGNED(hole) && PAGE_ALIGNED(hole_end)) {
 		fr_image_add(sbss, hole);

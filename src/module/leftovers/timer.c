@@ -479,7 +479,6 @@ static bool __init fr_dwork_explains(const struct fr_leftover *lo,
 	return v - (unsigned long)lo->obj < sizeof(struct delayed_work);
 }
 
-/* Delayed works are found by the timers' scan. */
 /*
  * For the reference scan: whether @v is the list link of one of @t's works
  * (in its memory, not its text; its function one of its own), queued: a
@@ -510,6 +509,7 @@ bool __init fr_queued_work(const struct fr_rescue *t, unsigned long v)
 	       fr_in_text(mod, (unsigned long)fn) && fr_code_in(fn, mod);
 }
 
+/* Delayed works are found by the timers' scan. */
 const struct fr_lo_kind fr_lo_timer __initconst = {
 	.name = FR_LO_KIND_TIMER,
 	.action = FR_LO_ACT_STOP,
