@@ -424,19 +424,32 @@ MODULE_PARM_DESC(test_hide, "Test builds: a kernel symbol to pretend is not foun
 /*
  * @name's address as the kprobe core resolves it, into @sym as
  * sprint_symbol() names it; NULL when unknown, or probeable (text, not the
- * data asked for).
+ * data asked for).  x86 with IBT: the core steps over an ENDBR64 at the
+ * symbol's start (arch_adjust_kprobe_addr()), and data can hold those
+ * bytes too: a page given back at boot and reused as code, as at
+ * __start_bss_decrypted_unused (6.12: the bss's hole was then read as
+ * vmlinux's data, and a target refused on a freed page's words).  The
+ * address given is then 4 bytes past the symbol's start, where no symbol
+ * starts: it is stepped back.
  */
 static void * __init fr_resolve(const char *name, char sym[KSYM_SYMBOL_LEN])
 {
 	struct kprobe kp = { .symbol_name = name };
+	void *addr;
 
 	if (!register_kprobe(&kp)) {
 		unregister_kprobe(&kp);
 		return NULL;
 	}
-	if (kp.addr)
-		sprint_symbol(sym, (unsigned long)kp.addr);
-	return kp.addr;
+	addr = kp.addr;
+	if (!addr)
+		return NULL;
+	sprint_symbol(sym, (unsigned long)addr);
+	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) && strstr(sym, "+0x4/")) {
+		addr -= 4;
+		sprint_symbol(sym, (unsigned long)addr);
+	}
+	return addr;
 }
 
 void * __init fr_lookup_data(const char *name, size_t size)
