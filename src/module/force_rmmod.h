@@ -253,7 +253,7 @@ static inline void fr_test_pause_undo(const char *what)
 {
 }
 #endif
-bool fr_queued_work(const struct fr_rescue *t, unsigned long v);
+bool fr_queued_work(struct fr_rescue *t, unsigned long where, unsigned long v);
 bool fr_lo_explains(const struct fr_rescue *t, unsigned long where,
 		    unsigned long v);
 bool fr_lo_proc_removes(const struct fr_rescue *t, unsigned long pde);

@@ -143,7 +143,7 @@ struct fr_extents {
 
 /* One target's scan. */
 struct fr_scan {
-	const struct fr_rescue *t;
+	struct fr_rescue *t;
 	struct fr_scan_range r[FR_SCAN_RANGES];
 	unsigned int nr;
 	unsigned long lo, hi;		/* the span of r[] */
@@ -2362,7 +2362,7 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 
 	if (v >= m && v < m + sizeof(struct module))
 		return true;
-	if (fr_queued_work(s->t, v))
+	if (fr_queued_work(s->t, where, v))
 		return true;
 	if (fr_extents_have(&s->events, v) || fr_extents_have(&s->fields, where) ||
 	    fr_extents_table(&s->events, where))

@@ -153,8 +153,13 @@ enum fr_timer_proof __init fr_timer_prove(struct timer_list *t)
 
 	if (fr_bases_err)
 		return FR_TIMER_UNKNOWN;
+	/*
+	 * Running with its entry written as a list head: a timer's undo
+	 * (timer_shutdown()) would unhash that entry, writing into the list
+	 * head, and trust its flags.  Refused (unchecked), never written.
+	 */
 	if (fr_self_linked(&t->entry))
-		return fr_timer_running(t) ? FR_TIMER_RUNNING : FR_NOT_TIMER;
+		return fr_timer_running(t) ? FR_TIMER_UNKNOWN : FR_NOT_TIMER;
 	for (tries = 0; tries < FR_BASE_TRIES; tries++, usleep_range(1000, 1100)) {
 		enum fr_timer_proof r;
 		bool busy = false, moved;

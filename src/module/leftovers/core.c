@@ -942,6 +942,7 @@ void __init fr_recheck_timers(void)
 	if (!fr_any_stub())
 		return;
 	fr_rechecking = true;
+	fr_recheck_queued_works();
 	for (i = 0; i < fr_nr_rescues; i++) {
 		fr_lo_target = &fr_rescues[i];
 		if (!fr_lo_target->stub || fr_lo_target->undo_failed)

@@ -189,6 +189,9 @@ bool fr_notifier_owned(const struct notifier_block *nb);
 bool fr_notifier_explains(const struct fr_leftover *lo, unsigned long where,
 			  unsigned long v);
 
+/* timer.c: the works fr_queued_work() explained, waited for (core.c). */
+void fr_recheck_queued_works(void);
+
 /* pernet.c: RTNL and pernet_ops_rwsem free, tried for 100 ms. */
 enum fr_why fr_net_locks_free(void);
 /* pernet.c: @obj still on pernet_list (FR_OK), FR_GONE, or unread. */

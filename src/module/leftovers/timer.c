@@ -236,9 +236,9 @@ static void __init fr_scan_hrtimers(struct fr_range *r)
  *     on no list, 5 ms), to run (its code is intact) and leave the queue;
  *     one that never does is no work (or a work stuck on its queue, or an
  *     rcu_work waiting for its grace period: the reference scan sees the
- *     queue point into the target), remembered as a look-alike with its
- *     data and function words, and passed over by the recheck only while
- *     both are unchanged;
+ *     queue point into the target, and fr_queued_work() does not explain
+ *     it), remembered as a look-alike with its data and function words,
+ *     and passed over by the recheck only while both are unchanged;
  *   - one of idle shape running (work_busy(), which reads its pool by id
  *     only) is waited for too, and refused as running after 100 ms;
  *   - since 6.10 one of idle shape whose data is a work's is disabled, so
@@ -480,33 +480,79 @@ static bool __init fr_dwork_explains(const struct fr_leftover *lo,
 }
 
 /*
- * For the reference scan: whether @v is the list link of one of @t's works
- * (in its memory, not its text; its function one of its own), queued: a
- * timer of the target queued it before that timer's undo (fr_left's
- * hrtimer, seen on a CPU's worker pool, 6.12 arm64).  The recheck after
- * the undo waits for it to run, or leaves the target unrepaired
- * (fr_recheck_timers(), for every target scanned): no queue points at it
- * when the target is freed.
+ * For the reference scan before the undo: whether the word at @where,
+ * pointing to @v, is a queue's link to one of @t's works (in its data or
+ * init data, queued, its function one of @t's): a timer of the target
+ * queued it before that timer's undo (fr_left's hrtimer, seen on a CPU's
+ * worker pool, 6.12 arm64).  Only a neighbour's link to the work's own
+ * entry, in a list that points back; not a look-alike's (queued all along
+ * since it was found: stuck); and only while there is room to remember the
+ * work: fr_recheck_queued_works() waits for each one again and leaves its
+ * target unrepaired if it is still queued or running.  Never after that
+ * recheck (the scan after the undo): nothing would wait for it then.
  */
-bool __init fr_queued_work(const struct fr_rescue *t, unsigned long v)
+#define FR_MAX_QUEUED	32
+static struct {
+	struct fr_rescue *t;
+	struct work_struct *w;
+} fr_queued[FR_MAX_QUEUED] __initdata;
+static unsigned int fr_nr_queued __initdata;
+static bool fr_queued_rechecked __initdata;
+
+bool __init fr_queued_work(struct fr_rescue *t, unsigned long where,
+			   unsigned long v)
 {
 	struct work_struct *w = (void *)(v - offsetof(struct work_struct, entry));
-	unsigned long a = (unsigned long)w, data;
+	unsigned long a = (unsigned long)w;
 	const struct module *mod = t->mod;
+	struct list_head *next, *prev;
 	struct fr_range r[2];
 	unsigned int i, n;
 	work_func_t fn;
 
-	/* Where the recheck looks for works: its data and init data. */
+	if (fr_queued_rechecked || !IS_ALIGNED(v, sizeof(long)))
+		return false;
 	n = fr_data_ranges(mod, r);
 	for (i = 0; i < n; i++)
 		if (a >= r[i].start && a + sizeof(*w) <= r[i].end)
 			break;
-	if (i == n || copy_from_kernel_nofault(&data, &w->data, sizeof(data)) ||
-	    copy_from_kernel_nofault(&fn, &w->func, sizeof(fn)))
+	if (i == n || fr_work_state(w) != FR_WORK_QUEUED || fr_is_lookalike(w) ||
+	    copy_from_kernel_nofault(&fn, &w->func, sizeof(fn)) ||
+	    copy_from_kernel_nofault(&next, &w->entry.next, sizeof(next)) ||
+	    copy_from_kernel_nofault(&prev, &w->entry.prev, sizeof(prev)) ||
+	    !fr_in_text(mod, (unsigned long)fn) || !fr_code_in(fn, mod) ||
+	    (where != (unsigned long)&prev->next &&
+	     where != (unsigned long)&next->prev))
 		return false;
-	return (data & WORK_STRUCT_PENDING) && !fr_in_text(mod, data) &&
-	       fr_in_text(mod, (unsigned long)fn) && fr_code_in(fn, mod);
+	for (i = 0; i < fr_nr_queued; i++)
+		if (fr_queued[i].w == w && fr_queued[i].t == t)
+			return true;
+	if (fr_nr_queued == FR_MAX_QUEUED)
+		return false;
+	fr_queued[fr_nr_queued].t = t;
+	fr_queued[fr_nr_queued++].w = w;
+	return true;
+}
+
+/* For fr_recheck_timers(), rechecking: see fr_queued_work(). */
+void __init fr_recheck_queued_works(void)
+{
+	unsigned int i;
+
+	fr_queued_rechecked = true;
+	for (i = 0; i < fr_nr_queued; i++) {
+		struct work_struct *w = fr_queued[i].w;
+		enum fr_work_state state;
+		bool running;
+
+		fr_lo_target = fr_queued[i].t;
+		if (fr_lo_target->undo_failed)
+			continue;
+		state = fr_work_settle(w, &running);
+		if (state != FR_WORK_IDLE || running)
+			fr_timer_found(&fr_lo_work, w, sizeof(*w),
+				       running ? FR_RUNNING : FR_UNCHECKED);
+	}
 }
 
 /* Delayed works are found by the timers' scan. */
