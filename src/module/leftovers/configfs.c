@@ -15,6 +15,9 @@
  * not done here by hand either.  The refusal names the subsystem, not the
  * pointer that the reference scan would have found.
  *
+ * configfs built in (not Debian's) is not looked at: the reference scan
+ * then refuses the target on the pointer, unnamed.
+ *
  * The root group is trusted only if its item's name is its own name
  * buffer, as configfs initialises it, and its list reads as a list.  The
  * list is read under the mutex, taken by trylock for 100 ms.

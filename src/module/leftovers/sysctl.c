@@ -252,6 +252,9 @@ static bool __init fr_rb_unread(struct rb_node **dst, struct rb_node *const *src
  * whose parent (or, at the top, its directory's root) does not point back
  * at it is on no tree.  A copy an earlier load of the target left in a
  * freed header, since taken by another object, reads so (cdrom's, 6.1).
+ * So does 6.1's live wrapper of a nested table (no nodes, on no tree),
+ * whose table word only unregister_sysctl_table() reads: the exit's call,
+ * which does not run.
  */
 static bool __init fr_sysctl_dead_copy(unsigned long base)
 {
