@@ -253,6 +253,7 @@ static inline void fr_test_pause_undo(const char *what)
 {
 }
 #endif
+bool fr_in_text(const struct module *mod, unsigned long addr);
 bool fr_queued_work(struct fr_rescue *t, unsigned long where, unsigned long v);
 bool fr_lo_explains(const struct fr_rescue *t, unsigned long where,
 		    unsigned long v);

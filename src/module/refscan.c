@@ -1517,6 +1517,29 @@ static void __init fr_find_own(struct fr_scan *s)
 }
 
 /*
+ * A word pointing to one of the target's parameters (a struct kernel_param
+ * of its own) or to one's name, outside its own parameters' attributes
+ * (fr_find_own()): nothing else is followed to them.  Such a word is a
+ * copy left in the attributes of an earlier load at the same address,
+ * freed by its unload and reused since (7.2: two words in a kmalloc-128
+ * object).
+ */
+static bool __init fr_param_copy(const struct module *mod, unsigned long v)
+{
+	const struct kernel_param *kp = READ_ONCE(mod->kp);
+	unsigned int i, n = READ_ONCE(mod->num_kp);
+
+	if (!kp || !within_module((unsigned long)kp, mod))
+		return false;
+	if (v - (unsigned long)kp < n * sizeof(*kp))
+		return true;
+	for (i = 0; i < n; i++)
+		if (v == (unsigned long)READ_ONCE(kp[i].name))
+			return true;
+	return false;
+}
+
+/*
  * What ftrace keeps of every module's freed init functions while a tracer
  * is registered (kernel_private.h; read without ftrace_lock, checked as
  * read): a map of the freed range and a record of each function's address,
@@ -2372,6 +2395,7 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 	if (vmlinux)
 		return fr_loader_data(where) || fr_lo_explains(s->t, where, v);
 	return fr_in_extents(s->own, s->nr_own, where) ||
+	       fr_param_copy(s->t->mod, v) ||
 	       fr_extents_have(&s->ftrace, where) ||
 	       fr_extents_have(&s->sects, where) ||
 	       fr_allocation_record(s, where, v) ||

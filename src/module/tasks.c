@@ -26,10 +26,16 @@
  *     function (arch.h: not on arm64) and the task is not on
  *     a CPU, a return address in the target's text (proof that it executes
  *     the target's code: an init or exit that blocks, a thread asleep in one
- *     of the target's functions).  Otherwise, conservatively, any word of its
- *     live stack pointing into the target's memory.  A trace that fills
- *     all FR_TRACE_DEPTH frames may be cut: it proves nothing, and that
- *     task's stack words are read as where the unwinder cannot be asked.
+ *     of the target's functions).  Otherwise, if it stayed off every CPU
+ *     while its stack was copied, any word of its live stack pointing into
+ *     the target's text: its return addresses are among them, and so are
+ *     the pc and lr an exception frame saved (what arm64's trace leaves
+ *     out).  A pointer to the target's data alone is no execution, as in
+ *     the trace (a worker's last work, left in a register its sleep saved:
+ *     6.12 arm64).  A task on a CPU: any word pointing into the target's
+ *     memory.  A trace that fills all FR_TRACE_DEPTH frames may be cut: it
+ *     proves nothing, and that task's stack words are read as where the
+ *     unwinder cannot be asked.
  *
  * Words that point into the target can be stale (a rmmod of another module
  * walked the module list, a load resolved symbols of every module): such a
@@ -161,6 +167,15 @@ void __init fr_put_tasks(struct fr_tasks *ts)
 	ts->nr = 0;
 }
 
+static bool __init fr_on_cpu(const struct task_struct *p)
+{
+#ifdef CONFIG_SMP
+	return READ_ONCE(p->on_cpu);
+#else
+	return true;
+#endif
+}
+
 static size_t __init fr_task_stack(struct task_struct *p, unsigned long *buf)
 {
 	unsigned long lo, hi;
@@ -195,6 +210,17 @@ static bool __init fr_words_in_module(const unsigned long *words, size_t n,
 	return false;
 }
 
+static bool __init fr_words_in_text(const unsigned long *words, size_t n,
+				    const struct module *mod)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (fr_in_text(mod, fr_arch_code_word(words[i])))
+			return true;
+	return false;
+}
+
 /* One task's view: its syscall, live stack words and, if proven, its frames. */
 struct fr_task_view {
 	enum fr_syscall call;
@@ -203,6 +229,7 @@ struct fr_task_view {
 	unsigned long trace[FR_TRACE_DEPTH];
 	unsigned int nr_frames;	/* 0: no proof, read the words */
 	bool waiter;		/* a loader that only waits (6.12+) */
+	bool asleep;		/* off every CPU while its stack was copied */
 };
 
 #if FR_HAVE_UNWINDER
@@ -257,12 +284,23 @@ static void __init fr_unwind(struct task_struct *p, struct fr_task_view *v)
 }
 #endif
 
+/* How often @p was switched out so far; with on_cpu, whether it ran. */
+static unsigned long __init fr_switches(const struct task_struct *p)
+{
+	return READ_ONCE(p->nvcsw) + READ_ONCE(p->nivcsw);
+}
+
 static void __init fr_view_task(struct task_struct *p, struct fr_task_view *v)
 {
+	unsigned long switches = fr_switches(p);
+	bool off = IS_ENABLED(CONFIG_SMP) && !fr_on_cpu(p);
+
 	v->call = fr_task_syscall(p);
 	v->nr_frames = 0;
 	v->waiter = false;
 	v->nr_words = fr_task_stack(p, v->stack);
+	smp_rmb();	/* the stack read before the task's state again */
+	v->asleep = off && !fr_on_cpu(p) && fr_switches(p) == switches;
 	fr_unwind(p, v);
 }
 
@@ -299,6 +337,8 @@ static bool __init fr_suspect(const struct fr_task_view *v,
 	}
 	if (v->nr_frames && FR_ARCH_TRACE_COMPLETE)
 		return fr_words_in_module(v->trace, v->nr_frames, mod);
+	if (v->asleep)
+		return fr_words_in_text(v->stack, v->nr_words, mod);
 	return fr_words_in_module(v->stack, v->nr_words, mod);
 }
 

@@ -202,7 +202,6 @@ struct module *fr_get_module(const char *name);
 bool fr_lo_uses(const struct module *mod, const struct module *owner);
 
 /* core.c: the target's memory. */
-bool fr_in_text(const struct module *mod, unsigned long addr);
 bool fr_in_target(const void *p);
 void fr_scan_data(void (*scan)(struct fr_range *r));
 void fr_scan_rodata(void (*scan)(struct fr_range *r));
