@@ -26,14 +26,17 @@
  *     function (arch.h: not on arm64) and the task is not on
  *     a CPU, a return address in the target's text (proof that it executes
  *     the target's code: an init or exit that blocks, a thread asleep in one
- *     of the target's functions).  Otherwise, if it stayed off every CPU
- *     while its stack was copied, any word of its live stack pointing into
- *     the target's text: its return addresses are among them, and so are
- *     the pc and lr an exception frame saved (what arm64's trace leaves
- *     out).  A pointer to the target's data alone is no execution, as in
- *     the trace (a worker's last work, left in a register its sleep saved:
- *     6.12 arm64).  A task on a CPU: any word pointing into the target's
- *     memory.  A trace that fills all FR_TRACE_DEPTH frames may be cut: it
+ *     of the target's functions).  Otherwise, built with frame pointers
+ *     (arm64), if it stayed off every CPU while its stack was copied, any
+ *     word of its live stack pointing into the target's text: its return
+ *     addresses are among them (frame pointers turn tail calls off), and
+ *     so are the pc and lr an exception frame saved (what arm64's trace
+ *     leaves out).  A pointer to the target's data alone is no execution
+ *     then (a worker's last work, left in a register its sleep saved:
+ *     6.12 arm64).  Without frame pointers (x86's ORC), a function of the
+ *     target that ends in a jump to a sleep leaves no return address, so
+ *     there, and for a task on a CPU, any word pointing into the target's
+ *     memory counts.  A trace that fills all FR_TRACE_DEPTH frames may be cut: it
  *     proves nothing, and that task's stack words are read as where the
  *     unwinder cannot be asked.
  *
@@ -170,7 +173,8 @@ void __init fr_put_tasks(struct fr_tasks *ts)
 static bool __init fr_on_cpu(const struct task_struct *p)
 {
 #ifdef CONFIG_SMP
-	return READ_ONCE(p->on_cpu);
+	/* Acquire: once it reads 0, the switch counted before it is seen. */
+	return smp_load_acquire(&p->on_cpu);
 #else
 	return true;
 #endif
@@ -292,8 +296,10 @@ static unsigned long __init fr_switches(const struct task_struct *p)
 
 static void __init fr_view_task(struct task_struct *p, struct fr_task_view *v)
 {
+	bool off = IS_ENABLED(CONFIG_FRAME_POINTER) &&
+		   !IS_ENABLED(CONFIG_SHADOW_CALL_STACK) &&
+		   IS_ENABLED(CONFIG_SMP) && !fr_on_cpu(p);
 	unsigned long switches = fr_switches(p);
-	bool off = IS_ENABLED(CONFIG_SMP) && !fr_on_cpu(p);
 
 	v->call = fr_task_syscall(p);
 	v->nr_frames = 0;
