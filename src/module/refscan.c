@@ -2693,10 +2693,11 @@ static bool __init fr_find_image(void)
 	/*
 	 * Its code is not read either (reserved pages, which the page walk
 	 * would read): code holds no absolute pointer to a module (its calls
-	 * and jumps to one are relative), but its bytes can read as one.  "48 c7 c0 ff ff ff
-	 * ff" (mov $-1,%rax) after any byte is 0xffffffffc0c748XX: a target
-	 * lying there was refused on some 66 words at once, from odd offsets
-	 * of a 256-byte window of it (ehci_hcd, veth, ext4, tun; 6.1, 6.12).
+	 * and jumps to one are relative), but its bytes can read as one.
+	 * "48 c7 c0 ff ff ff ff" (mov $-1,%rax) after any byte is
+	 * 0xffffffffc0c748XX: a target lying there was refused on some 66
+	 * words at once, from odd offsets of a 256-byte window of it
+	 * (ehci_hcd, veth, ext4, tun; 6.1, 6.12).
 	 */
 	fr_find_image_text();
 	if (hole >= sbss && hole_end > hole && hole_end <= ebss &&

@@ -36,9 +36,9 @@
  *     6.12 arm64).  Without frame pointers (x86's ORC), a function of the
  *     target that ends in a jump to a sleep leaves no return address, so
  *     there, and for a task on a CPU, any word pointing into the target's
- *     memory counts.  A trace that fills all FR_TRACE_DEPTH frames may be cut: it
- *     proves nothing, and that task's stack words are read as where the
- *     unwinder cannot be asked.
+ *     memory counts.  A trace that fills all FR_TRACE_DEPTH frames may be
+ *     cut: it proves nothing, and that task's stack words are read as where
+ *     the unwinder cannot be asked.
  *
  * Words that point into the target can be stale (a rmmod of another module
  * walked the module list, a load resolved symbols of every module): such a
@@ -170,6 +170,7 @@ void __init fr_put_tasks(struct fr_tasks *ts)
 	ts->nr = 0;
 }
 
+/* Whether @p may be on a CPU (always, without SMP: no on_cpu to read). */
 static bool __init fr_on_cpu(const struct task_struct *p)
 {
 #ifdef CONFIG_SMP
@@ -189,14 +190,12 @@ static size_t __init fr_task_stack(struct task_struct *p, unsigned long *buf)
 	if (!lo)
 		return 0;
 	hi = lo + THREAD_SIZE;
-#ifdef CONFIG_SMP
-	if (!READ_ONCE(p->on_cpu)) {
+	if (!fr_on_cpu(p)) {
 		unsigned long sp = fr_arch_saved_sp(p);
 
 		if (sp > lo && sp < hi)
 			lo = sp & ~(sizeof(long) - 1);
 	}
-#endif
 	n = (hi - lo) / sizeof(long);
 	if (copy_from_kernel_nofault(buf, (void *)lo, n * sizeof(long)))
 		return 0;	/* the stack went away: the task is gone */
@@ -297,8 +296,7 @@ static unsigned long __init fr_switches(const struct task_struct *p)
 static void __init fr_view_task(struct task_struct *p, struct fr_task_view *v)
 {
 	bool off = IS_ENABLED(CONFIG_FRAME_POINTER) &&
-		   !IS_ENABLED(CONFIG_SHADOW_CALL_STACK) &&
-		   IS_ENABLED(CONFIG_SMP) && !fr_on_cpu(p);
+		   !IS_ENABLED(CONFIG_SHADOW_CALL_STACK) && !fr_on_cpu(p);
 	unsigned long switches = fr_switches(p);
 
 	v->call = fr_task_syscall(p);
