@@ -2017,6 +2017,30 @@ static bool __init fr_in_cache(unsigned long where, const char *name)
 	       fr_str_is(n, name);
 }
 
+/*
+ * The registers a dead task saved at its last switch, in its thread_struct
+ * (arm64's cpu_context: x19 to x28, fp, sp, pc): a crashed loader's
+ * task_struct, which waits for a grace period to be freed (up to 10 s with
+ * lazy RCU), held a pointer to twofish_generic's data on 7.3 arm64.  A
+ * task that is TASK_DEAD never runs again.  Looked at after the word was
+ * read again: a task_struct freed and taken by a new task since is not
+ * TASK_DEAD.
+ */
+static bool __init fr_dead_task_regs(unsigned long where)
+{
+	struct task_struct *t;
+	struct fr_extent e;
+	unsigned int state;
+
+	if (!fr_slab_object_of(where, &e) || !fr_in_cache(where, "task_struct"))
+		return false;
+	t = (struct task_struct *)e.start;
+	if (where - (unsigned long)&t->thread >= sizeof(t->thread))
+		return false;
+	smp_rmb();	/* the word read again before the state */
+	return !get_kernel_nofault(state, &t->__state) && state == TASK_DEAD;
+}
+
 #ifdef CONFIG_ARCH_HAS_EXECMEM_ROX
 /*
  * Module text in a cache of executable memory (mm/execmem.c, x86 since
@@ -2409,12 +2433,48 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 	       fr_unused_page_meta(s, where) ||
 	       fr_btf_ids(s, where, v) || fr_worker_last_func(where) ||
 	       fr_xa_marks(where) || fr_xa_array(where) ||
-	       fr_section_header(s, where, v) ||
+	       fr_section_header(s, where, v) || fr_dead_task_regs(where) ||
 	       fr_lo_explains(s->t, where, v);
 }
 
 /* ------------------------------------------------------------------------ */
 /* The search. */
+
+/*
+ * Whether the page at @where is a live task's kernel stack, named into
+ * @buf: a task that began after the scan passed over every task's stack
+ * (fr_skip_stacks()).  Its stack is read without a reference
+ * (put_task_stack() is not exported): the task may exit meanwhile.
+ */
+static bool __init fr_stack_owner(unsigned long where, char *buf, size_t size)
+{
+	struct page *page = virt_to_page((void *)where), *p;
+	struct task_struct *g, *t;
+	struct vm_struct *vm;
+	struct page **pages;
+	unsigned long lo;
+	bool found = false;
+	unsigned int i;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		lo = (unsigned long)READ_ONCE(t->stack);
+		vm = IS_ENABLED(CONFIG_VMAP_STACK) ? task_stack_vm_area(t) : NULL;
+		if (!vm) {
+			found = lo && fr_valid(lo) && where - lo < THREAD_SIZE;
+		} else if (!get_kernel_nofault(pages, &vm->pages) && fr_valid(pages)) {
+			for (i = 0; i < THREAD_SIZE / PAGE_SIZE && !found; i++)
+				found = !get_kernel_nofault(p, pages + i) && p == page;
+		}
+		if (found) {
+			snprintf(buf, size, "the stack of task %d (%s), begun after the check",
+				 task_pid_nr(t), t->comm);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+}
 
 static void __init fr_where(unsigned long where, const struct module *mod,
 			    bool vmlinux, char *buf, size_t size)
@@ -2425,7 +2485,7 @@ static void __init fr_where(unsigned long where, const struct module *mod,
 		snprintf(buf, size, "%pS (%s data)", (void *)where, mod->name);
 	else if (fr_is_slab(where))
 		fr_slab_name(where, buf, size);
-	else
+	else if (!fr_stack_owner(where, buf, size))
 		snprintf(buf, size, "a page");
 }
 

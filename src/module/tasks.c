@@ -33,12 +33,16 @@
  *     so are the pc and lr an exception frame saved (what arm64's trace
  *     leaves out).  A pointer to the target's data alone is no execution
  *     then (a worker's last work, left in a register its sleep saved:
- *     6.12 arm64).  Without frame pointers (x86's ORC), a function of the
- *     target that ends in a jump to a sleep leaves no return address, so
- *     there, and for a task on a CPU, any word pointing into the target's
- *     memory counts.  A trace that fills all FR_TRACE_DEPTH frames may be
- *     cut: it proves nothing, and that task's stack words are read as where
- *     the unwinder cannot be asked.
+ *     6.12 arm64).  Without frame pointers and an unwinder to ask (x86's
+ *     ORC on 6.1), a function of the target that ends in a jump to a sleep
+ *     leaves no return address, so there, and for a task on a CPU, any
+ *     word pointing into the target's memory counts.  Where the trace or
+ *     the text rule decides, a task queued on something in the target's
+ *     memory counts too: a stack word pointing there, to a list link that
+ *     points back into the stack (a waiter on the target's wait queue,
+ *     completion or mutex), which such a jump leaves.  A trace that fills
+ *     all FR_TRACE_DEPTH frames may be cut: it proves nothing, and that
+ *     task's stack words are read as where the unwinder cannot be asked.
  *
  * Words that point into the target can be stale (a rmmod of another module
  * walked the module list, a load resolved symbols of every module): such a
@@ -181,15 +185,21 @@ static bool __init fr_on_cpu(const struct task_struct *p)
 #endif
 }
 
-static size_t __init fr_task_stack(struct task_struct *p, unsigned long *buf)
+/* @p's live stack words into @buf, its stack's bounds into @stack_lo/hi. */
+static size_t __init fr_task_stack(struct task_struct *p, unsigned long *buf,
+				   unsigned long *stack_lo, unsigned long *stack_hi)
 {
 	unsigned long lo, hi;
 	size_t n;
 
+	*stack_lo = 0;
+	*stack_hi = 0;
 	lo = (unsigned long)task_stack_page(p);
 	if (!lo)
 		return 0;
 	hi = lo + THREAD_SIZE;
+	*stack_lo = lo;
+	*stack_hi = hi;
 	if (!fr_on_cpu(p)) {
 		unsigned long sp = fr_arch_saved_sp(p);
 
@@ -229,6 +239,7 @@ struct fr_task_view {
 	enum fr_syscall call;
 	unsigned long *stack;
 	size_t nr_words;
+	unsigned long lo, hi;	/* where its whole stack lies */
 	unsigned long trace[FR_TRACE_DEPTH];
 	unsigned int nr_frames;	/* 0: no proof, read the words */
 	bool waiter;		/* a loader that only waits (6.12+) */
@@ -302,7 +313,7 @@ static void __init fr_view_task(struct task_struct *p, struct fr_task_view *v)
 	v->call = fr_task_syscall(p);
 	v->nr_frames = 0;
 	v->waiter = false;
-	v->nr_words = fr_task_stack(p, v->stack);
+	v->nr_words = fr_task_stack(p, v->stack, &v->lo, &v->hi);
 	smp_rmb();	/* the stack read before the task's state again */
 	v->asleep = off && !fr_on_cpu(p) && fr_switches(p) == switches;
 	fr_unwind(p, v);
@@ -328,6 +339,36 @@ static bool __init fr_waits_for_symbols(const struct fr_task_view *v,
 	return false;
 }
 
+/*
+ * Is @v queued on something in @mod's memory: a word of its live stack
+ * pointing there, to a word (a list head's next or prev) that points back
+ * into its stack?  A waiter's entry on a wait queue, completion, mutex or
+ * semaphore of the target is linked so.  It finds a task that a target's
+ * function left by a jump, as "return wait_for_completion_killable(&x)"
+ * compiles without frame pointers: no return address of the target's is
+ * left, yet the task touches the target's memory when it wakes.  Only the
+ * first and last waiters of a list are linked to its head, and an rtmutex
+ * (PREEMPT_RT) keeps its waiters in a tree: a middle one is not seen.
+ */
+static bool __init fr_queued_in(const struct fr_task_view *v,
+				const struct module *mod)
+{
+	unsigned long back;
+	size_t i;
+	int k;
+
+	for (i = 0; i < v->nr_words; i++) {
+		if (!IS_ALIGNED(v->stack[i], sizeof(long)) ||
+		    !within_module(v->stack[i], mod))
+			continue;
+		for (k = 0; k < 2; k++)
+			if (!get_kernel_nofault(back, (unsigned long *)v->stack[i] + k) &&
+			    back >= v->lo && back < v->hi)
+				return true;
+	}
+	return false;
+}
+
 /* Is @v a suspect for @mod?  See the rules at the top of this file. */
 static bool __init fr_suspect(const struct fr_task_view *v,
 			      const struct module *mod)
@@ -340,9 +381,11 @@ static bool __init fr_suspect(const struct fr_task_view *v,
 		return fr_words_in_module(v->stack, v->nr_words, mod);
 	}
 	if (v->nr_frames && FR_ARCH_TRACE_COMPLETE)
-		return fr_words_in_module(v->trace, v->nr_frames, mod);
+		return fr_words_in_module(v->trace, v->nr_frames, mod) ||
+		       fr_queued_in(v, mod);
 	if (v->asleep)
-		return fr_words_in_text(v->stack, v->nr_words, mod);
+		return fr_words_in_text(v->stack, v->nr_words, mod) ||
+		       fr_queued_in(v, mod);
 	return fr_words_in_module(v->stack, v->nr_words, mod);
 }
 

@@ -38,11 +38,14 @@
 #include <linux/kallsyms.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/rtnetlink.h>
 #include <linux/rwsem.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -599,6 +602,97 @@ unsigned long __init fr_data_holds(unsigned long value)
 }
 
 /* ------------------------------------------------------------------------ */
+/* A thread's stack, held: its frames are stale once the thread has exited. */
+
+#define FR_STACK_PAGES	(THREAD_SIZE / PAGE_SIZE)
+
+/* Where vmalloc() mapped it, and its pages, held. */
+struct fr_stack {
+	unsigned long base;
+	struct page *page[FR_STACK_PAGES];
+};
+
+/*
+ * The pages of @p's stack, each held (get_page()), so that they are that
+ * stack's or no one's until the put: once the thread has exited, its stack
+ * waits in the per-CPU cache, or for a grace period and then a work that
+ * frees it (vfree_atomic()), holding stale frames such as the one that
+ * called the thread's function; or a new task took it from the cache
+ * (fr_stack_stale() looks).  NULL (the stack not read as stale, which may
+ * refuse) without a vmalloc'd stack or memory, or when @p began to exit
+ * meanwhile: a stack is released only after its task's last switch, long
+ * after PF_EXITING is set, so one seen without it before and after the
+ * pages were taken was @p's throughout.
+ */
+struct fr_stack * __init fr_hold_stack(struct task_struct *p)
+{
+	struct fr_stack *st;
+	unsigned int i, n;
+
+	if (!IS_ENABLED(CONFIG_VMAP_STACK))
+		return NULL;
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return NULL;
+	st->base = (unsigned long)READ_ONCE(p->stack);
+	for (n = 0; is_vmalloc_addr((void *)st->base) && n < FR_STACK_PAGES; n++) {
+		st->page[n] = vmalloc_to_page((void *)(st->base + n * PAGE_SIZE));
+		if (!st->page[n] || !get_page_unless_zero(st->page[n]))
+			break;
+	}
+	if (n == FR_STACK_PAGES && !(READ_ONCE(p->flags) & PF_EXITING) &&
+	    READ_ONCE(p->stack) == (void *)st->base)
+		return st;
+	for (i = 0; i < n; i++)
+		put_page(st->page[i]);
+	kfree(st);
+	return NULL;
+}
+
+/*
+ * Whether @where lies in one of the held pages of @st, and no task runs on
+ * that stack now.  Asked after the word was read, once the thread has
+ * exited: a task that took the stack from the cache since is seen here
+ * (refused), and one that took it after, found it as read (its new frames
+ * come after the zeroing).
+ */
+bool __init fr_stack_stale(const struct fr_stack *st, unsigned long where)
+{
+	struct task_struct *g, *t;
+	bool held = false, used = false;
+	struct page *page;
+	unsigned int i;
+
+	if (!st || !virt_addr_valid((void *)where))
+		return false;
+	page = virt_to_page((void *)where);
+	for (i = 0; i < FR_STACK_PAGES; i++)
+		held |= st->page[i] == page;
+	if (!held)
+		return false;
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		if ((unsigned long)READ_ONCE(t->stack) == st->base) {
+			used = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return !used;
+}
+
+void __init fr_put_stack(struct fr_stack *st)
+{
+	unsigned int i;
+
+	if (!st)
+		return;
+	for (i = 0; i < FR_STACK_PAGES; i++)
+		put_page(st->page[i]);
+	kfree(st);
+}
+
+/* ------------------------------------------------------------------------ */
 /*
  * An undo that may wait for others: misc_deregister() takes misc_mtx, which
  * every misc open holds while the driver's open runs, and drains the
@@ -612,10 +706,18 @@ unsigned long __init fr_data_holds(unsigned long value)
  * s"), and the helper stays loaded, its module held by the thread, until
  * the call returns (rmmod force_rmmod then).  The thread's code is not
  * init code: it may outlive init.  A thread that is done is waited for
- * until it has exited.
+ * until it has exited.  Its stack, held from before it ran, keeps what the
+ * call was given (rtnl_link_unregister()'s ops: 7.3 arm64 refused dummy,
+ * veth, ifb and bonding on a pointer to it "from a page", after the
+ * exited thread's stack had left the cache): stale once it has exited
+ * (fr_call_stale()).
  */
 #define FR_CALL_MS	1000
 #define FR_CALL_LONG_MS	5000	/* FR_WAITING_LONG says so */
+#define FR_CALL_STACKS	64	/* exited calls' stacks held, at most */
+
+static struct fr_stack *fr_call_stacks[FR_CALL_STACKS] __initdata;
+static unsigned int fr_nr_call_stacks __initdata;
 
 struct fr_call {
 	void (*fn)(void *arg);
@@ -641,6 +743,7 @@ static enum fr_why __init fr_call_bounded_ms(void (*fn)(void *arg), void *arg,
 					     unsigned int ms)
 {
 	struct task_struct *task;
+	struct fr_stack *st;
 	struct fr_call *c;
 	bool done;
 
@@ -659,6 +762,7 @@ static enum fr_why __init fr_call_bounded_ms(void (*fn)(void *arg), void *arg,
 		return FR_UNCHECKED;
 	}
 	get_task_struct(task);
+	st = fr_nr_call_stacks < FR_CALL_STACKS ? fr_hold_stack(task) : NULL;
 	wake_up_process(task);
 	done = wait_for_completion_timeout(&c->done, msecs_to_jiffies(ms));
 	if (refcount_dec_and_test(&c->refs))
@@ -672,6 +776,10 @@ static enum fr_why __init fr_call_bounded_ms(void (*fn)(void *arg), void *arg,
 	if (done)
 		kthread_stop(task);
 	put_task_struct(task);
+	if (done && st)
+		fr_call_stacks[fr_nr_call_stacks++] = st;
+	else
+		fr_put_stack(st);
 	if (done)
 		return FR_OK;
 	fr_calls_waiting = true;
@@ -686,6 +794,17 @@ enum fr_why __init fr_call_bounded(void (*fn)(void *arg), void *arg)
 enum fr_why __init fr_call_bounded_long(void (*fn)(void *arg), void *arg)
 {
 	return fr_call_bounded_ms(fn, arg, FR_CALL_LONG_MS);
+}
+
+/* Whether @where lies on the stack of an undo's thread that has exited. */
+static bool __init fr_call_stale(unsigned long where)
+{
+	unsigned int i;
+
+	for (i = 0; i < fr_nr_call_stacks; i++)
+		if (fr_stack_stale(fr_call_stacks[i], where))
+			return true;
+	return false;
 }
 
 /* Whether an undo still waits: then the helper must stay loaded. */
@@ -923,9 +1042,14 @@ void __init fr_put_leftovers(void)
 {
 	struct fr_leftover *lo;
 
+	unsigned int i;
+
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++)
 		if (lo->kind->put)
 			lo->kind->put(lo);
+	for (i = 0; i < fr_nr_call_stacks; i++)
+		fr_put_stack(fr_call_stacks[i]);
+	fr_nr_call_stacks = 0;
 }
 
 /*
@@ -987,5 +1111,5 @@ bool __init fr_lo_explains(const struct fr_rescue *t, unsigned long where,
 		    v - (unsigned long)lo->obj < lo->size)
 			return true;
 	}
-	return false;
+	return fr_call_stale(where);
 }

@@ -15,12 +15,8 @@
  * target's: the target's work on them is a suspect of tasks.c.
  */
 #include <linux/kthread.h>
-#include <linux/mm.h>
-#include <linux/rcupdate.h>
 #include <linux/sched.h>
-#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
-#include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 
 #include "leftovers.h"
@@ -42,51 +38,6 @@ static bool __init fr_kthread_stuck(const struct task_struct *p)
 		return true;
 	/* TASK_IDLE (uninterruptible, not counted as load) is woken too. */
 	return (state & TASK_UNINTERRUPTIBLE) && !(state & TASK_NOLOAD);
-}
-
-#define FR_STACK_PAGES	(THREAD_SIZE / PAGE_SIZE)
-
-/* A thread's stack: where vmalloc() mapped it, and its pages, held. */
-struct fr_stack {
-	unsigned long base;
-	struct page *page[FR_STACK_PAGES];
-};
-
-/*
- * The pages of @p's stack, each held (get_page()), so that they are that
- * stack's or no one's until the put: once the thread has exited, its stack
- * waits in the per-CPU cache, or for a grace period and then a work that
- * frees it (vfree_atomic()), holding stale frames such as the one that
- * called the thread's function; or a new task took it from the cache
- * (fr_kthread_stack() looks).  NULL (the stack not read as stale after the
- * undo, which may refuse) without a vmalloc'd stack or memory, or when @p
- * began to exit meanwhile: a stack is released only after its task's last
- * switch, long after PF_EXITING is set, so one seen without it before and
- * after the pages were taken was @p's throughout.
- */
-static struct fr_stack * __init fr_kthread_hold_stack(struct task_struct *p)
-{
-	struct fr_stack *st;
-	unsigned int i, n;
-
-	if (!IS_ENABLED(CONFIG_VMAP_STACK))
-		return NULL;
-	st = kzalloc(sizeof(*st), GFP_KERNEL);
-	if (!st)
-		return NULL;
-	st->base = (unsigned long)READ_ONCE(p->stack);
-	for (n = 0; is_vmalloc_addr((void *)st->base) && n < FR_STACK_PAGES; n++) {
-		st->page[n] = vmalloc_to_page((void *)(st->base + n * PAGE_SIZE));
-		if (!st->page[n] || !get_page_unless_zero(st->page[n]))
-			break;
-	}
-	if (n == FR_STACK_PAGES && !(READ_ONCE(p->flags) & PF_EXITING) &&
-	    READ_ONCE(p->stack) == (void *)st->base)
-		return st;
-	for (i = 0; i < n; i++)
-		put_page(st->page[i]);
-	kfree(st);
-	return NULL;
 }
 
 static int __init fr_find_kthreads(void)
@@ -123,7 +74,7 @@ static int __init fr_find_kthreads(void)
 			 task_pid_nr(p));
 		/* Its struct kthread: its function and data, and the kernel's. */
 		lo->link = (unsigned long)p->worker_private;
-		lo->stack = fr_kthread_hold_stack(p);
+		lo->stack = fr_hold_stack(p);
 		if (fr_kthread_stuck(p))
 			lo->refuse = FR_UNINTERRUPTIBLE;
 		cond_resched();
@@ -163,54 +114,14 @@ static enum fr_why __init fr_undo_kthread(struct fr_leftover *lo)
 
 static void __init fr_put_kthread(struct fr_leftover *lo)
 {
-	struct fr_stack *st = lo->stack;
-	unsigned int i;
-
 	put_task_struct(lo->obj);
-	if (!st)
-		return;
-	for (i = 0; i < FR_STACK_PAGES; i++)
-		put_page(st->page[i]);
-	kfree(st);
-}
-
-/*
- * Whether @where lies in one of the held pages of @lo's stack, and no task
- * runs on that stack now.  Asked after the word was read: a task that took
- * the stack from the cache since is seen here (refused), and one that took
- * it after, found it as read (its new frames come after the zeroing).
- */
-static bool __init fr_kthread_stack(const struct fr_leftover *lo,
-				    unsigned long where)
-{
-	struct fr_stack *st = lo->stack;
-	struct task_struct *g, *t;
-	bool held = false, used = false;
-	struct page *page;
-	unsigned int i;
-
-	if (!st || !virt_addr_valid((void *)where))
-		return false;
-	page = virt_to_page((void *)where);
-	for (i = 0; i < FR_STACK_PAGES; i++)
-		held |= st->page[i] == page;
-	if (!held)
-		return false;
-	rcu_read_lock();
-	for_each_process_thread(g, t) {
-		if ((unsigned long)READ_ONCE(t->stack) == st->base) {
-			used = true;
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return !used;
+	fr_put_stack(lo->stack);
 }
 
 /*
  * After the undo, once the thread has exited: its struct kthread (held
  * with its task until the put), which still names its function and data,
- * and its stack (see fr_kthread_hold_stack()).
+ * and its stack (see fr_hold_stack()).
  */
 static bool __init fr_kthread_stale(const struct fr_leftover *lo,
 				    unsigned long where, unsigned long v)
@@ -220,7 +131,7 @@ static bool __init fr_kthread_stale(const struct fr_leftover *lo,
 	if (!(READ_ONCE(p->flags) & PF_EXITING))
 		return false;
 	return (lo->link && where - lo->link < ksize((void *)lo->link)) ||
-	       fr_kthread_stack(lo, where);
+	       fr_stack_stale(lo->stack, where);
 }
 
 const struct fr_lo_kind fr_lo_kthread __initconst = {

@@ -79,7 +79,7 @@ struct fr_leftover {
 	 * its kernfs node, held
 	 */
 	unsigned long link;
-	void *stack;		/* kthread: its stack (struct fr_stack) */
+	struct fr_stack *stack;	/* kthread: its stack, held */
 	struct module *owner;	/* xtables, stp, rc: their module, held till the put */
 	enum fr_why refuse;	/* why it cannot be undone safely, or FR_OK */
 	bool held;		/* proc, kobject: a reference is held */
@@ -179,6 +179,12 @@ bool fr_mutex_free(struct mutex *lock);
 struct list_head;
 bool fr_list_head_ok(struct list_head *head);
 bool fr_list_head_tried(struct list_head *head);
+/* A thread's stack, its pages held: stale words once it has exited. */
+struct fr_stack;
+struct task_struct;
+struct fr_stack *fr_hold_stack(struct task_struct *p);
+bool fr_stack_stale(const struct fr_stack *st, unsigned long where);
+void fr_put_stack(struct fr_stack *st);
 /* Waited for 1 s; _long, 5 s: a call that waits for RCU or every device. */
 enum fr_why fr_call_bounded(void (*fn)(void *arg), void *arg);
 enum fr_why fr_call_bounded_long(void (*fn)(void *arg), void *arg);
