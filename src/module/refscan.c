@@ -2022,15 +2022,18 @@ static bool __init fr_in_cache(unsigned long where, const char *name)
  * (arm64's cpu_context: x19 to x28, fp, sp, pc): a crashed loader's
  * task_struct, which waits for a grace period to be freed (up to 10 s with
  * lazy RCU), held a pointer to twofish_generic's data on 7.3 arm64.  A
- * task that is TASK_DEAD never runs again.  Looked at after the word was
- * read again: a task_struct freed and taken by a new task since is not
- * TASK_DEAD.
+ * task that is TASK_DEAD, with an exit state, whose stack was released
+ * (after its last switch) never resumes from them.  Looked at after the
+ * word was read again: a task_struct freed and taken by a new task since
+ * is not so.
  */
 static bool __init fr_dead_task_regs(unsigned long where)
 {
+	unsigned int state;
 	struct task_struct *t;
 	struct fr_extent e;
-	unsigned int state;
+	int exit_state;
+	void *stack;
 
 	if (!fr_slab_object_of(where, &e) || !fr_in_cache(where, "task_struct"))
 		return false;
@@ -2038,7 +2041,9 @@ static bool __init fr_dead_task_regs(unsigned long where)
 	if (where - (unsigned long)&t->thread >= sizeof(t->thread))
 		return false;
 	smp_rmb();	/* the word read again before the state */
-	return !get_kernel_nofault(state, &t->__state) && state == TASK_DEAD;
+	return !get_kernel_nofault(state, &t->__state) && state == TASK_DEAD &&
+	       !get_kernel_nofault(exit_state, &t->exit_state) && exit_state &&
+	       !get_kernel_nofault(stack, &t->stack) && !stack;
 }
 
 #ifdef CONFIG_ARCH_HAS_EXECMEM_ROX
@@ -2442,9 +2447,10 @@ static bool __init fr_explain(const struct fr_scan *s, unsigned long where,
 
 /*
  * Whether the page at @where is a live task's kernel stack, named into
- * @buf: a task that began after the scan passed over every task's stack
- * (fr_skip_stacks()).  Its stack is read without a reference
- * (put_task_stack() is not exported): the task may exit meanwhile.
+ * @buf: a task that was not on the task list when the scan passed over
+ * every task's stack (fr_skip_stacks()), such as one being forked.  Read
+ * without a reference (put_task_stack() is not exported): the task may
+ * exit meanwhile, and its stack be freed, so the name is a hint.
  */
 static bool __init fr_stack_owner(unsigned long where, char *buf, size_t size)
 {
@@ -2467,7 +2473,7 @@ static bool __init fr_stack_owner(unsigned long where, char *buf, size_t size)
 				found = !get_kernel_nofault(p, pages + i) && p == page;
 		}
 		if (found) {
-			snprintf(buf, size, "the stack of task %d (%s), begun after the check",
+			snprintf(buf, size, "a page that may be the stack of task %d (%s)",
 				 task_pid_nr(t), t->comm);
 			break;
 		}

@@ -60,6 +60,7 @@
 
 #include <linux/delay.h>
 #include <linux/kallsyms.h>
+#include <linux/kasan.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/sched/task_stack.h>
@@ -363,7 +364,8 @@ static bool __init fr_queued_in(const struct fr_task_view *v,
 			continue;
 		for (k = 0; k < 2; k++)
 			if (!get_kernel_nofault(back, (unsigned long *)v->stack[i] + k) &&
-			    back >= v->lo && back < v->hi)
+			    (unsigned long)kasan_reset_tag((void *)back) - v->lo <
+			    v->hi - v->lo)
 				return true;
 	}
 	return false;

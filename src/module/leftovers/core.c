@@ -41,10 +41,10 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/rtnetlink.h>
 #include <linux/rwsem.h>
-#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -602,27 +602,28 @@ unsigned long __init fr_data_holds(unsigned long value)
 }
 
 /* ------------------------------------------------------------------------ */
-/* A thread's stack, held: its frames are stale once the thread has exited. */
+/* A thread's stack, held: its frames are stale once its task has gone. */
 
 #define FR_STACK_PAGES	(THREAD_SIZE / PAGE_SIZE)
+#define FR_STACK_HEAD	3	/* words a released stack's own free writes */
+#define FR_GONE_POLLS	100	/* times 10-20 ms, for a task's last switch */
 
-/* Where vmalloc() mapped it, and its pages, held. */
+/* Its task, where vmalloc() mapped it, its pages, held; once released, a sum. */
 struct fr_stack {
+	struct task_struct *task;
 	unsigned long base;
 	struct page *page[FR_STACK_PAGES];
+	u64 sum;
+	bool released;
 };
 
 /*
- * The pages of @p's stack, each held (get_page()), so that they are that
- * stack's or no one's until the put: once the thread has exited, its stack
- * waits in the per-CPU cache, or for a grace period and then a work that
- * frees it (vfree_atomic()), holding stale frames such as the one that
- * called the thread's function; or a new task took it from the cache
- * (fr_stack_stale() looks).  NULL (the stack not read as stale, which may
- * refuse) without a vmalloc'd stack or memory, or when @p began to exit
- * meanwhile: a stack is released only after its task's last switch, long
- * after PF_EXITING is set, so one seen without it before and after the
- * pages were taken was @p's throughout.
+ * The pages of @p's stack, each held (get_page()), and @p: so that they are
+ * that stack's or no one's until the put.  NULL (the stack not read as
+ * stale, which may refuse) without a vmalloc'd stack or memory, or when @p
+ * began to exit meanwhile: a stack is released only after its task's last
+ * switch, long after PF_EXITING is set, so one seen without it before and
+ * after the pages were taken was @p's throughout.
  */
 struct fr_stack * __init fr_hold_stack(struct task_struct *p)
 {
@@ -641,25 +642,69 @@ struct fr_stack * __init fr_hold_stack(struct task_struct *p)
 			break;
 	}
 	if (n == FR_STACK_PAGES && !(READ_ONCE(p->flags) & PF_EXITING) &&
-	    READ_ONCE(p->stack) == (void *)st->base)
+	    READ_ONCE(p->stack) == (void *)st->base) {
+		st->task = get_task_struct(p);
 		return st;
+	}
 	for (i = 0; i < n; i++)
 		put_page(st->page[i]);
 	kfree(st);
 	return NULL;
 }
 
-/*
- * Whether @where lies in one of the held pages of @st, and no task runs on
- * that stack now.  Asked after the word was read, once the thread has
- * exited: a task that took the stack from the cache since is seen here
- * (refused), and one that took it after, found it as read (its new frames
- * come after the zeroing).
- */
-bool __init fr_stack_stale(const struct fr_stack *st, unsigned long where)
+/* The held pages' words (FNV-1a), but the few its own free writes. */
+static u64 __init fr_stack_sum(const struct fr_stack *st)
 {
-	struct task_struct *g, *t;
-	bool held = false, used = false;
+	u64 sum = 0xcbf29ce484222325ULL;
+	const unsigned long *w;
+	unsigned int i, k;
+
+	for (i = 0; i < FR_STACK_PAGES; i++) {
+		w = page_address(st->page[i]);
+		for (k = i ? 0 : FR_STACK_HEAD; k < PAGE_SIZE / sizeof(long); k++)
+			sum = (sum ^ w[k]) * 0x100000001b3ULL;
+	}
+	return sum;
+}
+
+/*
+ * Whether @st's task has made its last switch: the kernel then released
+ * the stack (put_task_stack() sets ->stack to NULL; a task removed from
+ * the task list, as kthreadd's children are as they exit, still runs on
+ * it until then).  The first time it has, the stack's words are summed:
+ * what it held as its task left it.  Waiting (@wait), for 1 to 2 s at most.
+ * A released stack waits in the per-CPU cache, or for a grace period and
+ * then a work that frees it (vfree_atomic()): its first words hold the
+ * free's own list links (struct vm_stack), not summed.  A task that takes
+ * it from the cache clears it first.
+ */
+bool __init fr_stack_released(struct fr_stack *st, bool wait)
+{
+	unsigned int i;
+
+	if (!st)
+		return false;
+	for (i = 0; READ_ONCE(st->task->stack) && !st->released; i++) {
+		if (!wait || i >= FR_GONE_POLLS)
+			return false;
+		usleep_range(10000, 20000);
+	}
+	if (!st->released) {
+		smp_rmb();	/* the stack read after its release */
+		st->sum = fr_stack_sum(st);
+		st->released = true;
+	}
+	return true;
+}
+
+/*
+ * Whether @where lies in one of the held pages of @st, released, and the
+ * stack still holds what its task left there: a task that took it from the
+ * cache since cleared it.  Asked after the word was read.
+ */
+bool __init fr_stack_stale(struct fr_stack *st, unsigned long where)
+{
+	bool held = false;
 	struct page *page;
 	unsigned int i;
 
@@ -668,17 +713,10 @@ bool __init fr_stack_stale(const struct fr_stack *st, unsigned long where)
 	page = virt_to_page((void *)where);
 	for (i = 0; i < FR_STACK_PAGES; i++)
 		held |= st->page[i] == page;
-	if (!held)
+	if (!held || !fr_stack_released(st, false))
 		return false;
-	rcu_read_lock();
-	for_each_process_thread(g, t) {
-		if ((unsigned long)READ_ONCE(t->stack) == st->base) {
-			used = true;
-			break;
-		}
-	}
-	rcu_read_unlock();
-	return !used;
+	smp_rmb();	/* the word read before the stack is summed again */
+	return fr_stack_sum(st) == st->sum;
 }
 
 void __init fr_put_stack(struct fr_stack *st)
@@ -689,6 +727,7 @@ void __init fr_put_stack(struct fr_stack *st)
 		return;
 	for (i = 0; i < FR_STACK_PAGES; i++)
 		put_page(st->page[i]);
+	put_task_struct(st->task);
 	kfree(st);
 }
 
@@ -708,9 +747,12 @@ void __init fr_put_stack(struct fr_stack *st)
  * init code: it may outlive init.  A thread that is done is waited for
  * until it has exited.  Its stack, held from before it ran, keeps what the
  * call was given (rtnl_link_unregister()'s ops: 7.3 arm64 refused dummy,
- * veth, ifb and bonding on a pointer to it "from a page", after the
- * exited thread's stack had left the cache): stale once it has exited
- * (fr_call_stale()).
+ * veth, ifb and bonding on a pointer to it "from a page": the thread was
+ * off the task list, its stack not yet back in the cache): once the
+ * thread's last switch is done, a word there that points to an undone
+ * leftover's object, not to the target's code, is stale (fr_call_stale()).
+ * The call runs the target's code too (a remove, a dellink): a callback of
+ * an object it left linked on that stack is not explained.
  */
 #define FR_CALL_MS	1000
 #define FR_CALL_LONG_MS	5000	/* FR_WAITING_LONG says so */
@@ -776,7 +818,7 @@ static enum fr_why __init fr_call_bounded_ms(void (*fn)(void *arg), void *arg,
 	if (done)
 		kthread_stop(task);
 	put_task_struct(task);
-	if (done && st)
+	if (done && fr_stack_released(st, true))
 		fr_call_stacks[fr_nr_call_stacks++] = st;
 	else
 		fr_put_stack(st);
@@ -796,11 +838,19 @@ enum fr_why __init fr_call_bounded_long(void (*fn)(void *arg), void *arg)
 	return fr_call_bounded_ms(fn, arg, FR_CALL_LONG_MS);
 }
 
-/* Whether @where lies on the stack of an undo's thread that has exited. */
-static bool __init fr_call_stale(unsigned long where)
+/*
+ * Whether @v at @where is stale on the stack of an undo's thread that is
+ * gone: a pointer to what @t's undo removed (@lo), not to its code.
+ */
+static bool __init fr_call_stale(const struct fr_leftover *lo,
+				 const struct fr_rescue *t, unsigned long where,
+				 unsigned long v)
 {
 	unsigned int i;
 
+	if (fr_in_text(t->mod, v) ||
+	    (v != (unsigned long)lo->obj && v - (unsigned long)lo->obj >= lo->size))
+		return false;
 	for (i = 0; i < fr_nr_call_stacks; i++)
 		if (fr_stack_stale(fr_call_stacks[i], where))
 			return true;
@@ -1041,7 +1091,6 @@ bool __init fr_lo_undid(const struct fr_rescue *t)
 void __init fr_put_leftovers(void)
 {
 	struct fr_leftover *lo;
-
 	unsigned int i;
 
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++)
@@ -1103,7 +1152,8 @@ bool __init fr_lo_explains(const struct fr_rescue *t, unsigned long where,
 		if (lo->t != t || lo->refuse || lo->idle || !lo->obj)
 			continue;
 		if (lo->undone) {
-			if (lo->kind->stale && lo->kind->stale(lo, where, v))
+			if ((lo->kind->stale && lo->kind->stale(lo, where, v)) ||
+			    fr_call_stale(lo, t, where, v))
 				return true;
 			continue;
 		}
@@ -1111,5 +1161,5 @@ bool __init fr_lo_explains(const struct fr_rescue *t, unsigned long where,
 		    v - (unsigned long)lo->obj < lo->size)
 			return true;
 	}
-	return fr_call_stale(where);
+	return false;
 }

@@ -109,6 +109,8 @@ static enum fr_why __init fr_undo_kthread(struct fr_leftover *lo)
 	why = fr_call_bounded_long(fr_call_kthread_stop, p);
 	if (why == FR_UNCHECKED)	/* its thread never ran */
 		put_task_struct(p);
+	if (why == FR_OK)	/* what its stack held as it left */
+		fr_stack_released(lo->stack, true);
 	return why;
 }
 
@@ -121,7 +123,9 @@ static void __init fr_put_kthread(struct fr_leftover *lo)
 /*
  * After the undo, once the thread has exited: its struct kthread (held
  * with its task until the put), which still names its function and data,
- * and its stack (see fr_hold_stack()).
+ * and its stack once released, as the thread left it (fr_stack_stale()).
+ * The thread ran the target's code: its function's address is there, and
+ * a callback of an object left linked on that stack would be too.
  */
 static bool __init fr_kthread_stale(const struct fr_leftover *lo,
 				    unsigned long where, unsigned long v)

@@ -179,11 +179,12 @@ bool fr_mutex_free(struct mutex *lock);
 struct list_head;
 bool fr_list_head_ok(struct list_head *head);
 bool fr_list_head_tried(struct list_head *head);
-/* A thread's stack, its pages held: stale words once it has exited. */
+/* A thread's stack, its pages held: stale words once its task is gone. */
 struct fr_stack;
 struct task_struct;
 struct fr_stack *fr_hold_stack(struct task_struct *p);
-bool fr_stack_stale(const struct fr_stack *st, unsigned long where);
+bool fr_stack_released(struct fr_stack *st, bool wait);
+bool fr_stack_stale(struct fr_stack *st, unsigned long where);
 void fr_put_stack(struct fr_stack *st);
 /* Waited for 1 s; _long, 5 s: a call that waits for RCU or every device. */
 enum fr_why fr_call_bounded(void (*fn)(void *arg), void *arg);
