@@ -698,25 +698,37 @@ bool __init fr_stack_released(struct fr_stack *st, bool wait)
 }
 
 /*
- * Whether @where lies in one of the held pages of @st, released, and the
- * stack still holds what its task left there: a task that took it from the
- * cache since cleared it.  Asked after the word was read.
+ * Whether @where lies in one of the held pages of @st, past the words its
+ * own free writes (an RCU callback list's link, which may lead to a
+ * target's callback), summed when released, and the stack still holds
+ * what its task left there: no task runs on it now, and one that took it
+ * from the cache since cleared it.  Asked after the word was read.
  */
-bool __init fr_stack_stale(struct fr_stack *st, unsigned long where)
+bool __init fr_stack_stale(const struct fr_stack *st, unsigned long where)
 {
-	bool held = false;
+	struct task_struct *g, *t;
+	bool held = false, used = false;
 	struct page *page;
 	unsigned int i;
 
-	if (!st || !virt_addr_valid((void *)where))
+	if (!st || !st->released || !virt_addr_valid((void *)where))
 		return false;
 	page = virt_to_page((void *)where);
 	for (i = 0; i < FR_STACK_PAGES; i++)
 		held |= st->page[i] == page;
-	if (!held || !fr_stack_released(st, false))
+	if (!held || (page == st->page[0] &&
+		      offset_in_page(where) < FR_STACK_HEAD * sizeof(long)))
 		return false;
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		if ((unsigned long)READ_ONCE(t->stack) == st->base) {
+			used = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
 	smp_rmb();	/* the word read before the stack is summed again */
-	return fr_stack_sum(st) == st->sum;
+	return !used && fr_stack_sum(st) == st->sum;
 }
 
 void __init fr_put_stack(struct fr_stack *st)

@@ -96,8 +96,10 @@ static enum fr_why __init fr_undo_kthread(struct fr_leftover *lo)
 	enum fr_why why;
 
 	/* Stopped by an earlier undo: its function has returned. */
-	if (READ_ONCE(p->flags) & PF_EXITING)
+	if (READ_ONCE(p->flags) & PF_EXITING) {
+		fr_stack_released(lo->stack, true);
 		return FR_GONE;
+	}
 	if (fr_kthread_stuck(p))
 		return FR_UNINTERRUPTIBLE;
 	/*
