@@ -671,21 +671,21 @@ static u64 __init fr_stack_sum(const struct fr_stack *st)
  * Whether @st's task has made its last switch: the kernel then released
  * the stack (put_task_stack() sets ->stack to NULL; a task removed from
  * the task list, as kthreadd's children are as they exit, still runs on
- * it until then).  The first time it has, the stack's words are summed:
- * what it held as its task left it.  Waiting (@wait), for 1 to 2 s at most.
+ * it until then), waited for 1 to 2 s at most.  The first time it has, the
+ * stack's words are summed: what it held as its task left it.
  * A released stack waits in the per-CPU cache, or for a grace period and
  * then a work that frees it (vfree_atomic()): its first words hold the
  * free's own list links (struct vm_stack), not summed.  A task that takes
  * it from the cache clears it first.
  */
-bool __init fr_stack_released(struct fr_stack *st, bool wait)
+bool __init fr_stack_released(struct fr_stack *st)
 {
 	unsigned int i;
 
 	if (!st)
 		return false;
 	for (i = 0; READ_ONCE(st->task->stack) && !st->released; i++) {
-		if (!wait || i >= FR_GONE_POLLS)
+		if (i >= FR_GONE_POLLS)
 			return false;
 		usleep_range(10000, 20000);
 	}
@@ -830,7 +830,7 @@ static enum fr_why __init fr_call_bounded_ms(void (*fn)(void *arg), void *arg,
 	if (done)
 		kthread_stop(task);
 	put_task_struct(task);
-	if (done && fr_stack_released(st, true))
+	if (done && fr_stack_released(st))
 		fr_call_stacks[fr_nr_call_stacks++] = st;
 	else
 		fr_put_stack(st);

@@ -97,7 +97,7 @@ static enum fr_why __init fr_undo_kthread(struct fr_leftover *lo)
 
 	/* Stopped by an earlier undo: its function has returned. */
 	if (READ_ONCE(p->flags) & PF_EXITING) {
-		fr_stack_released(lo->stack, true);
+		fr_stack_released(lo->stack);
 		return FR_GONE;
 	}
 	if (fr_kthread_stuck(p))
@@ -112,7 +112,7 @@ static enum fr_why __init fr_undo_kthread(struct fr_leftover *lo)
 	if (why == FR_UNCHECKED)	/* its thread never ran */
 		put_task_struct(p);
 	if (why == FR_OK)	/* what its stack held as it left */
-		fr_stack_released(lo->stack, true);
+		fr_stack_released(lo->stack);
 	return why;
 }
 

@@ -183,7 +183,7 @@ bool fr_list_head_tried(struct list_head *head);
 struct fr_stack;
 struct task_struct;
 struct fr_stack *fr_hold_stack(struct task_struct *p);
-bool fr_stack_released(struct fr_stack *st, bool wait);
+bool fr_stack_released(struct fr_stack *st);
 bool fr_stack_stale(const struct fr_stack *st, unsigned long where);
 void fr_put_stack(struct fr_stack *st);
 /* Waited for 1 s; _long, 5 s: a call that waits for RCU or every device. */
