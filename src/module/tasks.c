@@ -275,7 +275,7 @@ static bool __init fr_trace_has(const struct fr_task_view *v, const char *fn)
  */
 static void __init fr_unwind(struct task_struct *p, struct fr_task_view *v)
 {
-	if (READ_ONCE(p->on_cpu))
+	if (fr_on_cpu(p))
 		return;
 	v->nr_frames = stack_trace_save_tsk(p, v->trace, FR_TRACE_DEPTH, 0);
 	/* A full trace may be cut: no proof, its stack words are read. */
