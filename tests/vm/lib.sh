@@ -91,6 +91,17 @@ wait_up_to() {
 	done
 }
 
+# ended PID: the process has exited (a zombie not yet waited for counts).
+ended() { [ ! -e "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status"; }
+# reaped PID: its exit status, once it has ended; one still running after
+# 60 s is a failed check (status 125), never a guest hung in wait.
+reaped() {
+	wait_up_to 60 ended "$1" || { echo "process $1 still running after 60 s"; return 125; }
+	wait "$1"
+}
+# reaped_failed PID: it has ended (60 s at most), with an error.
+reaped_failed() { wait_up_to 60 ended "$1" && ! wait "$1"; }
+
 # Name, refcount and state of every module, and the R taint bit.
 snapshot() {
 	awk '{ print $1, $3, $5 }' /proc/modules | sort

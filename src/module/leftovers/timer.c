@@ -420,16 +420,21 @@ static enum fr_why __init fr_undo_hrtimer(struct fr_leftover *lo)
 }
 
 /*
- * An idle work (6.10 on), still idle by its shape and data (the reference
- * scan took a while): disabled; one that began to run is waited for.  One
- * that changed is left alone, for the recheck to judge.
+ * An idle work (6.10 on), idle again by its shape and data: disabled.  The
+ * reference scan took a while, and a timer undone just before may have
+ * queued it once more: that work runs (its code is intact) and is waited
+ * for, 100 ms at most.  One running is waited for after it is disabled.
+ * One that changed otherwise, or is still queued, is left alone, for the
+ * recheck to judge.
  */
 static enum fr_why __init fr_undo_work(struct fr_leftover *lo)
 {
 	struct work_struct *w = lo->obj;
 	unsigned int n;
+	bool running;
 
-	if (fr_work_state(w) != FR_WORK_IDLE || !fr_work_data_idle(w, true)) {
+	if (fr_work_settle(w, &running) != FR_WORK_IDLE ||
+	    !fr_work_data_idle(w, true)) {
 		lo->idle = false;	/* not disabled: nothing to log */
 		return FR_OK;
 	}
