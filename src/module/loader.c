@@ -257,12 +257,14 @@ static unsigned int __init fr_idem_classify(struct hlist_head *head,
 			pos = &after->entry;
 			continue;
 		}
-		seen[n].rec = rec;
-		seen[n].cookie = copy.cookie;
-		seen[n].live = fr_on_loader_stack(rec);
-		seen[n].waiting = copy.complete.wait.task_list.next !=
-				  &rec->complete.wait.task_list;
-		n++;
+		/* All of it: the scratch holds the last bucket's records. */
+		seen[n++] = (struct fr_idem_seen) {
+			.rec = rec,
+			.cookie = copy.cookie,
+			.live = fr_on_loader_stack(rec),
+			.waiting = copy.complete.wait.task_list.next !=
+				   &rec->complete.wait.task_list,
+		};
 		link = &pos->next;
 		pos = copy.entry.next;
 	}
