@@ -531,8 +531,9 @@ int __init fr_check_tasks(bool own_threads)
 		pr_err("%s: " FR_LOG_TASK "%d (%s) may be executing its code%s\n",
 		       fr_rescues[fr_suspects[k].target].name, fr_suspects[k].pid,
 		       fr_suspects[k].comm, fr_call_doing(fr_suspects[k].call));
+	/* Those not listed were never looked at again: still suspects. */
 	if (overflow)
 		pr_err("more than %d tasks may be executing the targets' code, not all named\n",
 		       FR_MAX_SUSPECTS);
-	return nr ? -EBUSY : 0;
+	return nr || overflow ? -EBUSY : 0;
 }

@@ -1163,6 +1163,7 @@ bool __init fr_lo_explains(const struct fr_rescue *t, unsigned long where,
 	for (lo = fr_los; lo < fr_los + fr_nr_los; lo++) {
 		if (lo->t != t || lo->refuse || lo->idle || !lo->obj)
 			continue;
+		fr_lo_target = lo->t;	/* for the kinds' fr_in_target() */
 		if (lo->undone) {
 			if ((lo->kind->stale && lo->kind->stale(lo, where, v)) ||
 			    fr_call_stale(lo, t, where, v))
